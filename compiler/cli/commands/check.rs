@@ -1,0 +1,64 @@
+//! `scn check`: parse (and, as the checker grows, analyse) files and print every diagnostic.
+
+use crate::files;
+use crate::report::{self, ColorChoice, MessageFormat};
+use scn_diagnostics::{Diagnostic, SourceFile};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `scn check`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Files or directories (searched for `.scn` files).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t)]
+    message_format: MessageFormat,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t)]
+    color: ColorChoice,
+}
+
+/// Diagnostics for one source text.
+pub fn check_source(text: &str) -> Vec<Diagnostic> {
+    scn_grammar::parse(text).diagnostics
+}
+
+/// Checks every file; exit status 1 if any has an error.
+pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+    let paths = match files::collect(&args.paths) {
+        Ok(p) => p,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(1);
+        }
+    };
+    let (mut errors, mut warnings) = (0usize, 0usize);
+    for path in &paths {
+        let text = match files::read(path) {
+            Ok(t) => t,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                errors += 1;
+                continue;
+            }
+        };
+        let diags = check_source(&text);
+        errors += diags.iter().filter(|d| d.is_error()).count();
+        warnings += diags.iter().filter(|d| !d.is_error()).count();
+        let file = SourceFile::new(path.display().to_string(), text);
+        report::emit(&file, &diags, args.message_format, args.color, out, err)?;
+    }
+    if args.message_format == MessageFormat::Human {
+        let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+        writeln!(
+            err,
+            "checked {}: {}, {}",
+            plural(paths.len(), "file"),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )?;
+    }
+    Ok(i32::from(errors > 0))
+}

@@ -1,0 +1,56 @@
+//! The `scn` command line: argument parsing and one module per subcommand.
+//!
+//! [`run`] takes the arguments and the output streams, so that tests drive the CLI in-process
+//! exactly as a user would from a shell.
+
+mod commands;
+mod files;
+mod report;
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::Write;
+
+/// SCN: a language and toolchain for stochastic-computing neuromorphic models.
+#[derive(Parser, Debug)]
+#[command(name = "scn", version, about, long_about = None, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check files for errors without running them.
+    Check(commands::check::Args),
+    /// Format files in the canonical style.
+    Fmt(commands::fmt::Args),
+    /// Explain a diagnostic code, with an example and the fix.
+    Explain(commands::explain::Args),
+}
+
+/// Runs `scn` with `args` (the first is the program name). Returns the exit status.
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            let text = e.render().ansi().to_string();
+            let _ = if code == 0 { write!(out, "{text}") } else { write!(err, "{text}") };
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Check(a) => commands::check::run(&a, out, err),
+        Command::Fmt(a) => commands::fmt::run(&a, out, err),
+        Command::Explain(a) => commands::explain::run(&a, out, err),
+    };
+    result.unwrap_or_else(|e| {
+        let _ = writeln!(err, "error: {e}");
+        2
+    })
+}

@@ -1,0 +1,192 @@
+//! Turns the generated parser's errors into coded diagnostics with readable expectations and
+//! targeted help.
+
+use super::build::SyntaxError;
+use super::suggest::{closest, closest_unit};
+use crate::lexer::Spanned;
+use crate::lexer::token::{KEYWORDS, Tok};
+use lalrpop_util::ParseError;
+use scn_diagnostics::{Diagnostic, Span};
+
+/// Converts one parser error. Returns `None` for errors on synthetic tokens (a closer that the
+/// layout pass inserted after reporting the unclosed delimiter).
+pub fn convert(
+    src: &str,
+    piece: &[&Spanned<'_>],
+    error: ParseError<usize, Tok<'_>, SyntaxError>,
+) -> Option<Diagnostic> {
+    match error {
+        ParseError::UnrecognizedToken { token: (l, tok, r), expected } => {
+            if l == r {
+                return None;
+            }
+            Some(unexpected(src, piece, Span::new(l, r), &tok, &expected))
+        }
+        ParseError::ExtraToken { token: (l, tok, r) } => (l != r).then(|| {
+            Diagnostic::error(
+                "E0010",
+                format!("unexpected {}", tok.describe()),
+                Span::new(l, r),
+                "nothing can follow here",
+            )
+            .with_help("end the declaration before this token, or remove it")
+        }),
+        ParseError::UnrecognizedEof { location, expected } => Some(end_of_input(src, location, &expected)),
+        ParseError::InvalidToken { location } => {
+            Some(Diagnostic::error("E0010", "invalid token", Span::point(location), "cannot start a token"))
+        }
+        ParseError::User { error } => Some(user(error)),
+    }
+}
+
+fn user(error: SyntaxError) -> Diagnostic {
+    match error {
+        SyntaxError::BadDerivative { span, written } => Diagnostic::error(
+            "E0013",
+            format!("`{written}` is not a time derivative"),
+            span,
+            "an ODE's left side must be `dX/dt`",
+        )
+        .with_help("write the derivative of state `X` as `dX/dt`, for example `dv/dt = (v_rest - v) / tau_m`"),
+        SyntaxError::BadTarget { span } => {
+            Diagnostic::error("E0014", "invalid assignment target", span, "cannot assign to this")
+                .with_help("assign to a state or parameter name, a field (`post.v`) or an element (`w[i]`)")
+        }
+    }
+}
+
+fn unexpected(src: &str, piece: &[&Spanned<'_>], span: Span, tok: &Tok<'_>, expected: &[String]) -> Diagnostic {
+    let wanted = describe_expected(expected);
+    let mut d =
+        Diagnostic::error("E0010", format!("unexpected {}", tok.describe()), span, format!("expected {wanted}"));
+    let prev = piece.iter().take_while(|t| t.span.end <= span.start).last().map(|t| &t.tok);
+    let at_line_start = src[..span.start].rsplit('\n').next().is_some_and(|l| l.trim().is_empty()) && span.start > 0;
+    if at_line_start && is_binary_operator(tok) {
+        d = d.with_help("a line cannot start with a binary operator: end the previous line with the operator to continue the expression");
+    } else if let Tok::Ident(word) = tok {
+        if matches!(prev, Some(Tok::Int(_) | Tok::Float(_) | Tok::Quantity(_))) {
+            if let Some(unit) = closest_unit(word) {
+                d = d.with_help(format!("`{word}` is not a unit; did you mean `{unit}`?"));
+            } else {
+                d = d.with_help("a name cannot follow a number here; did you forget an operator?");
+            }
+        } else if let Some(kw) = suggest_keyword(word, expected) {
+            d = d.with_help(format!("did you mean the keyword `{kw}`?"));
+        }
+    } else if let Some(kw) = crate::lexer::token::keyword_text(tok) {
+        if expected.iter().any(|e| e == "\"name\"") {
+            d = d.with_help(format!("`{kw}` is a keyword and cannot be used as a name here; choose another name"));
+        }
+    } else if matches!(tok, Tok::Quantity(_)) && matches!(prev, Some(Tok::Colon)) {
+        d = d
+            .with_help("a type names a dimension (`time`, `voltage`) or a unit in brackets (`[mS/cm^2]`), not a value");
+    } else if *tok == Tok::Assign && expected.iter().any(|e| e == "\"==\"") {
+        d = d.with_help("compare with `==`; `=` assigns");
+    }
+    d
+}
+
+fn end_of_input(src: &str, location: usize, expected: &[String]) -> Diagnostic {
+    let wanted = describe_expected(expected);
+    let at_file_end = src.get(location..).is_none_or(|rest| rest.trim().chars().all(|c| c == '}'));
+    if at_file_end {
+        Diagnostic::error("E0011", "unexpected end of input", Span::point(location), format!("expected {wanted}"))
+            .with_help("the file ends before this declaration is complete")
+    } else {
+        Diagnostic::error(
+            "E0010",
+            "the line ends before the declaration is complete",
+            Span::point(location),
+            format!("expected {wanted}"),
+        )
+        .with_help("complete it, or continue the line by ending it with an operator or `,`")
+    }
+}
+
+fn is_binary_operator(tok: &Tok<'_>) -> bool {
+    use Tok::*;
+    matches!(
+        tok,
+        Plus | Star
+            | Slash
+            | Percent
+            | StarStar
+            | Pipe
+            | Caret
+            | Amp
+            | Shl
+            | Shr
+            | EqEq
+            | NotEq
+            | Lt
+            | Le
+            | Gt
+            | Ge
+            | And
+            | Or
+    )
+}
+
+fn suggest_keyword(word: &str, expected: &[String]) -> Option<&'static str> {
+    let candidates: Vec<&'static str> = KEYWORDS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| expected.is_empty() || expected.iter().any(|e| e.trim_matches('"') == *k))
+        .collect();
+    closest(word, candidates.iter().copied())
+}
+
+/// Turns lalrpop's list of terminal names into a short phrase.
+pub fn describe_expected(expected: &[String]) -> String {
+    let names: Vec<&str> = expected.iter().map(|e| e.trim_matches('"')).filter(|e| !e.starts_with("START")).collect();
+    let has = |n: &str| names.contains(&n);
+    let expression = has("name") && has("integer") && has("(") && has("-");
+    let mut parts: Vec<String> = Vec::new();
+    if expression {
+        parts.push("an expression".into());
+    }
+    for n in &names {
+        let covered = expression
+            && matches!(
+                *n,
+                "name"
+                    | "integer"
+                    | "decimal"
+                    | "quantity"
+                    | "string"
+                    | "("
+                    | "["
+                    | "-"
+                    | "!"
+                    | "not"
+                    | "if"
+                    | "true"
+                    | "false"
+            );
+        if covered {
+            continue;
+        }
+        parts.push(match *n {
+            "name" => "a name".into(),
+            "integer" => "an integer".into(),
+            "decimal" => "a number".into(),
+            "quantity" => "a quantity".into(),
+            "string" => "a string".into(),
+            "Q format" => "a Q format".into(),
+            "unit type" => "a unit in brackets".into(),
+            ";" => "a newline".into(),
+            "<type" => "`<`".into(),
+            "type>" => "`>`".into(),
+            other => format!("`{other}`"),
+        });
+    }
+    match parts.len() {
+        0 => "nothing more".into(),
+        1 => parts.remove(0),
+        n if n > 8 => format!("{}, or another token", parts[..6].join(", ")),
+        _ => {
+            let last = parts.pop().expect("two or more");
+            format!("{} or {last}", parts.join(", "))
+        }
+    }
+}
