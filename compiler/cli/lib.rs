@@ -7,6 +7,8 @@ mod commands;
 mod files;
 mod report;
 
+pub use commands::check::check_source;
+
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::Write;
@@ -39,7 +41,8 @@ where
         Ok(cli) => cli,
         Err(e) => {
             let code = e.exit_code();
-            let text = e.render().ansi().to_string();
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+            let text = if color { e.render().ansi().to_string() } else { e.render().to_string() };
             let _ = if code == 0 { write!(out, "{text}") } else { write!(err, "{text}") };
             return code;
         }

@@ -133,14 +133,29 @@ fn scan<'a>(src: &'a str, comments: &mut Vec<Comment>, diags: &mut Vec<Diagnosti
                 Some((inner, end)) => {
                     lexer.bump(end - span.end);
                     span.end = end;
-                    match units::parse_unit_text(inner) {
-                        Ok(unit) => Tok::UnitType(unit),
-                        Err(why) => {
-                            diags.push(
+                    let spaced_operator =
+                        inner.contains(" /") || inner.contains("/ ") || inner.contains(" *") || inner.contains("* ");
+                    if spaced_operator {
+                        diags.push(
+                            Diagnostic::error(
+                                "E0004",
+                                format!("malformed unit `[{inner}]`"),
+                                span,
+                                "unit atoms are joined without spaces",
+                            )
+                            .with_help(format!("write `[{}]`", inner.split_whitespace().collect::<String>())),
+                        );
+                        Tok::UnitType(Unit { atoms: Vec::new() })
+                    } else {
+                        match units::parse_unit_text(inner) {
+                            Ok(unit) => Tok::UnitType(unit),
+                            Err(why) => {
+                                diags.push(
                                 Diagnostic::error("E0004", format!("malformed unit `[{inner}]`"), span, why)
                                     .with_help("units are atoms such as `mV`, `ms`, `cm` (prefixes f p n u m c k M G) joined by `*` or `/` with powers `^N`"),
                             );
-                            Tok::UnitType(Unit { atoms: Vec::new() })
+                                Tok::UnitType(Unit { atoms: Vec::new() })
+                            }
                         }
                     }
                 }

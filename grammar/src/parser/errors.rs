@@ -56,6 +56,12 @@ fn user(error: SyntaxError) -> Diagnostic {
 }
 
 fn unexpected(src: &str, piece: &[&Spanned<'_>], span: Span, tok: &Tok<'_>, expected: &[String]) -> Diagnostic {
+    if let Some(d) = derivative_with_factor(piece, span)
+        .or_else(|| target_expression(piece, span))
+        .or_else(|| misspelt_leading_keyword(piece, span))
+    {
+        return d;
+    }
     let wanted = describe_expected(expected);
     let mut d =
         Diagnostic::error("E0010", format!("unexpected {}", tok.describe()), span, format!("expected {wanted}"));
@@ -83,12 +89,22 @@ fn unexpected(src: &str, piece: &[&Spanned<'_>], span: Span, tok: &Tok<'_>, expe
     } else if *tok == Tok::Assign && expected.iter().any(|e| e == "\"==\"") {
         d = d.with_help("compare with `==`; `=` assigns");
     }
+    if d.help.is_none() {
+        let only_end = expected.iter().all(|e| e == "\";\"" || e == "\"}\"");
+        d = d.with_help(if only_end {
+            "the declaration is already complete here: start the rest on a new line, or remove it".to_string()
+        } else if wanted.starts_with("an expression") {
+            "write an expression here: a number, a quantity such as `20 ms`, a name or a call".to_string()
+        } else {
+            format!("insert {wanted} before this, or remove it")
+        });
+    }
     d
 }
 
 fn end_of_input(src: &str, location: usize, expected: &[String]) -> Diagnostic {
     let wanted = describe_expected(expected);
-    let at_file_end = src.get(location..).is_none_or(|rest| rest.trim().chars().all(|c| c == '}'));
+    let at_file_end = src.get(location..).is_none_or(|rest| rest.trim().is_empty());
     if at_file_end {
         Diagnostic::error("E0011", "unexpected end of input", Span::point(location), format!("expected {wanted}"))
             .with_help("the file ends before this declaration is complete")
@@ -141,28 +157,19 @@ pub fn describe_expected(expected: &[String]) -> String {
     let names: Vec<&str> = expected.iter().map(|e| e.trim_matches('"')).filter(|e| !e.starts_with("START")).collect();
     let has = |n: &str| names.contains(&n);
     let expression = has("name") && has("integer") && has("(") && has("-");
+    const OPERATORS: &[&str] = &[
+        "or", "and", "==", "!=", "<", "<=", ">", ">=", "|", "^", "&", "<<", ">>", "+", "-", "*", "/", "%", "**", "as", "(",
+        "[", ".", "..",
+    ];
+    let operators = !expression && names.iter().filter(|n| OPERATORS.contains(n)).count() >= 5;
     let mut parts: Vec<String> = Vec::new();
     if expression {
         parts.push("an expression".into());
     }
+    const EXPRESSION_STARTS: &[&str] =
+        &["name", "integer", "decimal", "quantity", "string", "(", "[", "-", "!", "not", "if", "true", "false"];
     for n in &names {
-        let covered = expression
-            && matches!(
-                *n,
-                "name"
-                    | "integer"
-                    | "decimal"
-                    | "quantity"
-                    | "string"
-                    | "("
-                    | "["
-                    | "-"
-                    | "!"
-                    | "not"
-                    | "if"
-                    | "true"
-                    | "false"
-            );
+        let covered = (expression && EXPRESSION_STARTS.contains(n)) || (operators && OPERATORS.contains(n));
         if covered {
             continue;
         }
@@ -180,6 +187,9 @@ pub fn describe_expected(expected: &[String]) -> String {
             other => format!("`{other}`"),
         });
     }
+    if operators {
+        parts.push("an operator".into());
+    }
     match parts.len() {
         0 => "nothing more".into(),
         1 => parts.remove(0),
@@ -189,4 +199,94 @@ pub fn describe_expected(expected: &[String]) -> String {
             format!("{} or {last}", parts.join(", "))
         }
     }
+}
+
+/// `tau * dv/dt = …` (the Brian2/NESTML habit): an ODE whose left side is more than `dX/dt`.
+fn derivative_with_factor(piece: &[&Spanned<'_>], error: Span) -> Option<Diagnostic> {
+    let assign = piece.iter().position(|t| t.tok == Tok::Assign)?;
+    let lhs = &piece[..assign];
+    let k = lhs.windows(3).position(|w| {
+        matches!(w[0].tok, Tok::Ident(n) if n.len() > 1 && n.starts_with('d'))
+            && w[1].tok == Tok::Slash
+            && w[2].tok == Tok::Ident("dt")
+    })?;
+    if lhs.len() == 3 || error.start >= piece[assign].span.start {
+        return None;
+    }
+    let span = Span::new(lhs[0].span.start, lhs[lhs.len() - 1].span.end);
+    let Tok::Ident(num) = lhs[k].tok else { return None };
+    Some(
+        Diagnostic::error(
+            "E0013",
+            "an ODE's left side must be `dX/dt` alone",
+            span,
+            "this is more than a time derivative",
+        )
+        .with_help(format!("move every other factor to the right side, e.g. `{num}/dt = (…) / tau`")),
+    )
+}
+
+/// `a * b = …` or `-65 mV = v` in a handler: an assignment whose target is an expression.
+fn target_expression(piece: &[&Spanned<'_>], error: Span) -> Option<Diagnostic> {
+    // Statements live only in `on` handlers.
+    if piece.first().is_none_or(|t| t.tok != Tok::On) {
+        return None;
+    }
+    let at = piece.iter().position(|t| t.span == error)?;
+    // The statement around the error: back to `{` or a terminator at the same depth.
+    let mut depth = 0i32;
+    let mut start = None;
+    for k in (0..at).rev() {
+        match piece[k].tok {
+            Tok::RParen | Tok::RBracket | Tok::RBrace => depth += 1,
+            Tok::LParen | Tok::LBracket => depth -= 1,
+            Tok::LBrace if depth == 0 => {
+                start = Some(k + 1);
+                break;
+            }
+            Tok::LBrace => depth -= 1,
+            Tok::Term if depth == 0 => {
+                start = Some(k + 1);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let start = start?;
+    if piece.get(start).is_some_and(|t| t.tok.starts_declaration() || t.tok == Tok::If) {
+        return None;
+    }
+    let mut depth = 0i32;
+    for t in &piece[at..] {
+        match t.tok {
+            Tok::LParen | Tok::LBracket | Tok::LBrace => depth += 1,
+            Tok::RParen | Tok::RBracket => depth -= 1,
+            Tok::RBrace | Tok::Term if depth == 0 => return None,
+            Tok::RBrace => depth -= 1,
+            Tok::Assign | Tok::PlusAssign | Tok::MinusAssign | Tok::StarAssign | Tok::SlashAssign if depth == 0 => {
+                let last = piece[..piece.iter().position(|p| std::ptr::eq(*p, *t)).unwrap_or(at)].last()?;
+                let span = Span::new(piece[start].span.start, last.span.end);
+                return Some(
+                    Diagnostic::error("E0014", "invalid assignment target", span, "an expression cannot be assigned to")
+                        .with_help("assign to a state or parameter name, a field (`post.v`) or an element (`w[i]`); put the arithmetic on the right side"),
+                );
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `parm tau: time` or `stat v: voltage`: a declaration whose keyword is misspelt.
+fn misspelt_leading_keyword(piece: &[&Spanned<'_>], error: Span) -> Option<Diagnostic> {
+    let (first, second) = (piece.first()?, piece.get(1)?);
+    let Tok::Ident(word) = first.tok else { return None };
+    if second.span != error {
+        return None;
+    }
+    let keyword = closest(word, KEYWORDS.iter().map(|(k, _)| *k))?;
+    Some(
+        Diagnostic::error("E0010", format!("unexpected name `{word}` at the start of a declaration"), first.span, "not a keyword")
+            .with_help(format!("did you mean the keyword `{keyword}`?")),
+    )
 }

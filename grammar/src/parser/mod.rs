@@ -167,7 +167,8 @@ impl<'s> Driver<'s, '_> {
         let result = self.parser.parse(&mut recovered, stream);
         // A piece with a lexical error already has its diagnostic; parse errors there would
         // only repeat it.
-        let quiet = self.lexical.iter().any(|s| s.start >= first && s.start <= last);
+        let line_start = self.src[..first].rfind('\n').map_or(0, |i| i + 1);
+        let quiet = self.lexical.iter().any(|s| s.start >= line_start && s.start <= last);
         let pieces: Vec<_> = toks.collect();
         let mut push = |d: Option<Diagnostic>| {
             if let Some(d) = d.filter(|_| !quiet) {

@@ -1,0 +1,43 @@
+//! Every ```scn block in `docs/` is a complete file that parses without a diagnostic.
+
+mod common;
+
+/// The ```scn blocks of a markdown text with their first line numbers.
+fn scn_blocks(md: &str) -> Vec<(usize, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, line) in md.lines().enumerate() {
+        let fence = line.trim_start();
+        match &mut current {
+            None if fence.starts_with("```scn") && fence.trim_end() == "```scn" => {
+                current = Some((i + 2, String::new()))
+            }
+            Some(_) if fence.starts_with("```") => blocks.push(current.take().unwrap()),
+            Some((_, text)) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            None => {}
+        }
+    }
+    assert!(current.is_none(), "unclosed ```scn block");
+    blocks
+}
+
+#[test]
+fn language_reference_examples_parse() {
+    let mut total = 0;
+    for entry in std::fs::read_dir(common::root().join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let md = std::fs::read_to_string(&path).unwrap();
+        for (line, block) in scn_blocks(&md) {
+            total += 1;
+            let diags = scn_cli::check_source(&block);
+            assert!(diags.is_empty(), "{}:{line}: {:#?}", path.display(), diags);
+        }
+    }
+    assert!(total >= 30, "docs hold only {total} scn examples");
+}
