@@ -41,3 +41,11 @@ fn language_reference_examples_parse() {
     }
     assert!(total >= 30, "docs hold only {total} scn examples");
 }
+
+#[test]
+fn every_diagnostic_code_is_documented() {
+    let md = std::fs::read_to_string(common::root().join("docs/diagnostics.md")).unwrap();
+    for code in scn_diagnostics::CODES {
+        assert!(md.contains(&format!("| {} |", code.code)), "docs/diagnostics.md lacks a row for {}", code.code);
+    }
+}
