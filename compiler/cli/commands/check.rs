@@ -20,9 +20,10 @@ pub struct Args {
     color: ColorChoice,
 }
 
-/// Diagnostics for one source text.
+/// Diagnostics about one source text itself (imports resolve against the working directory).
 pub fn check_source(text: &str) -> Vec<Diagnostic> {
-    scn_grammar::parse(text).diagnostics
+    let analysis = scn_sema::check_source("input.scn", text.to_string(), None, &scn_sema::Disk);
+    analysis.diagnostics.into_iter().filter(|(m, _)| *m == 0).map(|(_, d)| d).collect()
 }
 
 /// Checks every file; exit status 1 if any has an error.
@@ -44,11 +45,20 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
                 continue;
             }
         };
-        let diags = check_source(&text);
-        errors += diags.iter().filter(|d| d.is_error()).count();
-        warnings += diags.iter().filter(|d| !d.is_error()).count();
-        let file = SourceFile::new(path.display().to_string(), text);
-        report::emit(&file, &diags, args.message_format, args.color, out, err)?;
+        let name = path.display().to_string();
+        let file_name = path.file_name().map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+        let analysis = scn_sema::check_source(&file_name, text, path.parent(), &scn_sema::Disk);
+        for (m, module) in analysis.program.modules.iter().enumerate() {
+            let diags: Vec<Diagnostic> = analysis.diagnostics.iter().filter(|(k, _)| *k == m).map(|(_, d)| d.clone()).collect();
+            if diags.is_empty() {
+                continue;
+            }
+            errors += diags.iter().filter(|d| d.is_error()).count();
+            warnings += diags.iter().filter(|d| !d.is_error()).count();
+            let shown = if m == 0 { name.clone() } else { module.source.name.clone() };
+            let file = SourceFile::new(shown, module.source.text.clone());
+            report::emit(&file, &diags, args.message_format, args.color, out, err)?;
+        }
     }
     if args.message_format == MessageFormat::Human {
         let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };

@@ -105,11 +105,646 @@ Example:\n\n    on pre { 2 * w = w_max }\n\n\
 Fix: assign the variable itself: `w = w_max / 2`.",
     },
     CodeInfo {
+        code: "E0101",
+        title: "cannot find name",
+        explanation: "A name is used that is not declared in the model, the network, the module or its imports.
+
+Example:
+
+    dv/dt = (v_rest - v) / tau
+
+where the parameter is called `tau_m`.
+
+Fix: declare the name, import the module that defines it, or correct the spelling (the help line suggests the closest name).",
+    },
+    CodeInfo {
+        code: "E0102",
+        title: "duplicate definition",
+        explanation: "Two items of one module, or two members of one model or network, have the same name.
+
+Example:
+
+    param tau: time = 20 ms
+    state tau: time = 0 ms
+
+Fix: rename one of them.",
+    },
+    CodeInfo {
+        code: "E0103",
+        title: "cannot find module",
+        explanation: "An `import` names a module that does not exist. `std.a.b` is `stdlib/a/b.scn`; `a.b` is the file `a/b.scn` beside the importing file.
+
+Example:
+
+    import std.neuron.lif
+
+Fix: `import std.neurons.lif`.",
+    },
+    CodeInfo {
+        code: "E0104",
+        title: "imported item not found",
+        explanation: "`import m.{A}` names an item that module `m` does not define.
+
+Example:
+
+    import std.neurons.lif.{LIF}
+
+Fix: `import std.neurons.lif.{Lif}`.",
+    },
+    CodeInfo {
+        code: "E0105",
+        title: "ambiguous name",
+        explanation: "The name is defined by two modules imported whole, so SCN cannot tell which one is meant.
+
+Example:
+
+    import std.neurons.lif
+    import mymodels
+    pop p = Lif[10]      // both define Lif
+
+Fix: import only the one you need (`import mymodels.{Lif}`) or import a module with `as` and qualify the name.",
+    },
+    CodeInfo {
+        code: "E0106",
+        title: "unknown member",
+        explanation: "A population, port, override, preset or handler names a member the model does not have.
+
+Example:
+
+    connect exc -> inh.syn_exc { p = 0.1 }
+
+where the model's input is called `exc`.
+
+Fix: use a member the model declares (the help line lists the closest).",
+    },
+    CodeInfo {
+        code: "E0107",
+        title: "wrong kind of item",
+        explanation: "An item is used where another kind is required: a synapse as a population model, a neuron after `via`, a non-channel in `use`, a module where an item is needed.
+
+Example:
+
+    pop s = Stdp[10]
+
+Fix: populations are made of neurons; synapses go after `via`; channels after `use`.",
+    },
+    CodeInfo {
+        code: "E0108",
+        title: "unknown type",
+        explanation: "A type name is not a dimension name, a built-in type or a valid generic.
+
+Example:
+
+    param tau: duration = 20 ms
+
+Fix: `param tau: time = 20 ms`. Dimension names: time, voltage, current, conductance, capacitance, resistance, frequency, concentration, length, area, volume, charge, dimensionless; types: prob, bipolar, bool, int, fix<W,F>, ufix<W,F>, bits<E,L>, count<N>, spike(T).",
+    },
+    CodeInfo {
+        code: "E0109",
+        title: "definition refers to itself",
+        explanation: "A constant is defined in terms of itself, directly or through other constants.
+
+Example:
+
+    const A = B + 1
+    const B = A * 2
+
+Fix: give one of them a value that does not depend on the other.",
+    },
+    CodeInfo {
+        code: "E0110",
+        title: "member in the wrong place",
+        explanation: "A member appears in a body where it has no meaning: `pop` or `connect` in a neuron, `deliver` outside a synapse, a check outside a property, a gate outside a channel.
+
+Example:
+
+    neuron A {
+        dt = 0.1 ms
+    }
+
+Fix: move it where it belongs (the help line says where).",
+    },
+    CodeInfo {
+        code: "E0201",
+        title: "dimension mismatch",
+        explanation: "Two quantities of different dimensions are added, compared, assigned or passed where one dimension is required. The message names both dimensions.
+
+Example:
+
+    param i_ext: current = 200 pA
+    on spike_in(w) { v += i_ext }
+
+Fix: convert with the right factor: `v += i_ext * r_m` (current times resistance is a voltage).",
+    },
+    CodeInfo {
+        code: "E0202",
+        title: "ODE right-hand side has the wrong dimension",
+        explanation: "`dX/dt` must have the dimension of X per time.
+
+Example:
+
+    dv/dt = (v_rest - v)
+
+Fix: divide by a time constant: `dv/dt = (v_rest - v) / tau_m`.",
+    },
+    CodeInfo {
+        code: "E0203",
+        title: "type mismatch",
+        explanation: "A value of one type is used where another is required: a number where a condition is needed, a stream where a number is needed, an array of the wrong length, a non-integer index.
+
+Example:
+
+    on v { v = v_reset }
+
+Fix: `on v >= v_th { v = v_reset }`.",
+    },
+    CodeInfo {
+        code: "E0204",
+        title: "wrong arguments",
+        explanation: "A call has the wrong number of arguments, or an argument name the function does not take.
+
+Example:
+
+    encode(0.5, length = 256)
+
+Fix: `encode(0.5, lfsr16(seed = 0xACE1), length = 256)`.",
+    },
+    CodeInfo {
+        code: "E0205",
+        title: "unknown function",
+        explanation: "A call names something that is neither a built-in function nor a `fn` item.
+
+Example:
+
+    dv/dt = -v / tau + sigmoid2(v)
+
+Fix: call a built-in (`sigmoid`) or define the function with `fn`.",
+    },
+    CodeInfo {
+        code: "E0206",
+        title: "dimensioned exponent",
+        explanation: "An exponent must be a pure number, and a quantity with a dimension can only be raised to a constant power (otherwise the result's dimension is unknown).
+
+Example:
+
+    let x = v ** n
+
+Fix: make the base dimensionless (`(v / 1 mV) ** n`) or use a constant exponent.",
+    },
+    CodeInfo {
+        code: "E0207",
+        title: "invalid value or assignment",
+        explanation: "A value lies outside what its type allows (a probability above 1, a default outside its admissible range), or a handler assigns to something read-only (a parameter, an input, a named expression).
+
+Example:
+
+    on x(w) { tau_m = 10 ms }
+
+Fix: parameters are fixed during a run; declare it as a `state` if it must change.",
+    },
+    CodeInfo {
+        code: "E0208",
+        title: "noise outside an ODE",
+        explanation: "`noise(sigma)` is a Wiener increment; it only has a meaning as a term of an ODE integrated by a stochastic solver (`euler` or `heun`).
+
+Example:
+
+    on x(w) { v += noise(1 mV) }
+
+Fix: `dv/dt = (v_rest - v) / tau_m + noise(sigma)`, or draw per step with `normal(0 mV, 1 mV)`.",
+    },
+    CodeInfo {
+        code: "E0209",
+        title: "invalid state update",
+        explanation: "An ODE, `next` or `clamp` names something that is not a state, or one state is updated twice.
+
+Example:
+
+    param tau: time = 20 ms
+    dtau/dt = -tau / 1 s
+
+Fix: declare evolving quantities with `state`, and give each one ODE or one `next`.",
+    },
+    CodeInfo {
+        code: "E0210",
+        title: "exact solver on non-linear ODEs",
+        explanation: "`solver exact` integrates linear systems x' = A x + b with a matrix exponential; it cannot integrate products of states, functions of states or time-dependent terms. The label points at the offending term.
+
+Example:
+
+    dv/dt = 0.04 * v * v / 1 ms
+    solver exact
+
+Fix: use `solver rk4`, `exp_euler` or `rush_larsen`.",
+    },
+    CodeInfo {
+        code: "E0211",
+        title: "unknown solver",
+        explanation: "The solver name is not one SCN provides: euler, rk4, exact, exp_euler, rush_larsen, heun.
+
+Example:
+
+    solver runge_kutta
+
+Fix: `solver rk4`.",
+    },
+    CodeInfo {
+        code: "E0212",
+        title: "function needs a dimensionless argument",
+        explanation: "Transcendental functions (exp, log, tanh, sigmoid, exprel) take pure numbers.
+
+Example:
+
+    let g = exp(-v / 1 ms)
+
+Fix: divide by a quantity of the same dimension: `exp(-v / 10 mV)`.",
+    },
+    CodeInfo {
+        code: "E0301",
+        title: "correlated operands",
+        explanation: "AND (`&`) multiplies two unipolar streams and XNOR two bipolar streams only when they are independent; a MUX select must be independent of its inputs. Two streams from the same source (same LFSR seed) are maximally correlated, so `a & b` computes min(p, q), not p·q.
+
+Example:
+
+    stream a = encode(0.5, lfsr16(seed = 0xACE1), length = 256)
+    stream b = encode(0.3, lfsr16(seed = 0xACE1), length = 256)
+    output y = decode(popcount(a & b))
+
+Fix: give one of them its own seed: `lfsr16(seed = 0xBEEF)`.",
+    },
+    CodeInfo {
+        code: "E0302",
+        title: "seed collision",
+        explanation: "Two elements of indexed stream families use the same LFSR seed and meet in an operator that needs independent inputs. SCN evaluates the seed of every element for every index combination to find these.
+
+Example:
+
+    stream xs[i in 0..16] = encode(x[i], lfsr16(seed = 0xACE1 + i), length = L)
+    stream ws[i in 0..16] = encode(w[i], lfsr16(seed = 0xACE1 + 2 * i), length = L)
+    output y = sum(i in 0..16, popcount(ws[i] & xs[i]))
+
+(ws[0] and xs[0] share 0xACE1.)
+
+Fix: use disjoint seed ranges for the two families, e.g. a different base.",
+    },
+    CodeInfo {
+        code: "E0303",
+        title: "stream length mismatch",
+        explanation: "Streams combined by an operator, or assigned to a declared stream type, must have the same length (one frame).
+
+Example:
+
+    stream a = encode(p, lfsr16(seed = 1), length = 256)
+    stream b = encode(q, lfsr16(seed = 2), length = 512)
+    stream c = a & b
+
+Fix: encode both with the same `length`.",
+    },
+    CodeInfo {
+        code: "E0304",
+        title: "LFSR stream longer than its period",
+        explanation: "An LFSR-16 repeats after 65535 states, so a longer stream repeats its own bits and its error no longer shrinks with length.
+
+Example:
+
+    encode(p, lfsr16(seed = 1), length = 100000)
+
+Fix: use at most 65535 bits, or several sources.",
+    },
+    CodeInfo {
+        code: "E0305",
+        title: "LFSR seed zero",
+        explanation: "An LFSR started from 0 stays at 0 forever, so its stream is constant.
+
+Example:
+
+    lfsr16(seed = 0)
+
+Fix: use a non-zero seed such as `0xACE1` (computed seeds that wrap to 0 become 1, as in SC-NeuroCore).",
+    },
+    CodeInfo {
+        code: "E0306",
+        title: "not a stream operation",
+        explanation: "A stream operator or function received something that is not a bitstream, or mixed unipolar and bipolar streams.
+
+Example:
+
+    output y = popcount(x & 0.5)
+
+Fix: encode values first: `encode(0.5, lfsr16(seed = 7), length = 256)`.",
+    },
+    CodeInfo {
+        code: "E0307",
+        title: "stream value out of range or wrong correlation",
+        explanation: "A constant encoded as a stream lies outside its encoding's range (unipolar [0, 1], bipolar [-1, 1]), or `cordiv` received independent operands (it divides only nested, same-source streams).
+
+Example:
+
+    encode(1.5, lfsr16(seed = 1), length = 256)
+
+Fix: encode a probability, or use a bipolar stream for signed values.",
+    },
+    CodeInfo {
+        code: "E0401",
+        title: "fixed-point overflow",
+        explanation: "A constant does not fit the precision's format, or an update provably leaves it. Values are stored divided by their dimension's scale.
+
+Example:
+
+    precision fix<16, 8> overflow saturate scale(voltage = 1 mV)
+    param v_th: voltage = 200 mV     // Q8.8 holds [-128, 127.996]
+
+Fix: widen the format (`fix<24, 8>`) or choose a larger scale (`voltage = 2 mV`).",
+    },
+    CodeInfo {
+        code: "E0402",
+        title: "unknown overflow or rounding mode",
+        explanation: "Overflow modes are saturate, wrap and trap; rounding modes are floor, nearest_even, nearest_away and stochastic.
+
+Example:
+
+    precision fix<16, 8> overflow clamp
+
+Fix: `overflow saturate`.",
+    },
+    CodeInfo {
+        code: "E0403",
+        title: "missing fixed-point scale",
+        explanation: "Inside a precision scope, every dimensioned quantity is stored divided by its dimension's scale, so each dimension used needs one.
+
+Example:
+
+    precision fix<16, 8> overflow saturate
+    param v_th: voltage = 20 mV
+
+Fix: `precision fix<16, 8> overflow saturate scale(voltage = 1 mV)`.",
+    },
+    CodeInfo {
+        code: "E0404",
+        title: "fixed-point formats mixed without a cast",
+        explanation: "Outside a precision scope, combining two different fixed-point formats needs an explicit `as`, so that the result's format is never a surprise.
+
+Example:
+
+    let y = a + b      // a: fix<16,8>, b: fix<8,4>
+
+Fix: `let y = a + (b as fix<16, 8>)`.",
+    },
+    CodeInfo {
+        code: "E0405",
+        title: "impossible fixed-point format",
+        explanation: "A fixed-point format has 1 to 64 bits (2 to 64 when signed) and at most 64 fractional bits, written with constant widths.
+
+Example:
+
+    precision fix<0, 8>
+
+Fix: `precision fix<16, 8>`.",
+    },
+    CodeInfo {
+        code: "E0501",
+        title: "invalid population size",
+        explanation: "A population needs a positive, constant number of neurons.
+
+Example:
+
+    pop exc = Lif[0]
+
+Fix: `pop exc = Lif[800]`.",
+    },
+    CodeInfo {
+        code: "E0502",
+        title: "network too large",
+        explanation: "The declared network needs more memory than the machine has; SCN refuses it before allocating anything.
+
+Example:
+
+    pop huge = Lif[100000000000]
+
+Fix: reduce the population sizes.",
+    },
+    CodeInfo {
+        code: "E0503",
+        title: "delay not a whole number of steps",
+        explanation: "A constant delay must be a whole multiple of the network's `dt` (delays are computed exactly, as rationals).
+
+Example:
+
+    dt = 0.1 ms
+    connect a -> b.syn { p = 0.1, delay = 0.25 ms }
+
+Fix: `delay = 0.2 ms` or `delay = 0.3 ms`.",
+    },
+    CodeInfo {
+        code: "E0504",
+        title: "weight has the wrong dimension",
+        explanation: "A connection's weight has the dimension of the target port's payload (or of the synapse's `w` with `via`).
+
+Example:
+
+    input syn: spike(voltage)
+    connect a -> b.syn { p = 0.1, weight = 0.5 nS }
+
+Fix: `weight = 0.5 mV`, or target a conductance port.",
+    },
+    CodeInfo {
+        code: "E0505",
+        title: "invalid connection target",
+        explanation: "A connection or stimulus must end at an input port of a population: `pop.port`.
+
+Example:
+
+    connect exc -> inh { p = 0.1 }
+
+Fix: `connect exc -> inh.exc { p = 0.1 }`.",
+    },
+    CodeInfo {
+        code: "E0506",
+        title: "time in a clocked network",
+        explanation: "A network without `dt` is clocked: durations and delays are counted in cycles, and time-based stimuli need a time step.
+
+Example:
+
+    network Q {
+        duration = 1 s
+    }
+
+Fix: `duration = 4096 cycles`, or give the network `dt = 0.1 ms`.",
+    },
+    CodeInfo {
+        code: "E0507",
+        title: "invalid connection rule value",
+        explanation: "Connection probabilities lie in [0, 1]; degrees are non-negative integers.
+
+Example:
+
+    connect a -> b.syn { p = 2 }
+
+Fix: `p = 0.2`.",
+    },
+    CodeInfo {
+        code: "E0508",
+        title: "negative delay",
+        explanation: "Spikes cannot arrive before they are sent.
+
+Example:
+
+    delay = -1 ms
+
+Fix: use a delay of 0 or more.",
+    },
+    CodeInfo {
+        code: "E0512",
+        title: "unknown network setting",
+        explanation: "A network's settings are `dt`, `duration` and `seed`; other values are declared with `param` or `const`.
+
+Example:
+
+    timestep = 0.1 ms
+
+Fix: `dt = 0.1 ms`.",
+    },
+    CodeInfo {
+        code: "E0513",
+        title: "invalid connection rule",
+        explanation: "A rule block has one connection rule (`p`, `indegree`, `outdegree`, `all`, `one_to_one`, `pairs`) plus `weight`, `delay` and `autapses`.
+
+Example:
+
+    connect a -> b.syn { prob = 0.1 }
+
+Fix: `connect a -> b.syn { p = 0.1 }`.",
+    },
+    CodeInfo {
+        code: "E0514",
+        title: "unknown stimulus kind",
+        explanation: "Stimulus kinds are poisson, current, spikes, encode and bits.
+
+Example:
+
+    stimulus noise(rate = 5 Hz) -> exc.syn
+
+Fix: `stimulus poisson(rate = 5 Hz, n = 100) -> exc.syn`.",
+    },
+    CodeInfo {
+        code: "E0515",
+        title: "invalid monitor",
+        explanation: "Monitors are `spikes(P, …)`, `state(P[a..b].x, …)` and `rate(P, bin = …)`.
+
+Example:
+
+    monitor voltage(exc)
+
+Fix: `monitor state(exc[0..4].v)`.",
+    },
+    CodeInfo {
+        code: "E0601",
+        title: "property of something that is not a network",
+        explanation: "A property watches a network: `property NAME for NETWORK { … }`.
+
+Example:
+
+    property p for Lif { … }
+
+Fix: name the network that instantiates the model.",
+    },
+    CodeInfo {
+        code: "E0602",
+        title: "duration not a whole number of steps",
+        explanation: "Windows and deadlines are counted in steps: a time must be a whole multiple of `dt`, and a clocked network counts in cycles.
+
+Example:
+
+    assert rate(exc) per sliding 0.25 ms <= 100 Hz     // dt = 0.1 ms
+
+Fix: `per sliding 0.3 ms`, or write the window in steps.",
+    },
+    CodeInfo {
+        code: "E0603",
+        title: "invalid check method",
+        explanation: "Check methods are `sim`, `bmc(depth = N)` with a positive depth, `prove`, `static` and `cover`.
+
+Example:
+
+    assert always(n.v < 100 mV) @bmc
+
+Fix: `@bmc(depth = 20)`.",
+    },
+    CodeInfo {
+        code: "E0604",
+        title: "invalid property argument",
+        explanation: "Property functions take populations (`rate(exc)`), spike events (`spike(n[0])`) and stimulus names (`stimulus(go)`).
+
+Example:
+
+    assert rate(v) per sliding 10 ms <= 50 Hz
+
+Fix: `rate(exc)`, where `exc` is a population.",
+    },
+    CodeInfo {
         code: "W0001",
         title: "doc comment documents nothing",
         explanation: "A `///` doc comment must come right before an item or a member; this one \
 is followed by the end of a block or of the file, so no documentation tool will see it.\n\n\
 Fix: move it before the declaration it describes, or make it a plain `//` comment.",
+    },
+    CodeInfo {
+        code: "W0301",
+        title: "XOR of independent streams",
+        explanation: "`a ^ b` computes |p - q| only when both streams come from the same source; for independent streams it computes p + q - 2pq.
+
+Example:
+
+    stream d = a ^ b       // different seeds
+
+Fix: encode both operands from the same source when you want the absolute difference.",
+    },
+    CodeInfo {
+        code: "W0302",
+        title: "OR of correlated streams",
+        explanation: "`a | b` is a saturating add p + q only for anti-correlated operands; for streams from the same source it computes max(p, q).
+
+Example:
+
+    stream s = a | b       // same seed
+
+Fix: use `a | !b`-style anti-correlated encodings, or a MUX for scaled addition.",
+    },
+    CodeInfo {
+        code: "W0401",
+        title: "possible fixed-point overflow",
+        explanation: "Under `overflow wrap` or `overflow trap`, an update's interval reaches outside the format, so it may wrap around or trap at run time. The label shows the interval.
+
+Example:
+
+    precision fix<16, 8> overflow wrap scale(voltage = 1 mV)
+    on x(w) { v += w }
+
+Fix: bound the state with `in [lo, hi]`, switch to `overflow saturate`, or widen the format.",
+    },
+    CodeInfo {
+        code: "W0402",
+        title: "inexact fixed-point constant",
+        explanation: "A constant is not on the format's grid and is rounded when quantised.
+
+Example:
+
+    precision fix<8, 2> scale(voltage = 1 mV)
+    param v_th: voltage = 0.1 mV     // becomes 0
+
+Fix: add fractional bits or choose a representable value.",
+    },
+    CodeInfo {
+        code: "W0501",
+        title: "very large connectivity",
+        explanation: "A dense rule over large populations could create more connections than fit in memory.
+
+Example:
+
+    pop a = Lif[1000000]
+    connect a -> a.syn { all }
+
+Fix: use a sparse rule such as `p = 0.01` or `indegree = 100`.",
     },
 ];
 

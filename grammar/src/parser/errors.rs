@@ -65,8 +65,13 @@ fn unexpected(src: &str, piece: &[&Spanned<'_>], span: Span, tok: &Tok<'_>, expe
     let wanted = describe_expected(expected);
     let mut d =
         Diagnostic::error("E0010", format!("unexpected {}", tok.describe()), span, format!("expected {wanted}"));
-    let prev = piece.iter().take_while(|t| t.span.end <= span.start).last().map(|t| &t.tok);
-    let at_line_start = src[..span.start].rsplit('\n').next().is_some_and(|l| l.trim().is_empty()) && span.start > 0;
+    // Tokens are in source order and do not overlap, so both lookups below cost O(log n) and
+    // O(indent) rather than O(piece) and O(line): with thousands of errors in one long piece or
+    // on one long line, the linear scans were quadratic.
+    let before = piece.partition_point(|t| t.span.end <= span.start);
+    let prev = before.checked_sub(1).map(|k| &piece[k].tok);
+    let indent = src[..span.start].trim_end_matches(|c: char| c != '\n' && c.is_whitespace());
+    let at_line_start = (indent.is_empty() || indent.ends_with('\n')) && span.start > 0;
     if at_line_start && is_binary_operator(tok) {
         d = d.with_help("a line cannot start with a binary operator: end the previous line with the operator to continue the expression");
     } else if let Tok::Ident(word) = tok {
@@ -232,7 +237,9 @@ fn target_expression(piece: &[&Spanned<'_>], error: Span) -> Option<Diagnostic> 
     if piece.first().is_none_or(|t| t.tok != Tok::On) {
         return None;
     }
-    let at = piece.iter().position(|t| t.span == error)?;
+    // The first token with exactly this span, found by binary search (see `unexpected`).
+    let first = piece.partition_point(|t| t.span.start < error.start);
+    let at = first + piece[first..].iter().take_while(|t| t.span.start == error.start).position(|t| t.span == error)?;
     // The statement around the error: back to `{` or a terminator at the same depth.
     let mut depth = 0i32;
     let mut start = None;
@@ -257,14 +264,22 @@ fn target_expression(piece: &[&Spanned<'_>], error: Span) -> Option<Diagnostic> 
         return None;
     }
     let mut depth = 0i32;
-    for t in &piece[at..] {
+    for (j, t) in piece[at..].iter().enumerate() {
         match t.tok {
             Tok::LParen | Tok::LBracket | Tok::LBrace => depth += 1,
             Tok::RParen | Tok::RBracket => depth -= 1,
             Tok::RBrace | Tok::Term if depth == 0 => return None,
             Tok::RBrace => depth -= 1,
+            // An operator that begins the statement (`{ = 1 }`) has no target at all: that is a
+            // plain unexpected token, not a bad target (the span would run backwards; found by
+            // fuzzing).
+            Tok::Assign | Tok::PlusAssign | Tok::MinusAssign | Tok::StarAssign | Tok::SlashAssign
+                if depth == 0 && at + j == start =>
+            {
+                return None;
+            }
             Tok::Assign | Tok::PlusAssign | Tok::MinusAssign | Tok::StarAssign | Tok::SlashAssign if depth == 0 => {
-                let last = piece[..piece.iter().position(|p| std::ptr::eq(*p, *t)).unwrap_or(at)].last()?;
+                let last = piece[..at + j].last()?;
                 let span = Span::new(piece[start].span.start, last.span.end);
                 return Some(
                     Diagnostic::error("E0014", "invalid assignment target", span, "an expression cannot be assigned to")

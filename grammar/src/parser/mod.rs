@@ -44,9 +44,19 @@ impl Parsed {
 /// Parses a whole file. Never fails and never panics.
 pub fn parse(src: &str) -> Parsed {
     let Lexed { tokens, comments, diagnostics: mut diags } = lex(src);
-    let lexical: Vec<Span> = diags.iter().map(|d| d.primary.span).collect();
-    let mut p =
-        Driver { src, tokens: &tokens, lexical: &lexical, diags: Vec::new(), parser: grammar::PieceParser::new() };
+    // Sorted once so that each piece finds its lexical errors and its line start by binary
+    // search: scanning per piece was quadratic on long lines of `;`-separated pieces.
+    let mut lexical: Vec<usize> = diags.iter().map(|d| d.primary.span.start).collect();
+    lexical.sort_unstable();
+    let line_starts: Vec<usize> = std::iter::once(0).chain(src.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let mut p = Driver {
+        src,
+        tokens: &tokens,
+        lexical: &lexical,
+        line_starts: &line_starts,
+        diags: Vec::new(),
+        parser: grammar::PieceParser::new(),
+    };
     let mut items = Vec::new();
     for range in split(&tokens, 0, tokens.len()) {
         items.push(p.item(range));
@@ -103,7 +113,10 @@ fn matching_brace(tokens: &[Spanned<'_>], open: usize, to: usize) -> Option<usiz
 struct Driver<'s, 't> {
     src: &'s str,
     tokens: &'t [Spanned<'s>],
-    lexical: &'t [Span],
+    /// Start offsets of the lexical diagnostics, sorted.
+    lexical: &'t [usize],
+    /// Offsets at which lines start (0 and after each `\n`), ascending.
+    line_starts: &'t [usize],
     diags: Vec<Diagnostic>,
     parser: grammar::PieceParser,
 }
@@ -167,8 +180,8 @@ impl<'s> Driver<'s, '_> {
         let result = self.parser.parse(&mut recovered, stream);
         // A piece with a lexical error already has its diagnostic; parse errors there would
         // only repeat it.
-        let line_start = self.src[..first].rfind('\n').map_or(0, |i| i + 1);
-        let quiet = self.lexical.iter().any(|s| s.start >= line_start && s.start <= last);
+        let line_start = self.line_starts[self.line_starts.partition_point(|&s| s <= first) - 1];
+        let quiet = self.lexical.get(self.lexical.partition_point(|&s| s < line_start)).is_some_and(|&s| s <= last);
         let pieces: Vec<_> = toks.collect();
         let mut push = |d: Option<Diagnostic>| {
             if let Some(d) = d.filter(|_| !quiet) {

@@ -21,7 +21,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The candidate closest to `word`, if it is close enough to be a likely typo (at most one
 /// edit per three characters, and never the word itself).
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let len = word.chars().count();
+    // Very short names are only matched up to case: `v` should not suggest `t`.
+    let limit = if len <= 2 { 0 } else { (len / 3).max(1) };
     candidates
         .into_iter()
         .filter(|c| *c != word)
