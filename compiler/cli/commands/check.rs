@@ -18,6 +18,28 @@ pub struct Args {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
+    /// Also print, for every model with a `precision`, each quantity's proved range and the
+    /// smallest fixed-point format that holds it.
+    #[arg(long)]
+    precision: bool,
+}
+
+/// Prints the fixed-point table of each model.
+fn print_precision(reports: &[scn_sema::fixed::PrecisionReport], out: &mut dyn Write) -> std::io::Result<()> {
+    for r in reports {
+        writeln!(out, "precision of `{}`: {}, overflow {}", r.model, r.format, r.overflow)?;
+        writeln!(out, "  {:<16} {:<6} {:<8} {:<34} smallest format", "name", "kind", "scale", "range (in scale units)")?;
+        for row in &r.rows {
+            let range = match row.range {
+                Some((lo, hi)) if lo == hi => format!("{lo}"),
+                Some((lo, hi)) => format!("[{lo}, {hi}]"),
+                None => "not bounded (give `in [lo, hi]`)".to_string(),
+            };
+            let scale = if row.scale.is_empty() { "1" } else { row.scale.as_str() };
+            writeln!(out, "  {:<16} {:<6} {:<8} {:<34} {}", row.name, row.kind, scale, range, row.smallest.as_deref().unwrap_or("-"))?;
+        }
+    }
+    Ok(())
 }
 
 /// Diagnostics about one source text itself (imports resolve against the working directory).
@@ -48,6 +70,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         let name = path.display().to_string();
         let file_name = path.file_name().map_or(name.clone(), |n| n.to_string_lossy().into_owned());
         let analysis = scn_sema::check_source(&file_name, text, path.parent(), &scn_sema::Disk);
+        if args.precision {
+            print_precision(&analysis.precision, out)?;
+        }
         for (m, module) in analysis.program.modules.iter().enumerate() {
             let diags: Vec<Diagnostic> = analysis.diagnostics.iter().filter(|(k, _)| *k == m).map(|(_, d)| d.clone()).collect();
             if diags.is_empty() {

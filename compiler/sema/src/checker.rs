@@ -90,6 +90,10 @@ pub struct Checker<'p> {
     pub diags: Vec<(ModuleId, Diagnostic)>,
     /// The module being checked.
     pub module: ModuleId,
+    /// The model being checked (for reports).
+    pub current_model: String,
+    /// `scn check --precision` tables, one per model with a `precision`.
+    pub precision_reports: Vec<crate::fixed::PrecisionReport>,
     const_types: HashMap<ItemRef, Ty>,
     const_busy: HashSet<ItemRef>,
     models: HashMap<ItemRef, Rc<ModelInfo>>,
@@ -98,7 +102,14 @@ pub struct Checker<'p> {
 impl<'p> Checker<'p> {
     /// A checker over a loaded program.
     pub fn new(program: &'p Program, scopes: Vec<ModuleScope>) -> Self {
-        Checker { program, scopes, diags: Vec::new(), module: 0, const_types: HashMap::new(), const_busy: HashSet::new(), models: HashMap::new() }
+        Checker {
+            program,
+            scopes,
+            diags: Vec::new(),
+            module: 0,
+            current_model: String::new(),
+            precision_reports: Vec::new(),
+            const_types: HashMap::new(), const_busy: HashSet::new(), models: HashMap::new() }
     }
 
     /// Reports a diagnostic about the current module.

@@ -69,6 +69,59 @@ impl Interval {
     }
 }
 
+/// One quantity in `scn check --precision`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrecisionRow {
+    /// The parameter or state.
+    pub name: String,
+    /// `param`, `state` or `input`.
+    pub kind: &'static str,
+    /// Its range in scaled units, when the analysis bounds it.
+    pub range: Option<(f64, f64)>,
+    /// The unit one LSB-free integer stands for (`1 mV`), or empty when dimensionless.
+    pub scale: String,
+    /// The smallest format that holds the range (`Q6.8`), when bounded.
+    pub smallest: Option<String>,
+}
+
+/// The precision analysis of one model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrecisionReport {
+    /// The model.
+    pub model: String,
+    /// Its declared format.
+    pub format: String,
+    /// Its overflow mode.
+    pub overflow: String,
+    /// One row per quantity.
+    pub rows: Vec<PrecisionRow>,
+}
+
+/// The smallest `QI.F` (I counting the sign bit when signed) that holds `[lo, hi]` with `frac`
+/// fractional bits.
+pub fn smallest_format(lo: f64, hi: f64, frac: u32) -> String {
+    let signed = lo < 0.0;
+    let lsb = 2f64.powi(-(frac as i32));
+    let mut int_bits = if signed { 1 } else { 0 };
+    loop {
+        let (min, max) = if signed {
+            (-(2f64.powi(int_bits - 1)), 2f64.powi(int_bits - 1) - lsb)
+        } else {
+            (0.0, 2f64.powi(int_bits) - lsb)
+        };
+        if (lo >= min && hi <= max) || int_bits > 128 {
+            break;
+        }
+        int_bits += 1;
+    }
+    if signed { format!("Q{int_bits}.{frac}") } else { format!("UQ{int_bits}.{frac}") }
+}
+
+/// Fractional bits needed to hold `x` exactly (capped at 64).
+fn exact_frac(x: Rational) -> Option<u32> {
+    (0..=64u32).find(|&f| Rational::new(1i128 << f.min(100), 1).and_then(|k| x.checked_mul(k)).is_some_and(|y| y.is_integer()))
+}
+
 struct Scope {
     format: Format,
     scales: HashMap<Dim, Rational>,
@@ -124,9 +177,25 @@ pub fn check_precision<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, p: &'p Precisio
             ),
         }
     }
+    let mut report = PrecisionReport {
+        model: c.current_model.clone(),
+        format: format.name(),
+        overflow: p.overflow.as_ref().map_or("saturate", |n| n.name.as_str()).to_string(),
+        rows: Vec::new(),
+    };
+    let scale_text: HashMap<Dim, String> = p
+        .scale
+        .iter()
+        .filter_map(|a| match a {
+            Arg::Named(n, Expr { kind: ExprKind::Quantity { value, unit }, .. }) => Some((scn_units::by_name(&n.name)?, format!("{value} {unit}"))),
+            _ => None,
+        })
+        .collect();
     let mut scope = Scope { format, scales, values: HashMap::new() };
     let mut missing: Vec<Dim> = Vec::new();
-    let overflow = p.overflow.as_ref().map_or("saturate", |n| n.name.as_str());
+    // An unknown mode is reported above; checking ranges as if it were `wrap` would only
+    // add warnings about a mode nobody wrote.
+    let overflow = p.overflow.as_ref().map(|n| n.name.as_str()).filter(|n| OVERFLOW.contains(n)).unwrap_or("saturate");
     for m in &body.members {
         let MemberKind::Decl(d) = &m.kind else { continue };
         let Some(info) = members.get(&d.name.name) else { continue };
@@ -163,12 +232,23 @@ pub fn check_precision<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, p: &'p Precisio
             let h = c.const_value(cx, hi)?.num()?.0.checked_div(scale)?;
             Some(Interval { lo: l.to_f64(), hi: h.to_f64() })
         });
+        let mut row = PrecisionRow {
+            name: d.name.name.clone(),
+            kind: d.kind.keyword(),
+            range: range.map(|r| (r.lo, r.hi)),
+            scale: scale_text.get(&dim).cloned().unwrap_or_default(),
+            smallest: range.map(|r| smallest_format(r.lo, r.hi, format.frac)),
+        };
         if let Some(v) = &d.value {
             if let Some((x, _)) = c.const_value(cx, v).and_then(|x| x.num()) {
                 if let Some(scaled) = x.checked_div(scale) {
                     fits(c, &scope.format, scaled, &d.name.name, v.span);
                     if d.kind == DeclKind::Param {
-                        scope.values.insert(d.name.name.clone(), Interval::point(scaled.to_f64()));
+                        let f = exact_frac(scaled).unwrap_or(format.frac).min(format.frac);
+                        let x = scaled.to_f64();
+                        row.range = Some((x, x));
+                        row.smallest = Some(smallest_format(x, x, f));
+                        scope.values.insert(d.name.name.clone(), Interval::point(x));
                     }
                 }
             }
@@ -177,6 +257,10 @@ pub fn check_precision<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, p: &'p Precisio
             let full = Interval { lo: format.min(), hi: format.max() };
             scope.values.insert(d.name.name.clone(), range.unwrap_or(full));
         }
+        report.rows.push(row);
+    }
+    if c.module == 0 {
+        c.precision_reports.push(report);
     }
     if overflow == "saturate" {
         return;

@@ -9,7 +9,7 @@ mod builtins;
 mod checker;
 mod env;
 mod expr;
-mod fixed;
+pub mod fixed;
 mod hints;
 pub mod linear;
 mod model;
@@ -35,6 +35,8 @@ pub struct Analysis {
     pub program: Program,
     /// Diagnostics per module (syntax, imports, semantics), in source order within a module.
     pub diagnostics: Vec<(ModuleId, Diagnostic)>,
+    /// The fixed-point analysis of every model with a `precision` (root module only).
+    pub precision: Vec<fixed::PrecisionReport>,
 }
 
 impl Analysis {
@@ -55,9 +57,10 @@ pub fn check_source(name: &str, text: String, dir: Option<&Path>, files: &dyn So
     // member does not cascade.
     let mut checker = checker::Checker::new(&program, scopes);
     checker.check_all();
+    let precision = std::mem::take(&mut checker.precision_reports);
     let syntax_broken: Vec<bool> = program.modules.iter().map(|m| m.parsed.has_errors()).collect();
     diagnostics.extend(checker.diags.into_iter().filter(|(m, _)| !syntax_broken[*m]));
     diagnostics.sort_by_key(|(m, d)| (*m, d.primary.span.start, d.primary.span.end));
     diagnostics.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-    Analysis { program, diagnostics }
+    Analysis { program, diagnostics, precision }
 }

@@ -163,6 +163,7 @@ impl<'p> Checker<'p> {
     pub fn check_model(&mut self, _r: ItemRef, model: &'p Model) {
         let flags = Flags { synapse: model.kind == ModelKind::Synapse, ..Flags::default() };
         let mut cx = Cx::new(flags);
+        self.current_model = model.name.name.clone();
         bind_channel_voltage(&mut cx, model);
         let members = self.declare_members(&mut cx, &model.body, false);
         self.check_body(&mut cx, model.kind, &model.body, &members);
@@ -421,6 +422,10 @@ impl<'p> Checker<'p> {
                 let ports: Vec<&str> = members.iter().filter(|(_, m)| matches!(m.ty, Ty::Spike(_))).map(|(k, _)| k.as_str()).collect();
                 let d = crate::hints::unknown("E0106", &port.name, port.span, "spike input", &ports);
                 self.report(d.with_note("`on NAME(w) { … }` handles the spikes arriving at input port NAME"));
+                // Bind the weight anyway, so that the body does not report it as unknown too.
+                if let [Arg::Positional(Expr { kind: ExprKind::Name(w), .. })] = args.as_slice() {
+                    cx.env.bind(&w.name, Binding { ty: Ty::Error, kind: BindKind::Local, span: w.span, value: None });
+                }
             }
             _ => {
                 let t = self.expr(cx, trigger);

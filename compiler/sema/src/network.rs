@@ -132,12 +132,14 @@ impl<'p> Checker<'p> {
         // Streams, in order (each may use the earlier ones).
         for m in &net.body.members {
             if let MemberKind::Stream { name, binders, ty, value } = &m.kind {
-                let t = self.with_binders(&mut cx, binders, |this, cx| this.expr(cx, value));
+                let mut t = self.with_binders(&mut cx, binders, |this, cx| this.expr(cx, value));
                 if !t.is_error() && !matches!(t, Ty::Bits { .. }) {
                     self.report(
                         Diagnostic::error("E0306", format!("a stream must be a bitstream, found {t}"), value.span, "not a stream")
                             .with_help("make it with `encode(p, SOURCE, length = L)` or stream operators"),
                     );
+                    // Reported once here; uses of the stream are not reported again.
+                    t = Ty::Error;
                 }
                 let t = match ty {
                     Some(declared) => {
