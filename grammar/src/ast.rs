@@ -722,6 +722,8 @@ impl std::fmt::Display for Unit {
         for (i, atom) in self.atoms.iter().enumerate() {
             if i > 0 {
                 f.write_str(if atom.divide { "/" } else { "*" })?;
+            } else if atom.divide {
+                f.write_str("1/")?;
             }
             f.write_str(&atom.name)?;
             if atom.power != 1 {

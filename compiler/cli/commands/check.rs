@@ -28,7 +28,11 @@ pub struct Args {
 fn print_precision(reports: &[scn_sema::fixed::PrecisionReport], out: &mut dyn Write) -> std::io::Result<()> {
     for r in reports {
         writeln!(out, "precision of `{}`: {}, overflow {}", r.model, r.format, r.overflow)?;
-        writeln!(out, "  {:<16} {:<6} {:<8} {:<34} smallest format", "name", "kind", "scale", "range (in scale units)")?;
+        writeln!(
+            out,
+            "  {:<16} {:<6} {:<8} {:<34} smallest format",
+            "name", "kind", "scale", "range (in scale units)"
+        )?;
         for row in &r.rows {
             let range = match row.range {
                 Some((lo, hi)) if lo == hi => format!("{lo}"),
@@ -36,7 +40,15 @@ fn print_precision(reports: &[scn_sema::fixed::PrecisionReport], out: &mut dyn W
                 None => "not bounded (give `in [lo, hi]`)".to_string(),
             };
             let scale = if row.scale.is_empty() { "1" } else { row.scale.as_str() };
-            writeln!(out, "  {:<16} {:<6} {:<8} {:<34} {}", row.name, row.kind, scale, range, row.smallest.as_deref().unwrap_or("-"))?;
+            writeln!(
+                out,
+                "  {:<16} {:<6} {:<8} {:<34} {}",
+                row.name,
+                row.kind,
+                scale,
+                range,
+                row.smallest.as_deref().unwrap_or("-")
+            )?;
         }
     }
     Ok(())
@@ -74,7 +86,8 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
             print_precision(&analysis.precision, out)?;
         }
         for (m, module) in analysis.program.modules.iter().enumerate() {
-            let diags: Vec<Diagnostic> = analysis.diagnostics.iter().filter(|(k, _)| *k == m).map(|(_, d)| d.clone()).collect();
+            let diags: Vec<Diagnostic> =
+                analysis.diagnostics.iter().filter(|(k, _)| *k == m).map(|(_, d)| d.clone()).collect();
             if diags.is_empty() {
                 continue;
             }

@@ -243,7 +243,12 @@ mod tests {
 
     #[test]
     fn hard_breaks_force_groups_and_blank_lines_have_no_spaces() {
-        let d = group(concat(vec![text("{"), indent(concat(vec![Doc::Line, text("a"), Doc::Blank, text("b")])), Doc::Line, text("}")]));
+        let d = group(concat(vec![
+            text("{"),
+            indent(concat(vec![Doc::Line, text("a"), Doc::Blank, text("b")])),
+            Doc::Line,
+            text("}"),
+        ]));
         assert_eq!(render(&d), "{\n    a\n\n    b\n}");
     }
 }

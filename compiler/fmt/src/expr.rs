@@ -191,8 +191,12 @@ impl Formatter<'_> {
             }
             ExprKind::Cast(x, ty) => concat(vec![self.expr_at(x, level::CAST), text(" as "), self.ty(ty)]),
             ExprKind::Call(f, args) => concat(vec![self.expr_at(f, level::POSTFIX), self.args(args)]),
-            ExprKind::Index(base, i) => concat(vec![self.expr_at(base, level::POSTFIX), text("["), self.index(i), text("]")]),
-            ExprKind::Field(base, name) => concat(vec![self.expr_at(base, level::POSTFIX), text("."), text(&name.name)]),
+            ExprKind::Index(base, i) => {
+                concat(vec![self.expr_at(base, level::POSTFIX), text("["), self.index(i), text("]")])
+            }
+            ExprKind::Field(base, name) => {
+                concat(vec![self.expr_at(base, level::POSTFIX), text("."), text(&name.name)])
+            }
             ExprKind::If(c, a, b) => {
                 let mut parts = vec![text("if "), self.expr(c), text(" { "), self.expr(a), text(" } else ")];
                 match &b.kind {

@@ -30,7 +30,9 @@ impl Formatter<'_> {
             let continues = k < members.len()
                 && widths[k].is_some()
                 && (run.is_empty()
-                    || !self.comments.blank_between(members[k - 1].span.end, self.comments.doc_start(members[k].span.start)));
+                    || !self
+                        .comments
+                        .blank_between(members[k - 1].span.end, self.comments.doc_start(members[k].span.start)));
             if !continues {
                 let longest = run.iter().map(|&(i, _)| widths[i].map_or(0, |w| w.0)).max().unwrap_or(0);
                 for &(i, methods) in &run {
@@ -145,8 +147,13 @@ impl Formatter<'_> {
             MemberKind::Current(e) => concat(vec![text("current "), self.expr(e)]),
             MemberKind::Setting { name, value } => concat(vec![text(format!("{} = ", name.name)), self.expr(value)]),
             MemberKind::Pop { name, model, size, overrides } => {
-                let mut parts =
-                    vec![text(format!("pop {} = ", name.name)), self.path(model), text("["), self.expr(size), text("]")];
+                let mut parts = vec![
+                    text(format!("pop {} = ", name.name)),
+                    self.path(model),
+                    text("["),
+                    self.expr(size),
+                    text("]"),
+                ];
                 self.push_entries(&mut parts, overrides, m);
                 concat(parts)
             }
@@ -171,9 +178,7 @@ impl Formatter<'_> {
                 self.push_entries(&mut parts, rules, m);
                 concat(parts)
             }
-            MemberKind::Monitor { kind, args } => {
-                concat(vec![text(format!("monitor {}", kind.name)), self.args(args)])
-            }
+            MemberKind::Monitor { kind, args } => concat(vec![text(format!("monitor {}", kind.name)), self.args(args)]),
             MemberKind::Stream { name, binders, ty, value } => {
                 let mut parts = vec![text(format!("stream {}", name.name))];
                 parts.extend(binders.iter().map(|b| self.binder(b)));
@@ -306,12 +311,18 @@ impl Formatter<'_> {
 
     /// `const NAME[: T] = e`.
     pub fn const_def(&self, c: &Const) -> Doc {
-        concat(vec![text(format!("const {}", c.name.name)), self.ascription(c.ty.as_ref()), text(" = "), self.expr(&c.value)])
+        concat(vec![
+            text(format!("const {}", c.name.name)),
+            self.ascription(c.ty.as_ref()),
+            text(" = "),
+            self.expr(&c.value),
+        ])
     }
 
     /// `fn name(params)[ -> T] = e`.
     pub fn fn_def(&self, f: &FnDef) -> Doc {
-        let params = f.params.iter().map(|p| concat(vec![text(format!("{}: ", p.name.name)), self.ty(&p.ty)])).collect();
+        let params =
+            f.params.iter().map(|p| concat(vec![text(format!("{}: ", p.name.name)), self.ty(&p.ty)])).collect();
         let mut parts = vec![text(format!("fn {}", f.name.name)), crate::expr::delimited("(", params, ")", true)];
         if let Some(r) = &f.ret {
             parts.push(text(" -> "));

@@ -63,7 +63,9 @@ impl Formatter<'_> {
                 self.interior_before(s.span.start);
                 parts.push(text(" else "));
                 match &s.kind {
-                    StmtKind::If { cond, then, otherwise } => parts.push(self.if_stmt(cond, then, otherwise.as_deref())),
+                    StmtKind::If { cond, then, otherwise } => {
+                        parts.push(self.if_stmt(cond, then, otherwise.as_deref()))
+                    }
                     _ => parts.push(self.stmt(s)),
                 }
             }

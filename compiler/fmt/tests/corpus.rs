@@ -34,11 +34,8 @@ fn every_comment_is_kept() {
     for (name, src) in corpus() {
         let out = formatted(&name, &src);
         let texts = |s: &str| {
-            let mut v: Vec<String> = scn_grammar::parse(s)
-                .comments
-                .iter()
-                .map(|c| s[c.span.range()].trim_end().to_string())
-                .collect();
+            let mut v: Vec<String> =
+                scn_grammar::parse(s).comments.iter().map(|c| s[c.span.range()].trim_end().to_string()).collect();
             v.sort();
             v
         };

@@ -1,8 +1,8 @@
 //! Property tests on generated syntax trees: printing a tree and parsing the text gives the
 //! same tree (up to spans) with no diagnostics, and the printed text is already formatted.
 
-mod common;
 mod arb;
+mod common;
 
 use proptest::prelude::*;
 use scn_grammar::Parsed;

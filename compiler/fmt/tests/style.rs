@@ -39,7 +39,10 @@ fn quantities_operators_and_numbers() {
     );
     assert_eq!(fmt("const C = not(a)and b<=c<d or !x\n"), "const C = not (a) and b <= c < d or !x\n");
     assert_eq!(fmt("const D = x[0..3]. v as fix<16,8>\n"), "const D = x[0..3].v as fix<16, 8>\n");
-    assert_eq!(fmt("const E = if a{b}else{ if c {d} else {e} }\n"), "const E = if a { b } else if c { d } else { e }\n");
+    assert_eq!(
+        fmt("const E = if a{b}else{ if c {d} else {e} }\n"),
+        "const E = if a { b } else if c { d } else { e }\n"
+    );
 }
 
 #[test]
@@ -82,14 +85,17 @@ fn entry_blocks_are_one_line_or_one_entry_per_line() {
     let long = "    pop exc = Lif[n_e] { tau_m = tau, v_rest = 0 mV, v_reset = 10 mV, v_th = theta, t_ref = 2 ms, v = 0 mV }\n";
     assert_eq!(
         fmt(&net(long)),
-        net("    pop exc = Lif[n_e] {\n        tau_m = tau,\n        v_rest = 0 mV,\n        v_reset = 10 mV,\n        v_th = theta,\n        t_ref = 2 ms,\n        v = 0 mV,\n    }\n")
+        net(
+            "    pop exc = Lif[n_e] {\n        tau_m = tau,\n        v_rest = 0 mV,\n        v_reset = 10 mV,\n        v_th = theta,\n        t_ref = 2 ms,\n        v = 0 mV,\n    }\n"
+        )
     );
     assert_eq!(fmt(&neuron("    preset RS {}\n")), neuron("    preset RS {}\n"));
 }
 
 #[test]
 fn long_argument_lists_break_one_per_line() {
-    let src = "const W = encode(w[o][i], lfsr16(seed = 0xBEEF + 13 * (o * 256 + i)), length = L, extra = some_long_name)\n";
+    let src =
+        "const W = encode(w[o][i], lfsr16(seed = 0xBEEF + 13 * (o * 256 + i)), length = L, extra = some_long_name)\n";
     assert_eq!(
         fmt(src),
         "const W = encode(\n    w[o][i],\n    lfsr16(seed = 0xBEEF + 13 * (o * 256 + i)),\n    length = L,\n    extra = some_long_name,\n)\n"
@@ -122,7 +128,10 @@ fn items_are_separated_by_one_blank_line() {
     assert_eq!(fmt(src), "neuron A {}\n\nneuron B {}\n\nnetwork C {}\n");
     // Declarations keep the author's grouping.
     let src = "import a.b\nimport c.{D, E}\n\nconst X = 1\nconst Y = 2\nfn f(x: int) -> int = x\nneuron N {}\n";
-    assert_eq!(fmt(src), "import a.b\nimport c.{D, E}\n\nconst X = 1\nconst Y = 2\nfn f(x: int) -> int = x\n\nneuron N {}\n");
+    assert_eq!(
+        fmt(src),
+        "import a.b\nimport c.{D, E}\n\nconst X = 1\nconst Y = 2\nfn f(x: int) -> int = x\n\nneuron N {}\n"
+    );
 }
 
 #[test]
@@ -239,7 +248,10 @@ network Net {
 
 #[test]
 fn comments_inside_a_block_break_it_into_lines() {
-    assert_eq!(fmt(&neuron("    on x(w) { v += w /* sum */ }\n")), neuron("    on x(w) {\n        v += w /* sum */\n    }\n"));
+    assert_eq!(
+        fmt(&neuron("    on x(w) { v += w /* sum */ }\n")),
+        neuron("    on x(w) {\n        v += w /* sum */\n    }\n")
+    );
 }
 
 #[test]

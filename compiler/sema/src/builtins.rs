@@ -8,15 +8,60 @@ use scn_units::Dim;
 
 /// Every built-in function name, for suggestions and for the language server.
 pub const BUILTINS: &[&str] = &[
-    "exp", "log", "sqrt", "abs", "min", "max", "clip", "floor", "ceil", "round", "tanh", "sigmoid", "exprel", "boltz", "hill",
-    "heaviside", "uniform", "normal", "lognormal", "bernoulli", "noise", "load", "encode", "encode_bipolar", "lfsr16",
-    "sobol16", "halton2", "popcount", "decode", "xnor", "mux", "cordiv", "scc", "sum",
+    "exp",
+    "log",
+    "sqrt",
+    "abs",
+    "min",
+    "max",
+    "clip",
+    "floor",
+    "ceil",
+    "round",
+    "tanh",
+    "sigmoid",
+    "exprel",
+    "boltz",
+    "hill",
+    "heaviside",
+    "uniform",
+    "normal",
+    "lognormal",
+    "bernoulli",
+    "noise",
+    "load",
+    "encode",
+    "encode_bipolar",
+    "lfsr16",
+    "sobol16",
+    "halton2",
+    "popcount",
+    "decode",
+    "xnor",
+    "mux",
+    "cordiv",
+    "scc",
+    "sum",
 ];
 
 /// Property-only functions.
 pub const PROPERTY_FUNCTIONS: &[&str] = &[
-    "always", "never", "refractory", "rate", "count", "exclusive", "separated", "active", "after", "silent", "spike", "stimulus",
-    "rise", "no_overflow", "prob", "scc",
+    "always",
+    "never",
+    "refractory",
+    "rate",
+    "count",
+    "exclusive",
+    "separated",
+    "active",
+    "after",
+    "silent",
+    "spike",
+    "stimulus",
+    "rise",
+    "no_overflow",
+    "prob",
+    "scc",
 ];
 
 fn positional(args: &[Arg]) -> Vec<&Expr> {
@@ -34,20 +79,30 @@ impl<'p> Checker<'p> {
             return true;
         }
         self.report(
-            Diagnostic::error("E0204", format!("`{}` takes {} argument(s), found {}", f.name, describe(&want), args.len()), e.span, "wrong number of arguments")
-                .with_help(format!("call it as `{form}`")),
+            Diagnostic::error(
+                "E0204",
+                format!("`{}` takes {} argument(s), found {}", f.name, describe(&want), args.len()),
+                e.span,
+                "wrong number of arguments",
+            )
+            .with_help(format!("call it as `{form}`")),
         );
         false
     }
 
     fn dimensionless_arg(&mut self, f: &Ident, e: &Expr, t: &Ty) {
-        if let Some(d) = t.dim() {
-            if !d.is_dimensionless() {
-                self.report(
-                    Diagnostic::error("E0212", format!("`{}` needs a dimensionless argument, found {}", f.name, scn_units::describe(d)), e.span, "has a dimension")
-                        .with_help("divide by a reference value to make it dimensionless, e.g. `exp(-v / 10 mV)`"),
-                );
-            }
+        if let Some(d) = t.dim()
+            && !d.is_dimensionless()
+        {
+            self.report(
+                Diagnostic::error(
+                    "E0212",
+                    format!("`{}` needs a dimensionless argument, found {}", f.name, scn_units::describe(d)),
+                    e.span,
+                    "has a dimension",
+                )
+                .with_help("divide by a reference value to make it dimensionless, e.g. `exp(-v / 10 mV)`"),
+            );
         }
     }
 }
@@ -74,8 +129,13 @@ pub fn call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: &'p [Arg]
                     let t = c.expr(cx, x);
                     if !t.is_error() && t != Ty::Str {
                         c.report(
-                            Diagnostic::error("E0203", format!("`load` takes a file name, found {t}"), x.span, "not a string")
-                                .with_help("write `load(\"weights.csv\")`"),
+                            Diagnostic::error(
+                                "E0203",
+                                format!("`load` takes a file name, found {t}"),
+                                x.span,
+                                "not a string",
+                            )
+                            .with_help("write `load(\"weights.csv\")`"),
                         );
                     }
                 }
@@ -94,11 +154,8 @@ pub fn call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: &'p [Arg]
         }
     }
     let pos = positional(args);
-    let pos_types: Vec<Ty> = args
-        .iter()
-        .zip(&types)
-        .filter_map(|(a, t)| matches!(a, Arg::Positional(_)).then(|| t.clone()))
-        .collect();
+    let pos_types: Vec<Ty> =
+        args.iter().zip(&types).filter(|&(a, _t)| matches!(a, Arg::Positional(_))).map(|(_a, t)| t.clone()).collect();
     let any_error = types.iter().any(Ty::is_error);
     let same = |c: &mut Checker<'p>, what: &str| {
         for w in pos.iter().zip(&pos_types).collect::<Vec<_>>().windows(2) {
@@ -188,8 +245,13 @@ pub fn call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: &'p [Arg]
         "noise" => {
             if !cx.flags.ode {
                 c.report(
-                    Diagnostic::error("E0208", "`noise` is a Wiener increment and only means something in an ODE", e.span, "outside an ODE")
-                        .with_help("use it on the right side of `dX/dt = …`, or draw per step with `normal(mu, sigma)`"),
+                    Diagnostic::error(
+                        "E0208",
+                        "`noise` is a Wiener increment and only means something in an ODE",
+                        e.span,
+                        "outside an ODE",
+                    )
+                    .with_help("use it on the right side of `dX/dt = …`, or draw per step with `normal(mu, sigma)`"),
                 );
                 return Ty::Error;
             }
@@ -207,8 +269,13 @@ pub fn call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: &'p [Arg]
                 Ty::Bits { len, .. } => Ty::Count(*len),
                 t => {
                     c.report(
-                        Diagnostic::error("E0306", format!("`popcount` counts the ones of a stream, found {t}"), pos[0].span, "not a stream")
-                            .with_help("encode the value first: `popcount(encode(p, lfsr16(seed = 1), length = 256))`"),
+                        Diagnostic::error(
+                            "E0306",
+                            format!("`popcount` counts the ones of a stream, found {t}"),
+                            pos[0].span,
+                            "not a stream",
+                        )
+                        .with_help("encode the value first: `popcount(encode(p, lfsr16(seed = 1), length = 256))`"),
                     );
                     Ty::Error
                 }
@@ -224,8 +291,13 @@ pub fn call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: &'p [Arg]
                 Ty::Bits { .. } => Ty::Prob,
                 t => {
                     c.report(
-                        Diagnostic::error("E0306", format!("`decode` takes a count or a stream, found {t}"), pos[0].span, "not a count")
-                            .with_help("write `decode(popcount(s))`"),
+                        Diagnostic::error(
+                            "E0306",
+                            format!("`decode` takes a count or a stream, found {t}"),
+                            pos[0].span,
+                            "not a count",
+                        )
+                        .with_help("write `decode(popcount(s))`"),
                     );
                     Ty::Error
                 }
@@ -235,10 +307,17 @@ pub fn call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: &'p [Arg]
             if !c.arity(f, args, 2..=2, &format!("{name}(a, b)"), e) || any_error {
                 return Ty::Error;
             }
-            let (Ty::Bits { encoding, len: la, prov: pa }, Ty::Bits { len: lb, prov: pb, .. }) = (&pos_types[0], &pos_types[1]) else {
+            let (Ty::Bits { encoding, len: la, prov: pa }, Ty::Bits { len: lb, prov: pb, .. }) =
+                (&pos_types[0], &pos_types[1])
+            else {
                 c.report(
-                    Diagnostic::error("E0306", format!("`{name}` takes two streams, found {} and {}", pos_types[0], pos_types[1]), e.span, "not streams")
-                        .with_help("encode the operands as streams first"),
+                    Diagnostic::error(
+                        "E0306",
+                        format!("`{name}` takes two streams, found {} and {}", pos_types[0], pos_types[1]),
+                        e.span,
+                        "not streams",
+                    )
+                    .with_help("encode the operands as streams first"),
                 );
                 return Ty::Error;
             };
@@ -251,14 +330,21 @@ pub fn call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: &'p [Arg]
                 ),
                 _ => {}
             }
-            if name == "scc" { Ty::Real(Dim::DIMENSIONLESS) } else { Ty::Bits { encoding: *encoding, len: la.or(*lb), prov: pa.join(pb) } }
+            if name == "scc" {
+                Ty::Real(Dim::DIMENSIONLESS)
+            } else {
+                Ty::Bits { encoding: *encoding, len: la.or(*lb), prov: pa.join(pb) }
+            }
         }
         "mux" => {
             if !c.arity(f, args, 3..=3, "mux(sel, a, b)", e) || any_error {
                 return Ty::Error;
             }
-            let (Ty::Bits { prov: ps, len: ls, .. }, Ty::Bits { encoding, prov: pa, len: la }, Ty::Bits { prov: pb, len: lb, .. }) =
-                (&pos_types[0], &pos_types[1], &pos_types[2])
+            let (
+                Ty::Bits { prov: ps, len: ls, .. },
+                Ty::Bits { encoding, prov: pa, len: la },
+                Ty::Bits { prov: pb, len: lb, .. },
+            ) = (&pos_types[0], &pos_types[1], &pos_types[2])
             else {
                 c.report(
                     Diagnostic::error("E0306", "`mux` takes three streams", e.span, "not streams")
@@ -291,8 +377,13 @@ fn reduction<'p>(c: &mut Checker<'p>, _cx: &mut Cx<'p>, f: &Ident, args: &'p [Ar
     let binders = args.iter().filter(|a| matches!(a, Arg::Binder(_))).count();
     if binders == 0 || args.len() != binders + 1 || !matches!(args.last(), Some(Arg::Positional(_))) {
         c.report(
-            Diagnostic::error("E0204", format!("`{}` over a range takes `{}(i in a..b, expression)`", f.name, f.name), e.span, "malformed reduction")
-                .with_help(format!("write `{}(i in 0..16, x[i])`", f.name)),
+            Diagnostic::error(
+                "E0204",
+                format!("`{}` over a range takes `{}(i in a..b, expression)`", f.name, f.name),
+                e.span,
+                "malformed reduction",
+            )
+            .with_help(format!("write `{}(i in 0..16, x[i])`", f.name)),
         );
         return Ty::Error;
     }

@@ -36,7 +36,8 @@ pub struct ModelInfo {
 impl ModelInfo {
     /// Names of members of one kind, sorted, for hints.
     pub fn names_of(&self, kinds: &[BindKind]) -> Vec<&str> {
-        let mut v: Vec<&str> = self.members.iter().filter(|(_, m)| kinds.contains(&m.kind)).map(|(n, _)| n.as_str()).collect();
+        let mut v: Vec<&str> =
+            self.members.iter().filter(|(_, m)| kinds.contains(&m.kind)).map(|(n, _)| n.as_str()).collect();
         v.sort();
         v
     }
@@ -109,7 +110,10 @@ impl<'p> Checker<'p> {
             module: 0,
             current_model: String::new(),
             precision_reports: Vec::new(),
-            const_types: HashMap::new(), const_busy: HashSet::new(), models: HashMap::new() }
+            const_types: HashMap::new(),
+            const_busy: HashSet::new(),
+            models: HashMap::new(),
+        }
     }
 
     /// Reports a diagnostic about the current module.
@@ -168,8 +172,13 @@ impl<'p> Checker<'p> {
             }
             (Found::Module(_), _) => {
                 self.report(
-                    Diagnostic::error("E0107", format!("`{}` is a module, not an item", first.name), first.span, "a module")
-                        .with_help(format!("name an item inside it: `{}.Name`", first.name)),
+                    Diagnostic::error(
+                        "E0107",
+                        format!("`{}` is a module, not an item", first.name),
+                        first.span,
+                        "a module",
+                    )
+                    .with_help(format!("name an item inside it: `{}.Name`", first.name)),
                 );
                 None
             }
@@ -203,8 +212,13 @@ impl<'p> Checker<'p> {
         }
         let ItemKind::Const(c) = &self.item(r).kind else { return Ty::Error };
         if !self.const_busy.insert(r) {
-            let d = Diagnostic::error("E0109", format!("constant `{}` is defined in terms of itself", c.name.name), c.name.span, "cycle")
-                .with_help("give it a value that does not refer back to it");
+            let d = Diagnostic::error(
+                "E0109",
+                format!("constant `{}` is defined in terms of itself", c.name.name),
+                c.name.span,
+                "cycle",
+            )
+            .with_help("give it a value that does not refer back to it");
             self.diags.push((r.module, d));
             return Ty::Error;
         }
@@ -249,7 +263,11 @@ impl<'p> Checker<'p> {
             if let scn_grammar::ast::MemberKind::Use(items) = &m.kind {
                 for u in items {
                     let last = &u.path[u.path.len() - 1];
-                    members.entry(last.name.clone()).or_insert(MemberInfo { kind: BindKind::Compartment, ty: Ty::Error, span: last.span });
+                    members.entry(last.name.clone()).or_insert(MemberInfo {
+                        kind: BindKind::Compartment,
+                        ty: Ty::Error,
+                        span: last.span,
+                    });
                 }
             }
         }

@@ -39,6 +39,12 @@ pub enum BindKind {
 }
 
 impl BindKind {
+    /// The noun with its indefinite article: `a parameter`, `an input`.
+    pub fn a_noun(self) -> String {
+        let n = self.noun();
+        if n.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("an {n}") } else { format!("a {n}") }
+    }
+
     /// How to call it in a message.
     pub fn noun(self) -> &'static str {
         match self {

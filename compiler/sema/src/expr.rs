@@ -37,8 +37,13 @@ impl<'p> Checker<'p> {
                 Ok((_, u)) => Ty::Real(u.dim),
                 Err(err) => {
                     self.report(
-                        Diagnostic::error("E0004", format!("quantity `{value} {unit}` cannot be held exactly"), e.span, err.to_string())
-                            .with_help("use a smaller number or a larger unit prefix"),
+                        Diagnostic::error(
+                            "E0004",
+                            format!("quantity `{value} {unit}` cannot be held exactly"),
+                            e.span,
+                            err.to_string(),
+                        )
+                        .with_help("use a smaller number or a larger unit prefix"),
                     );
                     Ty::Error
                 }
@@ -68,19 +73,30 @@ impl<'p> Checker<'p> {
             ExprKind::Cast(inner, t) => {
                 let from = self.expr(cx, inner);
                 let to = self.resolve_type(t, cx);
-                if !from.is_error() && !to.is_error() && !(from.is_numeric() && to.is_numeric()) {
+                if !(from.is_error() || to.is_error() || (from.is_numeric() && to.is_numeric())) {
                     self.report(
-                        Diagnostic::error("E0203", format!("cannot cast {from} to {to}"), e.span, "not a numeric conversion")
-                            .with_help("`as` converts between numeric types: reals, `int`, `prob` and fixed-point formats"),
+                        Diagnostic::error(
+                            "E0203",
+                            format!("cannot cast {from} to {to}"),
+                            e.span,
+                            "not a numeric conversion",
+                        )
+                        .with_help("`as` converts between numeric types: reals, `int`, `prob` and fixed-point formats"),
                     );
                 }
-                if let (Some(df), Some(dt)) = (from.dim(), to.dim()) {
-                    if df != dt && !matches!(to, Ty::Fix { .. } | Ty::Int) {
-                        self.report(
-                            Diagnostic::error("E0201", format!("cannot cast {} to {}", dim_name(df), dim_name(dt)), e.span, "a cast keeps the dimension")
-                                .with_help("casts change the representation, not the dimension; divide by a unit to strip it"),
-                        );
-                    }
+                if let (Some(df), Some(dt)) = (from.dim(), to.dim())
+                    && df != dt
+                    && !matches!(to, Ty::Fix { .. } | Ty::Int)
+                {
+                    self.report(
+                        Diagnostic::error(
+                            "E0201",
+                            format!("cannot cast {} to {}", dim_name(df), dim_name(dt)),
+                            e.span,
+                            "a cast keeps the dimension",
+                        )
+                        .with_help("casts change the representation, not the dimension; divide by a unit to strip it"),
+                    );
                 }
                 to
             }
@@ -101,10 +117,10 @@ impl<'p> Checker<'p> {
                     let t = self.expr(cx, item);
                     if elem.is_error() {
                         elem = t;
-                    } else if let (Some(d1), Some(d2)) = (elem.dim(), t.dim()) {
-                        if d1 != d2 {
-                            self.mismatch(item.span, d1, d2, "array elements must share a dimension");
-                        }
+                    } else if let (Some(d1), Some(d2)) = (elem.dim(), t.dim())
+                        && d1 != d2
+                    {
+                        self.mismatch(item.span, d1, d2, "array elements must share a dimension");
                     }
                 }
                 Ty::Array(Box::new(elem), Some(items.len() as u64))
@@ -115,8 +131,13 @@ impl<'p> Checker<'p> {
                 for (t, x) in [(ta, a), (tb, b)] {
                     if !t.is_error() && t != Ty::Int {
                         self.report(
-                            Diagnostic::error("E0203", format!("a range bound must be an integer, found {t}"), x.span, "not an integer")
-                                .with_help("ranges count elements: `0..16`"),
+                            Diagnostic::error(
+                                "E0203",
+                                format!("a range bound must be an integer, found {t}"),
+                                x.span,
+                                "not an integer",
+                            )
+                            .with_help("ranges count elements: `0..16`"),
                         );
                     }
                 }
@@ -174,9 +195,11 @@ impl<'p> Checker<'p> {
                 t => t.clone(),
             },
             (UnaryOp::Not, Ty::Bool) => Ty::Bool,
-            (UnaryOp::BitNot, Ty::Bits { encoding, len, prov }) => {
-                Ty::Bits { encoding: *encoding, len: *len, prov: Provenance { roots: prov.roots.clone(), negated: !prov.negated } }
-            }
+            (UnaryOp::BitNot, Ty::Bits { encoding, len, prov }) => Ty::Bits {
+                encoding: *encoding,
+                len: *len,
+                prov: Provenance { roots: prov.roots.clone(), negated: !prov.negated },
+            },
             (UnaryOp::BitNot, Ty::Int) => Ty::Int,
             (UnaryOp::BitNot, Ty::Bool) => Ty::Bool,
             _ => {
@@ -213,8 +236,13 @@ impl<'p> Checker<'p> {
                 (Ty::Bool, Ty::Bool) => Ty::Bool,
                 (x, y) => {
                     self.report(
-                        Diagnostic::error("E0306", format!("`{}` needs two streams or two integers, found {x} and {y}", op.symbol()), e.span, "operands do not match")
-                            .with_help("encode values as streams first: `encode(p, lfsr16(seed = …), length = L)`"),
+                        Diagnostic::error(
+                            "E0306",
+                            format!("`{}` needs two streams or two integers, found {x} and {y}", op.symbol()),
+                            e.span,
+                            "operands do not match",
+                        )
+                        .with_help("encode values as streams first: `encode(p, lfsr16(seed = …), length = L)`"),
                     );
                     Ty::Error
                 }
@@ -252,14 +280,19 @@ impl<'p> Checker<'p> {
                     return Ty::Error;
                 }
                 let da = a.1.dim().unwrap_or(Dim::DIMENSIONLESS);
-                if let Some(db) = b.1.dim() {
-                    if !db.is_dimensionless() {
-                        self.report(
-                            Diagnostic::error("E0206", format!("an exponent must be dimensionless, found {}", dim_name(db)), b.0.span, "has a dimension")
-                                .with_help("divide by a unit to make it a pure number"),
-                        );
-                        return Ty::Error;
-                    }
+                if let Some(db) = b.1.dim()
+                    && !db.is_dimensionless()
+                {
+                    self.report(
+                        Diagnostic::error(
+                            "E0206",
+                            format!("an exponent must be dimensionless, found {}", dim_name(db)),
+                            b.0.span,
+                            "has a dimension",
+                        )
+                        .with_help("divide by a unit to make it a pure number"),
+                    );
+                    return Ty::Error;
                 }
                 if da.is_dimensionless() {
                     return if matches!(a.1, Ty::Int) && matches!(b.1, Ty::Int) { Ty::Int } else { Ty::scalar() };
@@ -289,8 +322,13 @@ impl<'p> Checker<'p> {
                 }
                 if !matches!(b.1, Ty::Int) {
                     self.report(
-                        Diagnostic::error("E0203", format!("a shift amount must be an integer, found {}", b.1), b.0.span, "not an integer")
-                            .with_help("shift by an `int` parameter or an integer literal"),
+                        Diagnostic::error(
+                            "E0203",
+                            format!("a shift amount must be an integer, found {}", b.1),
+                            b.0.span,
+                            "not an integer",
+                        )
+                        .with_help("shift by an `int` parameter or an integer literal"),
                     );
                 }
                 a.1
@@ -303,25 +341,31 @@ impl<'p> Checker<'p> {
             return true;
         }
         self.report(
-            Diagnostic::error("E0203", format!("expected a number, found {t}"), e.span, "not a number")
-                .with_help(match t {
+            Diagnostic::error("E0203", format!("expected a number, found {t}"), e.span, "not a number").with_help(
+                match t {
                     Ty::Bits { .. } => "a stream becomes a number through `popcount(s)` or `decode(popcount(s))`",
                     Ty::Bool => "turn a condition into a number with `if c { 1 } else { 0 }`",
                     _ => "arithmetic works on quantities, integers, probabilities and fixed-point values",
-                }),
+                },
+            ),
         );
         false
     }
 
     /// Outside a precision scope, two different fixed-point formats need an explicit `as`.
     fn fix_mix(&mut self, a: &Ty, b: &Ty, span: Span) {
-        if let (Ty::Fix { .. }, Ty::Fix { .. }) = (a, b) {
-            if a != b {
-                self.report(
-                    Diagnostic::error("E0404", format!("mixing {a} and {b} needs an explicit cast"), span, "two fixed-point formats")
-                        .with_help(format!("convert one side: `(x as {a})`")),
-                );
-            }
+        if let (Ty::Fix { .. }, Ty::Fix { .. }) = (a, b)
+            && a != b
+        {
+            self.report(
+                Diagnostic::error(
+                    "E0404",
+                    format!("mixing {a} and {b} needs an explicit cast"),
+                    span,
+                    "two fixed-point formats",
+                )
+                .with_help(format!("convert one side: `(x as {a})`")),
+            );
         }
     }
 
@@ -334,19 +378,48 @@ impl<'p> Checker<'p> {
             return true;
         }
         self.report(
-            Diagnostic::error("E0201", format!("dimension mismatch in {what}: {} and {}", dim_name(da), dim_name(db)), b.0.span, format!("this is {}", dim_name(db)))
-                .with_label(a.0.span, format!("this is {}", dim_name(da)))
-                .with_help(unit_help(da, db)),
+            Diagnostic::error(
+                "E0201",
+                format!("dimension mismatch in {what}: {} and {}", dim_name(da), dim_name(db)),
+                b.0.span,
+                format!("this is {}", dim_name(db)),
+            )
+            .with_label(a.0.span, format!("this is {}", dim_name(da)))
+            .with_help(
+                bare_number_help(b.0, da, db)
+                    .or_else(|| bare_number_help(a.0, db, da))
+                    .unwrap_or_else(|| unit_help(da, db)),
+            ),
         );
         false
+    }
+
+    /// Reports `found` where `expected` is required, for the expression `e` (a bare number
+    /// gets a hint to write its unit).
+    pub fn mismatch_at(&mut self, e: &Expr, expected: Dim, found: Dim, context: &str) {
+        self.report(
+            Diagnostic::error(
+                "E0201",
+                format!("expected {}, found {}", dim_name(expected), dim_name(found)),
+                e.span,
+                format!("this is {}", dim_name(found)),
+            )
+            .with_note(context.to_string())
+            .with_help(bare_number_help(e, expected, found).unwrap_or_else(|| unit_help(expected, found))),
+        );
     }
 
     /// Reports `found` where `expected` is required.
     pub fn mismatch(&mut self, span: Span, expected: Dim, found: Dim, context: &str) {
         self.report(
-            Diagnostic::error("E0201", format!("expected {}, found {}", dim_name(expected), dim_name(found)), span, format!("this is {}", dim_name(found)))
-                .with_note(context.to_string())
-                .with_help(unit_help(expected, found)),
+            Diagnostic::error(
+                "E0201",
+                format!("expected {}, found {}", dim_name(expected), dim_name(found)),
+                span,
+                format!("this is {}", dim_name(found)),
+            )
+            .with_note(context.to_string())
+            .with_help(unit_help(expected, found)),
         );
     }
 
@@ -368,14 +441,19 @@ impl<'p> Checker<'p> {
         }
         match (declared, found) {
             (Ty::Array(d, dn), Ty::Array(f, fnn)) => {
-                if let (Some(a), Some(b)) = (dn, fnn) {
-                    if a != b {
-                        self.report(
-                            Diagnostic::error("E0203", format!("expected {a} elements, found {b}"), e.span, format!("{b} elements"))
-                                .with_help("the array literal must have as many elements as the declared length"),
-                        );
-                        return;
-                    }
+                if let (Some(a), Some(b)) = (dn, fnn)
+                    && a != b
+                {
+                    self.report(
+                        Diagnostic::error(
+                            "E0203",
+                            format!("expected {a} elements, found {b}"),
+                            e.span,
+                            format!("{b} elements"),
+                        )
+                        .with_help("the array literal must have as many elements as the declared length"),
+                    );
+                    return;
                 }
                 self.expect_assignable(d, f, e);
             }
@@ -383,7 +461,12 @@ impl<'p> Checker<'p> {
             (Ty::Int, Ty::Int) => {}
             (Ty::Int, t) if t.is_numeric() => {
                 if t.dim().is_some_and(|d| !d.is_dimensionless()) {
-                    self.mismatch(e.span, Dim::DIMENSIONLESS, t.dim().unwrap_or(Dim::DIMENSIONLESS), "an `int` is a pure number");
+                    self.mismatch_at(
+                        e,
+                        Dim::DIMENSIONLESS,
+                        t.dim().unwrap_or(Dim::DIMENSIONLESS),
+                        "an `int` is a pure number",
+                    );
                 } else {
                     self.report(
                         Diagnostic::error("E0203", format!("expected an integer, found {t}"), e.span, "not an integer")
@@ -393,15 +476,20 @@ impl<'p> Checker<'p> {
             }
             (Ty::Bits { len: Some(a), .. }, Ty::Bits { len: Some(b), .. }) if a != b => {
                 self.report(
-                    Diagnostic::error("E0303", format!("stream length mismatch: declared {a} bits, found {b}"), e.span, format!("{b} bits"))
-                        .with_help("give the stream the declared `length`"),
+                    Diagnostic::error(
+                        "E0303",
+                        format!("stream length mismatch: declared {a} bits, found {b}"),
+                        e.span,
+                        format!("{b} bits"),
+                    )
+                    .with_help("give the stream the declared `length`"),
                 );
             }
             (Ty::Bits { .. }, Ty::Bits { .. }) => {}
             (d, f) if d.is_numeric() && f.is_numeric() => {
                 let (dd, fd) = (d.dim().unwrap_or(Dim::DIMENSIONLESS), f.dim().unwrap_or(Dim::DIMENSIONLESS));
                 if dd != fd && !is_zero_literal(e) {
-                    self.mismatch(e.span, dd, fd, &format!("the declared type is {d}"));
+                    self.mismatch_at(e, dd, fd, &format!("the declared type is {d}"));
                 }
             }
             (d, f) => {
@@ -419,28 +507,43 @@ impl<'p> Checker<'p> {
         let is_range = matches!(index.kind, ExprKind::Range(..));
         if !ti.is_error() && ti != Ty::Int {
             self.report(
-                Diagnostic::error("E0203", format!("an index must be an integer, found {ti}"), index.span, "not an integer")
-                    .with_help("index with an integer, a binder such as `i`, or a range `a..b`"),
+                Diagnostic::error(
+                    "E0203",
+                    format!("an index must be an integer, found {ti}"),
+                    index.span,
+                    "not an integer",
+                )
+                .with_help("index with an integer, a binder such as `i`, or a range `a..b`"),
             );
         }
         match tb {
             Ty::Error => Ty::Error,
             Ty::Population(m) => Ty::Population(m),
             Ty::Array(elem, len) => {
-                if let (Some(len), Some(i)) = (len, self.const_value(cx, index).and_then(|v| v.as_int())) {
-                    if i < 0 || i as u64 >= len {
-                        self.report(
-                            Diagnostic::error("E0203", format!("index {i} is out of bounds for length {len}"), index.span, "out of bounds")
-                                .with_help(format!("valid indices are 0..{len}")),
-                        );
-                    }
+                if let (Some(len), Some(i)) = (len, self.const_value(cx, index).and_then(|v| v.as_int()))
+                    && (i < 0 || i as u64 >= len)
+                {
+                    self.report(
+                        Diagnostic::error(
+                            "E0203",
+                            format!("index {i} is out of bounds for length {len}"),
+                            index.span,
+                            "out of bounds",
+                        )
+                        .with_help(format!("valid indices are 0..{len}")),
+                    );
                 }
                 if is_range { Ty::Array(elem, None) } else { *elem }
             }
             other => {
                 self.report(
-                    Diagnostic::error("E0203", format!("{other} cannot be indexed"), e.span, "not an array or population")
-                        .with_help("only arrays, indexed streams and populations take `[…]`"),
+                    Diagnostic::error(
+                        "E0203",
+                        format!("{other} cannot be indexed"),
+                        e.span,
+                        "not an array or population",
+                    )
+                    .with_help("only arrays, indexed streams and populations take `[…]`"),
                 );
                 Ty::Error
             }
@@ -449,20 +552,19 @@ impl<'p> Checker<'p> {
 
     fn field(&mut self, cx: &mut Cx<'p>, base: &'p Expr, field: &scn_grammar::ast::Ident, _e: &'p Expr) -> Ty {
         // `alias.item` for module aliases.
-        if let ExprKind::Name(n) = &base.kind {
-            if cx.env.get(&n.name).is_none() {
-                if let Found::Module(m) = self.lookup(&n.name) {
-                    return match self.scopes[m].defined.get(&field.name).copied() {
-                        Some(r) if matches!(self.item(r).kind, ItemKind::Const(_)) => self.const_type(r),
-                        _ => {
-                            let known: Vec<&str> = self.scopes[m].defined.keys().map(String::as_str).collect();
-                            let d = crate::hints::unknown("E0101", &field.name, field.span, "constant", &known);
-                            self.report(d);
-                            Ty::Error
-                        }
-                    };
+        if let ExprKind::Name(n) = &base.kind
+            && cx.env.get(&n.name).is_none()
+            && let Found::Module(m) = self.lookup(&n.name)
+        {
+            return match self.scopes[m].defined.get(&field.name).copied() {
+                Some(r) if matches!(self.item(r).kind, ItemKind::Const(_)) => self.const_type(r),
+                _ => {
+                    let known: Vec<&str> = self.scopes[m].defined.keys().map(String::as_str).collect();
+                    let d = crate::hints::unknown("E0101", &field.name, field.span, "constant", &known);
+                    self.report(d);
+                    Ty::Error
                 }
-            }
+            };
         }
         match self.expr(cx, base) {
             Ty::Error => Ty::Error,
@@ -472,8 +574,20 @@ impl<'p> Checker<'p> {
                 match info.members.get(&field.name) {
                     Some(m) => m.ty.clone(),
                     None => {
-                        let names = info.names_of(&[BindKind::State, BindKind::Param, BindKind::Input, BindKind::Output, BindKind::Let]);
-                        let d = crate::hints::unknown("E0106", &field.name, field.span, &format!("member of `{model}`"), &names);
+                        let names = info.names_of(&[
+                            BindKind::State,
+                            BindKind::Param,
+                            BindKind::Input,
+                            BindKind::Output,
+                            BindKind::Let,
+                        ]);
+                        let d = crate::hints::unknown(
+                            "E0106",
+                            &field.name,
+                            field.span,
+                            &format!("member of `{model}`"),
+                            &names,
+                        );
                         self.report(d);
                         Ty::Error
                     }
@@ -490,14 +604,20 @@ impl<'p> Checker<'p> {
     }
 
     fn stream_op(&mut self, cx: &mut Cx<'p>, op: BinOp, a: (&'p Expr, Ty), b: (&'p Expr, Ty), e: &'p Expr) -> Ty {
-        let (Ty::Bits { encoding: ea, len: la, prov: pa }, Ty::Bits { encoding: eb, len: lb, prov: pb }) = (&a.1, &b.1) else {
+        let (Ty::Bits { encoding: ea, len: la, prov: pa }, Ty::Bits { encoding: eb, len: lb, prov: pb }) = (&a.1, &b.1)
+        else {
             return Ty::Error;
         };
         self.check_lengths(*la, *lb, a.0, b.0);
         if ea != eb {
             self.report(
-                Diagnostic::error("E0306", "a unipolar and a bipolar stream cannot be combined", e.span, "encodings differ")
-                    .with_help("encode both operands the same way"),
+                Diagnostic::error(
+                    "E0306",
+                    "a unipolar and a bipolar stream cannot be combined",
+                    e.span,
+                    "encodings differ",
+                )
+                .with_help("encode both operands the same way"),
             );
         }
         match op {
@@ -513,8 +633,15 @@ impl<'p> Checker<'p> {
             _ => {
                 if pa.shared(pb).next().is_some() && !(pa.negated ^ pb.negated) {
                     self.report(
-                        Diagnostic::warning("W0302", "`|` of positively correlated streams is max(p, q), not a saturating sum", e.span, "same source")
-                            .with_help("a saturating add p + q needs anti-correlated operands, e.g. `a | !b` from one source"),
+                        Diagnostic::warning(
+                            "W0302",
+                            "`|` of positively correlated streams is max(p, q), not a saturating sum",
+                            e.span,
+                            "same source",
+                        )
+                        .with_help(
+                            "a saturating add p + q needs anti-correlated operands, e.g. `a | !b` from one source",
+                        ),
                     );
                 }
             }
@@ -524,14 +651,28 @@ impl<'p> Checker<'p> {
 
     /// AND, XNOR and a MUX select need operands with no common source.
     #[allow(clippy::too_many_arguments)]
-    pub fn require_independent(&mut self, what: &str, ea: &'p Expr, pa: &Provenance, eb: &'p Expr, pb: &Provenance, at: &Expr, cx: &mut Cx<'p>) {
+    pub fn require_independent(
+        &mut self,
+        what: &str,
+        ea: &'p Expr,
+        pa: &Provenance,
+        eb: &'p Expr,
+        pb: &Provenance,
+        at: &Expr,
+        cx: &mut Cx<'p>,
+    ) {
         if let Some((kind, seed)) = pa.shared(pb).next() {
             let seed = seed.map(|s| format!(" 0x{s:04X}")).unwrap_or_default();
             self.report(
-                Diagnostic::error("E0301", format!("{what} of correlated streams: both come from {}{seed}", kind.name()), at.span, "operands share a source")
-                    .with_label(ea.span, "this stream")
-                    .with_label(eb.span, "and this one use the same source")
-                    .with_help("streams multiplied with `&` must be independent: give one of them its own seed"),
+                Diagnostic::error(
+                    "E0301",
+                    format!("correlated operands for {what}: both come from {}{seed}", kind.name()),
+                    at.span,
+                    "operands share a source",
+                )
+                .with_label(ea.span, "this stream")
+                .with_label(eb.span, "and this one use the same source")
+                .with_help("give one of the two streams its own seed, so that they are independent"),
             );
             return;
         }
@@ -544,14 +685,19 @@ impl<'p> Checker<'p> {
 
     /// Equal stream lengths.
     pub fn check_lengths(&mut self, la: Option<u64>, lb: Option<u64>, a: &Expr, b: &Expr) {
-        if let (Some(x), Some(y)) = (la, lb) {
-            if x != y {
-                self.report(
-                    Diagnostic::error("E0303", format!("stream length mismatch: {x} and {y} bits"), b.span, format!("{y} bits"))
-                        .with_label(a.span, format!("{x} bits"))
-                        .with_help("combine streams of one frame length; encode both with the same `length`"),
-                );
-            }
+        if let (Some(x), Some(y)) = (la, lb)
+            && x != y
+        {
+            self.report(
+                Diagnostic::error(
+                    "E0303",
+                    format!("stream length mismatch: {x} and {y} bits"),
+                    b.span,
+                    format!("{y} bits"),
+                )
+                .with_label(a.span, format!("{x} bits"))
+                .with_help("combine streams of one frame length; encode both with the same `length`"),
+            );
         }
     }
 
@@ -571,7 +717,10 @@ impl<'p> Checker<'p> {
         for a in args {
             if let Arg::Binder(b) = a {
                 self.expr(cx, &b.range);
-                cx.env.bind(&b.name.name, crate::env::Binding { ty: Ty::Int, kind: BindKind::Local, span: b.name.span, value: None });
+                cx.env.bind(
+                    &b.name.name,
+                    crate::env::Binding { ty: Ty::Int, kind: BindKind::Local, span: b.name.span, value: None },
+                );
                 cx.binders.push((b.name.name.clone(), &b.range));
                 pushed += 1;
             }
@@ -585,25 +734,37 @@ impl<'p> Checker<'p> {
     }
 
     fn call_inner(&mut self, cx: &mut Cx<'p>, f: &scn_grammar::ast::Ident, args: &'p [Arg], e: &'p Expr) -> Ty {
-        if let Some(b) = cx.env.get(&f.name) {
-            if b.kind != BindKind::Builtin {
-                let kind = b.kind.noun();
-                self.report(
-                    Diagnostic::error("E0205", format!("`{}` is a {kind}, not a function", f.name), f.span, "cannot be called")
-                        .with_help("only built-ins and `fn` items can be called"),
-                );
-                return Ty::Error;
-            }
+        if let Some(b) = cx.env.get(&f.name)
+            && b.kind != BindKind::Builtin
+        {
+            let kind = b.kind.a_noun();
+            self.report(
+                Diagnostic::error(
+                    "E0205",
+                    format!("`{}` is {kind}, not a function", f.name),
+                    f.span,
+                    "cannot be called",
+                )
+                .with_help("only built-ins and `fn` items can be called"),
+            );
+            return Ty::Error;
         }
-        if let Found::Item(r) = self.lookup(&f.name) {
-            if let ItemKind::Fn(def) = &self.item(r).kind {
-                return self.user_call(cx, r, def, args, e);
-            }
+        if let Found::Item(r) = self.lookup(&f.name)
+            && let ItemKind::Fn(def) = &self.item(r).kind
+        {
+            return self.user_call(cx, r, def, args, e);
         }
         crate::builtins::call(self, cx, f, args, e)
     }
 
-    fn user_call(&mut self, cx: &mut Cx<'p>, r: crate::scope::ItemRef, def: &'p scn_grammar::ast::FnDef, args: &'p [Arg], e: &'p Expr) -> Ty {
+    fn user_call(
+        &mut self,
+        cx: &mut Cx<'p>,
+        r: crate::scope::ItemRef,
+        def: &'p scn_grammar::ast::FnDef,
+        args: &'p [Arg],
+        e: &'p Expr,
+    ) -> Ty {
         let positional: Vec<&'p Expr> = args
             .iter()
             .filter_map(|a| match a {
@@ -613,12 +774,17 @@ impl<'p> Checker<'p> {
             .collect();
         if positional.len() != def.params.len() || positional.len() != args.len() {
             self.report(
-                Diagnostic::error("E0204", format!("`{}` takes {} argument(s), found {}", def.name.name, def.params.len(), args.len()), e.span, "wrong number of arguments")
-                    .with_help(format!(
-                        "call it as `{}({})`",
-                        def.name.name,
-                        def.params.iter().map(|p| p.name.name.as_str()).collect::<Vec<_>>().join(", ")
-                    )),
+                Diagnostic::error(
+                    "E0204",
+                    format!("`{}` takes {} argument(s), found {}", def.name.name, def.params.len(), args.len()),
+                    e.span,
+                    "wrong number of arguments",
+                )
+                .with_help(format!(
+                    "call it as `{}({})`",
+                    def.name.name,
+                    def.params.iter().map(|p| p.name.name.as_str()).collect::<Vec<_>>().join(", ")
+                )),
             );
         }
         let saved = self.module;
@@ -639,7 +805,10 @@ impl<'p> Checker<'p> {
                 self.module = r.module;
                 let mut inner = Cx::new(cx.flags.clone());
                 for (p, t) in def.params.iter().zip(params) {
-                    inner.env.bind(&p.name.name, crate::env::Binding { ty: t, kind: BindKind::Local, span: p.name.span, value: None });
+                    inner.env.bind(
+                        &p.name.name,
+                        crate::env::Binding { ty: t, kind: BindKind::Local, span: p.name.span, value: None },
+                    );
                 }
                 let before = self.diags.len();
                 let t = self.expr(&mut inner, &def.body);
@@ -658,12 +827,20 @@ impl<'p> Checker<'p> {
             let t = self.resolve_type(&p.ty, &cx);
             if let Some(prev) = seen.insert(p.name.name.clone(), p.name.span) {
                 self.report(
-                    Diagnostic::error("E0102", format!("parameter `{}` is declared twice", p.name.name), p.name.span, "again here")
-                        .with_label(prev, "first here")
-                        .with_help("rename one of them"),
+                    Diagnostic::error(
+                        "E0102",
+                        format!("parameter `{}` is declared twice", p.name.name),
+                        p.name.span,
+                        "again here",
+                    )
+                    .with_label(prev, "first here")
+                    .with_help("rename one of them"),
                 );
             }
-            cx.env.bind(&p.name.name, crate::env::Binding { ty: t, kind: BindKind::Local, span: p.name.span, value: None });
+            cx.env.bind(
+                &p.name.name,
+                crate::env::Binding { ty: t, kind: BindKind::Local, span: p.name.span, value: None },
+            );
         }
         let body = self.expr(&mut cx, &def.body);
         if let Some(ret) = &def.ret {
@@ -685,16 +862,26 @@ impl<'p> Checker<'p> {
                     let t = self.expr(cx, v);
                     if !t.is_error() && t != Ty::Int {
                         self.report(
-                            Diagnostic::error("E0203", format!("`{key}` must be an integer, found {t}"), v.span, "not an integer")
-                                .with_help("seeds are integers such as `0xACE1` or `0xACE1 + i`"),
+                            Diagnostic::error(
+                                "E0203",
+                                format!("`{key}` must be an integer, found {t}"),
+                                v.span,
+                                "not an integer",
+                            )
+                            .with_help("seeds are integers such as `0xACE1` or `0xACE1 + i`"),
                         );
                     }
                     let literal = matches!(&v.kind, ExprKind::Number(_));
                     let raw = self.const_value(cx, v).and_then(|v| v.as_int());
                     if kind == SourceKind::Lfsr16 && literal && raw == Some(0) {
                         self.report(
-                            Diagnostic::error("E0305", "an LFSR seed of 0 never leaves the all-zero state", v.span, "seed 0")
-                                .with_help("use any non-zero 16-bit seed; the default is `0xACE1`"),
+                            Diagnostic::error(
+                                "E0305",
+                                "an LFSR seed of 0 never leaves the all-zero state",
+                                v.span,
+                                "seed 0",
+                            )
+                            .with_help("use any non-zero 16-bit seed; the default is `0xACE1`"),
                         );
                     }
                     seed = raw.map(|s| {
@@ -707,7 +894,8 @@ impl<'p> Checker<'p> {
                     });
                 }
                 Arg::Named(n, v) if n.name == "variant" && kind == SourceKind::Lfsr16 => {
-                    const VARIANTS: &[&str] = &["canonical", "step_first", "edge_right", "advance_then_compare", "right_shift"];
+                    const VARIANTS: &[&str] =
+                        &["canonical", "step_first", "edge_right", "advance_then_compare", "right_shift"];
                     match &v.kind {
                         ExprKind::Name(id) if VARIANTS.contains(&id.name.as_str()) => {}
                         _ => {
@@ -722,14 +910,24 @@ impl<'p> Checker<'p> {
                 }
                 Arg::Named(n, _) | Arg::Binder(scn_grammar::ast::Binder { name: n, .. }) => {
                     self.report(
-                        Diagnostic::error("E0204", format!("`{}` takes no argument `{}`", kind.name(), n.name), n.span, "unknown argument")
-                            .with_help(format!("write `{}({key} = …)`", kind.name())),
+                        Diagnostic::error(
+                            "E0204",
+                            format!("`{}` takes no argument `{}`", kind.name(), n.name),
+                            n.span,
+                            "unknown argument",
+                        )
+                        .with_help(format!("write `{}({key} = …)`", kind.name())),
                     );
                 }
                 Arg::Positional(v) => {
                     self.report(
-                        Diagnostic::error("E0204", format!("`{}` takes a named `{key}`", kind.name()), v.span, "positional argument")
-                            .with_help(format!("write `{}({key} = …)`", kind.name())),
+                        Diagnostic::error(
+                            "E0204",
+                            format!("`{}` takes a named `{key}`", kind.name()),
+                            v.span,
+                            "positional argument",
+                        )
+                        .with_help(format!("write `{}({key} = …)`", kind.name())),
                     );
                 }
             }
@@ -748,11 +946,11 @@ impl<'p> Checker<'p> {
                 Arg::Positional(v) if value.is_none() => value = Some((v, self.expr(cx, v))),
                 Arg::Positional(v) if source.is_none() => source = Some((v, self.expr(cx, v))),
                 Arg::Named(n, v) if n.name == "length" => {
-                    if let ExprKind::Call(f, _) = &v.kind {
-                        if matches!(&f.kind, ExprKind::Name(id) if id.name == "auto") {
-                            len = None;
-                            continue;
-                        }
+                    if let ExprKind::Call(f, _) = &v.kind
+                        && matches!(&f.kind, ExprKind::Name(id) if id.name == "auto")
+                    {
+                        len = None;
+                        continue;
                     }
                     let t = self.expr(cx, v);
                     match self.const_value(cx, v).and_then(|x| x.as_int()) {
@@ -770,8 +968,13 @@ impl<'p> Checker<'p> {
                         Arg::Binder(b) => b.name.span,
                     };
                     self.report(
-                        Diagnostic::error("E0204", "`encode` takes a value, a source and `length = L`", span, "unexpected argument")
-                            .with_help("write `encode(p, lfsr16(seed = 0xACE1), length = 256)`"),
+                        Diagnostic::error(
+                            "E0204",
+                            "`encode` takes a value, a source and `length = L`",
+                            span,
+                            "unexpected argument",
+                        )
+                        .with_help("write `encode(p, lfsr16(seed = 0xACE1), length = 256)`"),
                     );
                 }
             }
@@ -780,17 +983,30 @@ impl<'p> Checker<'p> {
         if let Some((v, t)) = &value {
             if let Some(d) = t.dim() {
                 if !d.is_dimensionless() {
-                    self.mismatch(v.span, Dim::DIMENSIONLESS, d, &format!("`encode` takes a {want}"));
+                    self.mismatch_at(v, Dim::DIMENSIONLESS, d, &format!("`encode` takes a {want}"));
                 }
             } else if !t.is_error() {
                 self.expect_assignable(&want, t, v);
             }
             if let Some((r, _)) = self.const_value(cx, v).and_then(|x| x.num()) {
-                let (lo, hi) = if encoding == Encoding::Unipolar { (Rational::ZERO, Rational::ONE) } else { (-Rational::ONE, Rational::ONE) };
+                let (lo, hi) = if encoding == Encoding::Unipolar {
+                    (Rational::ZERO, Rational::ONE)
+                } else {
+                    (-Rational::ONE, Rational::ONE)
+                };
                 if r < lo || r > hi {
                     self.report(
-                        Diagnostic::error("E0307", format!("{r} is outside the range of a {want} stream"), v.span, "out of range")
-                            .with_help(if encoding == Encoding::Unipolar { "a unipolar stream encodes a probability in [0, 1]" } else { "a bipolar stream encodes a value in [-1, 1]" }),
+                        Diagnostic::error(
+                            "E0307",
+                            format!("{} is outside the range of a {want} stream", crate::value::decimal(r)),
+                            v.span,
+                            "out of range",
+                        )
+                        .with_help(if encoding == Encoding::Unipolar {
+                            "a unipolar stream encodes a probability in [0, 1]"
+                        } else {
+                            "a bipolar stream encodes a value in [-1, 1]"
+                        }),
                     );
                 }
             }
@@ -802,13 +1018,20 @@ impl<'p> Checker<'p> {
         }
         let prov = match &source {
             Some((_, Ty::Source(kind, seed))) => {
-                if let (SourceKind::Lfsr16, Some((l, v))) = (kind, len) {
-                    if l > 65535 {
-                        self.report(
-                            Diagnostic::error("E0304", format!("an LFSR-16 stream of {l} bits repeats itself"), v.span, "longer than the period 65535")
-                                .with_help("use at most 65535 bits per LFSR-16 stream, or split the frame across several seeds"),
-                        );
-                    }
+                if let (SourceKind::Lfsr16, Some((l, v))) = (kind, len)
+                    && l > 65535
+                {
+                    self.report(
+                        Diagnostic::error(
+                            "E0304",
+                            format!("an LFSR-16 stream of {l} bits repeats itself"),
+                            v.span,
+                            "longer than the period 65535",
+                        )
+                        .with_help(
+                            "use at most 65535 bits per LFSR-16 stream, or split the frame across several seeds",
+                        ),
+                    );
                 }
                 Provenance::root(*kind, *seed)
             }
@@ -832,6 +1055,43 @@ impl<'p> Checker<'p> {
     }
 }
 
+/// A common unit of a dimension, for hints.
+fn typical_unit(d: Dim) -> Option<&'static str> {
+    const UNITS: &[(Dim, &str)] = &[
+        (Dim::TIME, "ms"),
+        (Dim::VOLTAGE, "mV"),
+        (Dim::CURRENT, "pA"),
+        (Dim::CONDUCTANCE, "nS"),
+        (Dim::CAPACITANCE, "pF"),
+        (Dim::RESISTANCE, "Mohm"),
+        (Dim::FREQUENCY, "Hz"),
+        (Dim::CONCENTRATION, "mM"),
+    ];
+    UNITS.iter().find(|(x, _)| *x == d).map(|(_, u)| *u)
+}
+
+/// Help for a bare number where a quantity is required: `-65` where a voltage is expected.
+fn bare_number_help(e: &Expr, expected: Dim, found: Dim) -> Option<String> {
+    let text = match &e.kind {
+        ExprKind::Number(t) => t.clone(),
+        ExprKind::Unary(UnaryOp::Neg, inner) => match &inner.kind {
+            ExprKind::Number(t) => format!("-{t}"),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if !found.is_dimensionless() || expected.is_dimensionless() {
+        return None;
+    }
+    Some(match typical_unit(expected) {
+        Some(u) => format!(
+            "a bare number has no unit: write it with a unit of {}, e.g. `{text} {u}` if it is in {u}",
+            dim_name(expected)
+        ),
+        None => format!("a bare number has no unit: write it with a unit of {}", dim_name(expected)),
+    })
+}
+
 fn unit_help(expected: Dim, found: Dim) -> String {
     if let Some(ratio) = expected.checked_div(found) {
         if ratio == Dim::TIME {
@@ -840,9 +1100,12 @@ fn unit_help(expected: Dim, found: Dim) -> String {
         if ratio == Dim::FREQUENCY {
             return format!("divide by a time constant to turn {} into {}", dim_name(found), dim_name(expected));
         }
-        if !ratio.is_dimensionless() {
-            return format!("the two sides differ by a factor of {}", dim_name(ratio));
+        if let Some(name) = scn_units::name_of(ratio).filter(|_| !ratio.is_dimensionless()) {
+            return format!("multiply by a {name} to turn {} into {}", dim_name(found), dim_name(expected));
+        }
+        if let Some(name) = scn_units::name_of(ratio.recip()).filter(|_| !ratio.is_dimensionless()) {
+            return format!("divide by a {name} to turn {} into {}", dim_name(found), dim_name(expected));
         }
     }
-    "check the units of both sides".into()
+    format!("check the units: {} cannot stand where {} is needed", dim_name(found), dim_name(expected))
 }

@@ -41,7 +41,11 @@ impl Format {
 
     /// `Q8.8`-style name.
     pub fn name(self) -> String {
-        if self.signed { format!("fix<{},{}>", self.width, self.frac) } else { format!("ufix<{},{}>", self.width, self.frac) }
+        if self.signed {
+            format!("fix<{},{}>", self.width, self.frac)
+        } else {
+            format!("ufix<{},{}>", self.width, self.frac)
+        }
     }
 }
 
@@ -65,7 +69,10 @@ impl Interval {
 
     fn mul(self, o: Interval) -> Interval {
         let c = [self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi];
-        Interval { lo: c.iter().copied().fold(f64::INFINITY, f64::min), hi: c.iter().copied().fold(f64::NEG_INFINITY, f64::max) }
+        Interval {
+            lo: c.iter().copied().fold(f64::INFINITY, f64::min),
+            hi: c.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        }
     }
 }
 
@@ -119,7 +126,8 @@ pub fn smallest_format(lo: f64, hi: f64, frac: u32) -> String {
 
 /// Fractional bits needed to hold `x` exactly (capped at 64).
 fn exact_frac(x: Rational) -> Option<u32> {
-    (0..=64u32).find(|&f| Rational::new(1i128 << f.min(100), 1).and_then(|k| x.checked_mul(k)).is_some_and(|y| y.is_integer()))
+    (0..=64u32)
+        .find(|&f| Rational::new(1i128 << f.min(100), 1).and_then(|k| x.checked_mul(k)).is_some_and(|y| y.is_integer()))
 }
 
 struct Scope {
@@ -129,32 +137,48 @@ struct Scope {
 }
 
 /// Checks a model's `precision` member.
-pub fn check_precision<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, p: &'p Precision, body: &'p Body, members: &HashMap<String, MemberInfo>) {
+pub fn check_precision<'p>(
+    c: &mut Checker<'p>,
+    cx: &mut Cx<'p>,
+    p: &'p Precision,
+    body: &'p Body,
+    members: &HashMap<String, MemberInfo>,
+) {
     let format = match c.resolve_type(&p.ty, cx) {
         Ty::Fix { signed, width, frac } => Format { signed, width, frac },
         Ty::Error => return,
         other => {
             c.report(
-                Diagnostic::error("E0405", format!("`precision` needs a fixed-point format, found {other}"), p.ty.span, "not a fixed-point format")
-                    .with_help("write `precision fix<16, 8> overflow saturate`"),
+                Diagnostic::error(
+                    "E0405",
+                    format!("`precision` needs a fixed-point format, found {other}"),
+                    p.ty.span,
+                    "not a fixed-point format",
+                )
+                .with_help("write `precision fix<16, 8> overflow saturate`"),
             );
             return;
         }
     };
     for (name, table, what) in [(&p.overflow, OVERFLOW, "overflow mode"), (&p.rounding, ROUNDING, "rounding mode")] {
-        if let Some(n) = name {
-            if !table.contains(&n.name.as_str()) {
-                let d = crate::hints::unknown("E0402", &n.name, n.span, what, table);
-                c.report(d);
-            }
+        if let Some(n) = name
+            && !table.contains(&n.name.as_str())
+        {
+            let d = crate::hints::unknown("E0402", &n.name, n.span, what, table);
+            c.report(d);
         }
     }
     let mut scales: HashMap<Dim, Rational> = HashMap::new();
     for a in &p.scale {
         let Arg::Named(dim_name, v) = a else {
             c.report(
-                Diagnostic::error("E0204", "`scale` lists `dimension = unit value` pairs", p.ty.span, "malformed scale")
-                    .with_help("write `scale(voltage = 1 mV, time = 1 ms)`"),
+                Diagnostic::error(
+                    "E0204",
+                    "`scale` lists `dimension = unit value` pairs",
+                    p.ty.span,
+                    "malformed scale",
+                )
+                .with_help("write `scale(voltage = 1 mV, time = 1 ms)`"),
             );
             continue;
         };
@@ -172,8 +196,13 @@ pub fn check_precision<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, p: &'p Precisio
             Some((_, d)) if d != dim => c.mismatch(v.span, dim, d, &format!("the scale of {}", dim_name.name)),
             _ if t.is_error() => {}
             _ => c.report(
-                Diagnostic::error("E0403", format!("the scale of {} must be a positive constant", dim_name.name), v.span, "not a positive constant")
-                    .with_help("write a quantity such as `1 mV`"),
+                Diagnostic::error(
+                    "E0403",
+                    format!("the scale of {} must be a positive constant", dim_name.name),
+                    v.span,
+                    "not a positive constant",
+                )
+                .with_help("write a quantity such as `1 mV`"),
             ),
         }
     }
@@ -187,7 +216,9 @@ pub fn check_precision<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, p: &'p Precisio
         .scale
         .iter()
         .filter_map(|a| match a {
-            Arg::Named(n, Expr { kind: ExprKind::Quantity { value, unit }, .. }) => Some((scn_units::by_name(&n.name)?, format!("{value} {unit}"))),
+            Arg::Named(n, Expr { kind: ExprKind::Quantity { value, unit }, .. }) => {
+                Some((scn_units::by_name(&n.name)?, format!("{value} {unit}")))
+            }
             _ => None,
         })
         .collect();
@@ -206,10 +237,10 @@ pub fn check_precision<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, p: &'p Precisio
                 _ => continue,
             },
             _ => {
-                if let (Ty::Int, Some(v)) = (&info.ty, &d.value) {
-                    if let Some(n) = c.const_value(cx, v).and_then(|x| x.as_int()) {
-                        scope.values.insert(d.name.name.clone(), Interval::point(n as f64));
-                    }
+                if let (Ty::Int, Some(v)) = (&info.ty, &d.value)
+                    && let Some(n) = c.const_value(cx, v).and_then(|x| x.as_int())
+                {
+                    scope.values.insert(d.name.name.clone(), Interval::point(n as f64));
                 }
                 continue;
             }
@@ -220,9 +251,14 @@ pub fn check_precision<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, p: &'p Precisio
                 missing.push(dim);
                 let name = scn_units::describe(dim);
                 c.report(
-                    Diagnostic::error("E0403", format!("no fixed-point scale for {name}"), d.name.span, format!("`{}` is {name}", d.name.name))
-                        .with_label(p.ty.span, "this precision has no scale for it")
-                        .with_help(format!("add `scale({name} = …)` to the precision, e.g. `scale(voltage = 1 mV)`")),
+                    Diagnostic::error(
+                        "E0403",
+                        format!("no fixed-point scale for {name}"),
+                        d.name.span,
+                        format!("`{}` is {name}", d.name.name),
+                    )
+                    .with_label(p.ty.span, "this precision has no scale for it")
+                    .with_help(format!("add `scale({name} = …)` to the precision, e.g. `scale(voltage = 1 mV)`")),
                 );
             }
             continue;
@@ -239,18 +275,17 @@ pub fn check_precision<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, p: &'p Precisio
             scale: scale_text.get(&dim).cloned().unwrap_or_default(),
             smallest: range.map(|r| smallest_format(r.lo, r.hi, format.frac)),
         };
-        if let Some(v) = &d.value {
-            if let Some((x, _)) = c.const_value(cx, v).and_then(|x| x.num()) {
-                if let Some(scaled) = x.checked_div(scale) {
-                    fits(c, &scope.format, scaled, &d.name.name, v.span);
-                    if d.kind == DeclKind::Param {
-                        let f = exact_frac(scaled).unwrap_or(format.frac).min(format.frac);
-                        let x = scaled.to_f64();
-                        row.range = Some((x, x));
-                        row.smallest = Some(smallest_format(x, x, f));
-                        scope.values.insert(d.name.name.clone(), Interval::point(x));
-                    }
-                }
+        if let Some(v) = &d.value
+            && let Some((x, _)) = c.const_value(cx, v).and_then(|x| x.num())
+            && let Some(scaled) = x.checked_div(scale)
+        {
+            fits(c, &scope.format, scaled, &d.name.name, v.span);
+            if d.kind == DeclKind::Param {
+                let f = exact_frac(scaled).unwrap_or(format.frac).min(format.frac);
+                let x = scaled.to_f64();
+                row.range = Some((x, x));
+                row.smallest = Some(smallest_format(x, x, f));
+                scope.values.insert(d.name.name.clone(), Interval::point(x));
             }
         }
         if d.kind != DeclKind::Param {
@@ -297,7 +332,9 @@ fn updates(c: &mut Checker<'_>, scope: &Scope, block: &Block, overflow: &str) {
                 updates(c, scope, then, overflow);
                 match otherwise.as_deref() {
                     Some(Else::Block(b)) => updates(c, scope, b, overflow),
-                    Some(Else::If(st)) => updates(c, scope, &Block { stmts: vec![st.clone()], span: st.span }, overflow),
+                    Some(Else::If(st)) => {
+                        updates(c, scope, &Block { stmts: vec![st.clone()], span: st.span }, overflow)
+                    }
                     None => {}
                 }
             }
@@ -310,20 +347,30 @@ fn fits(c: &mut Checker<'_>, f: &Format, scaled: Rational, name: &str, span: Spa
     let x = scaled.to_f64();
     if x < f.min() || x > f.max() {
         c.report(
-            Diagnostic::error("E0401", format!("`{name}` does not fit {}: {x} is outside [{}, {}]", f.name(), f.min(), f.max()), span, "overflows the format")
-                .with_help("widen the format, or choose a larger scale for this dimension"),
+            Diagnostic::error(
+                "E0401",
+                format!("`{name}` does not fit {}: {x} is outside [{}, {}]", f.name(), f.min(), f.max()),
+                span,
+                "overflows the format",
+            )
+            .with_help("widen the format, or choose a larger scale for this dimension"),
         );
         return;
     }
     let steps = scaled.checked_mul(Rational::new(1i128 << f.frac.min(100), 1).unwrap_or(Rational::ONE));
-    if let Some(s) = steps {
-        if !s.is_integer() {
-            let q = s.round_half_even() as f64 / 2f64.powi(f.frac as i32);
-            c.report(
-                Diagnostic::warning("W0402", format!("`{name}` is not exact in {}: {x} becomes {q}", f.name(), ), span, "quantised")
-                    .with_help("add fractional bits, or choose a value on the format's grid"),
-            );
-        }
+    if let Some(s) = steps
+        && !s.is_integer()
+    {
+        let q = s.round_half_even() as f64 / 2f64.powi(f.frac as i32);
+        c.report(
+            Diagnostic::warning(
+                "W0402",
+                format!("`{name}` is not exact in {}: {x} becomes {q}", f.name(),),
+                span,
+                "quantised",
+            )
+            .with_help("add fractional bits, or choose a value on the format's grid"),
+        );
     }
 }
 
@@ -335,15 +382,25 @@ fn report_range(c: &mut Checker<'_>, scope: &Scope, i: Interval, span: Span, wha
     let verb = if overflow == "trap" { "trap" } else { "wrap around" };
     if i.lo > f.max() || i.hi < f.min() {
         c.report(
-            Diagnostic::error("E0401", format!("{what} always overflows {}", f.name()), span, format!("always in [{}, {}]", i.lo, i.hi))
-                .with_note(format!("the format holds [{}, {}]", f.min(), f.max()))
-                .with_help("widen the format or rescale the quantities"),
+            Diagnostic::error(
+                "E0401",
+                format!("{what} always overflows {}", f.name()),
+                span,
+                format!("always in [{}, {}]", i.lo, i.hi),
+            )
+            .with_note(format!("the format holds [{}, {}]", f.min(), f.max()))
+            .with_help("widen the format or rescale the quantities"),
         );
     } else if i.lo < f.min() || i.hi > f.max() {
         c.report(
-            Diagnostic::warning("W0401", format!("{what} may overflow {} and {verb}", f.name()), span, format!("ranges over [{}, {}]", i.lo, i.hi))
-                .with_note(format!("the format holds [{}, {}]", f.min(), f.max()))
-                .with_help("bound the state with `in [lo, hi]`, use `overflow saturate`, or widen the format"),
+            Diagnostic::warning(
+                "W0401",
+                format!("{what} may overflow {} and {verb}", f.name()),
+                span,
+                format!("ranges over [{}, {}]", i.lo, i.hi),
+            )
+            .with_note(format!("the format holds [{}, {}]", f.min(), f.max()))
+            .with_help("bound the state with `in [lo, hi]`, use `overflow saturate`, or widen the format"),
         );
     }
 }
@@ -355,7 +412,8 @@ fn interval(scope: &Scope, e: &Expr) -> Interval {
         ExprKind::Number(t) => crate::value::number(t).map_or(full, |r| Interval::point(r.to_f64())),
         ExprKind::Quantity { value, unit } => match scn_units::quantity(value, unit) {
             Ok((v, u)) => {
-                let scale = if u.dim.is_dimensionless() { Some(Rational::ONE) } else { scope.scales.get(&u.dim).copied() };
+                let scale =
+                    if u.dim.is_dimensionless() { Some(Rational::ONE) } else { scope.scales.get(&u.dim).copied() };
                 scale.and_then(|s| v.checked_div(s)).map_or(full, |r| Interval::point(r.to_f64()))
             }
             Err(_) => full,
@@ -401,7 +459,10 @@ fn interval(scope: &Scope, e: &Expr) -> Interval {
                 ("clip", [x, lo, hi]) => Interval { lo: x.lo.max(lo.lo).min(hi.hi), hi: x.hi.min(hi.hi).max(lo.lo) },
                 ("min", [a, b]) => Interval { lo: a.lo.min(b.lo), hi: a.hi.min(b.hi) },
                 ("max", [a, b]) => Interval { lo: a.lo.max(b.lo), hi: a.hi.max(b.hi) },
-                ("abs", [a]) => Interval { lo: if a.lo <= 0.0 && a.hi >= 0.0 { 0.0 } else { a.lo.abs().min(a.hi.abs()) }, hi: a.lo.abs().max(a.hi.abs()) },
+                ("abs", [a]) => Interval {
+                    lo: if a.lo <= 0.0 && a.hi >= 0.0 { 0.0 } else { a.lo.abs().min(a.hi.abs()) },
+                    hi: a.lo.abs().max(a.hi.abs()),
+                },
                 _ => full,
             }
         }

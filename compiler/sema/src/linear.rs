@@ -73,7 +73,9 @@ fn classify(e: &Expr, states: &[&str], lets: &HashMap<String, &Expr>, depth: u32
                 BinOp::Div if lb == Lin::Linear => Err(bad(e, "divides by a state")),
                 BinOp::Div => Ok(la),
                 BinOp::Pow if la == Lin::Const && lb == Lin::Const => Ok(Lin::Const),
-                BinOp::Pow if la == Lin::Linear && matches!(&b.kind, ExprKind::Number(n) if n == "1") => Ok(Lin::Linear),
+                BinOp::Pow if la == Lin::Linear && matches!(&b.kind, ExprKind::Number(n) if n == "1") => {
+                    Ok(Lin::Linear)
+                }
                 BinOp::Pow => Err(bad(e, "raises a state to a power")),
                 _ if la == Lin::Const && lb == Lin::Const => Ok(Lin::Const),
                 _ => Err(bad(e, format!("`{}` of a state is not linear", op.symbol()))),

@@ -60,18 +60,24 @@ impl<'p> Checker<'p> {
     pub fn declare_members(&mut self, cx: &mut Cx<'p>, body: &'p Body, quiet: bool) -> HashMap<String, MemberInfo> {
         let before = self.diags.len();
         let mut members: HashMap<String, MemberInfo> = HashMap::new();
-        let mut declare = |this: &mut Self, cx: &mut Cx<'p>, name: &Ident, kind: BindKind, ty: Ty, value: Option<&'p Expr>| {
-            if let Some(prev) = members.get(&name.name) {
-                this.report(
-                    Diagnostic::error("E0102", format!("`{}` is declared twice", name.name), name.span, "declared again here")
-                        .with_label(prev.span, format!("first declared here as a {}", prev.kind.noun()))
+        let mut declare =
+            |this: &mut Self, cx: &mut Cx<'p>, name: &Ident, kind: BindKind, ty: Ty, value: Option<&'p Expr>| {
+                if let Some(prev) = members.get(&name.name) {
+                    this.report(
+                        Diagnostic::error(
+                            "E0102",
+                            format!("`{}` is declared twice", name.name),
+                            name.span,
+                            "declared again here",
+                        )
+                        .with_label(prev.span, format!("first declared here as {}", prev.kind.a_noun()))
                         .with_help("rename one of them; member names are unique in a model"),
-                );
-                return;
-            }
-            members.insert(name.name.clone(), MemberInfo { kind, ty: ty.clone(), span: name.span });
-            cx.env.bind(&name.name, Binding { ty, kind, span: name.span, value });
-        };
+                    );
+                    return;
+                }
+                members.insert(name.name.clone(), MemberInfo { kind, ty: ty.clone(), span: name.span });
+                cx.env.bind(&name.name, Binding { ty, kind, span: name.span, value });
+            };
         let mut lets: Vec<(&'p Ident, Option<&'p Type>, &'p Expr)> = Vec::new();
         for m in &body.members {
             match &m.kind {
@@ -82,8 +88,17 @@ impl<'p> Checker<'p> {
                             Some(v) => self.expr(cx, v),
                             None => {
                                 self.report(
-                                    Diagnostic::error("E0203", format!("`{}` needs a type or a value", d.name.name), d.name.span, "type unknown")
-                                        .with_help(format!("write `{} {}: voltage = …` or give it a value", d.kind.keyword(), d.name.name)),
+                                    Diagnostic::error(
+                                        "E0203",
+                                        format!("`{}` needs a type or a value", d.name.name),
+                                        d.name.span,
+                                        "type unknown",
+                                    )
+                                    .with_help(format!(
+                                        "write `{} {}: voltage = …` or give it a value",
+                                        d.kind.keyword(),
+                                        d.name.name
+                                    )),
                                 );
                                 Ty::Error
                             }
@@ -104,8 +119,13 @@ impl<'p> Checker<'p> {
                     let ty = self.expr(cx, source);
                     if !ty.is_error() && !matches!(ty, Ty::Source(..)) {
                         self.report(
-                            Diagnostic::error("E0203", format!("`rng` needs a number source, found {ty}"), source.span, "not a source")
-                                .with_help("write `rng r = lfsr16(seed = 0xACE1 + index)`"),
+                            Diagnostic::error(
+                                "E0203",
+                                format!("`rng` needs a number source, found {ty}"),
+                                source.span,
+                                "not a source",
+                            )
+                            .with_help("write `rng r = lfsr16(seed = 0xACE1 + index)`"),
                         );
                     }
                     declare(self, cx, name, BindKind::Rng, ty, None);
@@ -120,12 +140,11 @@ impl<'p> Checker<'p> {
                 MemberKind::Use(items) => {
                     let mut current: Option<Ty> = None;
                     for u in items {
-                        if let Some(r) = self.resolve_path(&u.path) {
-                            if let Some(info) = self.model_info(r) {
-                                if let Some(i) = info.members.get("i") {
-                                    current.get_or_insert(i.ty.clone());
-                                }
-                            }
+                        if let Some(r) = self.resolve_path(&u.path)
+                            && let Some(info) = self.model_info(r)
+                            && let Some(i) = info.members.get("i")
+                        {
+                            current.get_or_insert(i.ty.clone());
                         }
                     }
                     if let Some(ty) = current {
@@ -193,7 +212,12 @@ impl<'p> Checker<'p> {
                             self.report(
                                 Diagnostic::error(
                                     "E0202",
-                                    format!("`d{}/dt` must be {}, found {}", var.name, scn_units::describe(want), scn_units::describe(dr)),
+                                    format!(
+                                        "`d{}/dt` must be {}, found {}",
+                                        var.name,
+                                        scn_units::describe(want),
+                                        scn_units::describe(dr)
+                                    ),
                                     rhs.span,
                                     format!("this is {}", scn_units::describe(dr)),
                                 )
@@ -235,8 +259,13 @@ impl<'p> Checker<'p> {
                         if !ok {
                             let last = &u.path[u.path.len() - 1];
                             self.report(
-                                Diagnostic::error("E0107", format!("`{}` is not a channel", last.name), last.span, "`use` takes channels")
-                                    .with_help("declare it with `channel`, or instantiate neurons with `pop` in a network"),
+                                Diagnostic::error(
+                                    "E0107",
+                                    format!("`{}` is not a channel", last.name),
+                                    last.span,
+                                    "`use` takes channels",
+                                )
+                                .with_help("declare it with `channel`, or instantiate neurons with `pop` in a network"),
                             );
                             continue;
                         }
@@ -257,15 +286,36 @@ impl<'p> Checker<'p> {
                                     let t = self.expr(cx, v);
                                     self.expect_assignable(&info.ty.clone(), &t, v);
                                 }
+                                Some(info) => {
+                                    let what = info.kind.a_noun();
+                                    self.report(
+                                        Diagnostic::error(
+                                            "E0106",
+                                            format!("`{}` is {what}, and preset `{}` may only set parameters", n.name, name.name),
+                                            n.span,
+                                            "not a parameter",
+                                        )
+                                        .with_help("set initial states per population instead: `pop p = Model.Preset[N] { v = … }`"),
+                                    );
+                                }
                                 _ => {
-                                    let params: Vec<&str> = members.iter().filter(|(_, m)| m.kind == BindKind::Param).map(|(k, _)| k.as_str()).collect();
+                                    let params: Vec<&str> = members
+                                        .iter()
+                                        .filter(|(_, m)| m.kind == BindKind::Param)
+                                        .map(|(k, _)| k.as_str())
+                                        .collect();
                                     let d = crate::hints::unknown("E0106", &n.name, n.span, "parameter", &params);
                                     self.report(d.with_note(format!("preset `{}` may only set parameters", name.name)));
                                 }
                             },
                             EntryKind::Let(n, _) | EntryKind::Flag(n) => self.report(
-                                Diagnostic::error("E0203", "a preset lists `parameter = value` pairs", n.span, "not a parameter value")
-                                    .with_help("write `preset RS { a = 0.02, b = 0.2 }`"),
+                                Diagnostic::error(
+                                    "E0203",
+                                    "a preset lists `parameter = value` pairs",
+                                    n.span,
+                                    "not a parameter value",
+                                )
+                                .with_help("write `preset RS { a = 0.02, b = 0.2 }`"),
                             ),
                         }
                     }
@@ -277,18 +327,23 @@ impl<'p> Checker<'p> {
                 other => self.misplaced(m.span, other, kind.keyword()),
             }
         }
-        if let Some(name) = solver {
-            if name.name == "exact" {
-                let states: Vec<&str> = odes.iter().map(|(v, _)| v.name.as_str()).collect();
-                let lets = crate::linear::lets_of(body);
-                for (var, rhs) in &odes {
-                    if let Err(why) = crate::linear::check(rhs, &states, &lets) {
-                        self.report(
-                            Diagnostic::error("E0210", format!("`solver exact` needs linear ODEs, but `d{}/dt` is not linear", var.name), why.span, why.reason)
-                                .with_label(name.span, "exact solver chosen here")
-                                .with_help("use `solver rk4` (or `exp_euler`, `rush_larsen`) for non-linear dynamics"),
-                        );
-                    }
+        if let Some(name) = solver
+            && name.name == "exact"
+        {
+            let states: Vec<&str> = odes.iter().map(|(v, _)| v.name.as_str()).collect();
+            let lets = crate::linear::lets_of(body);
+            for (var, rhs) in &odes {
+                if let Err(why) = crate::linear::check(rhs, &states, &lets) {
+                    self.report(
+                        Diagnostic::error(
+                            "E0210",
+                            format!("`solver exact` needs linear ODEs, but `d{}/dt` is not linear", var.name),
+                            why.span,
+                            why.reason,
+                        )
+                        .with_label(name.span, "exact solver chosen here")
+                        .with_help("use `solver rk4` (or `exp_euler`, `rush_larsen`) for non-linear dynamics"),
+                    );
                 }
             }
         }
@@ -302,8 +357,13 @@ impl<'p> Checker<'p> {
         match self.const_value(cx, s).and_then(|v| v.as_int()) {
             Some(n) if n >= 1 => {}
             _ => self.report(
-                Diagnostic::error("E0203", "`substeps` must be a positive integer constant", s.span, "not a positive integer")
-                    .with_help("write `solver rk4 substeps 4`"),
+                Diagnostic::error(
+                    "E0203",
+                    "`substeps` must be a positive integer constant",
+                    s.span,
+                    "not a positive integer",
+                )
+                .with_help("write `solver rk4 substeps 4`"),
             ),
         }
     }
@@ -314,15 +374,19 @@ impl<'p> Checker<'p> {
             let t = self.expr(cx, v);
             let target = if d.binders.is_empty() { declared.clone() } else { declared.element().clone() };
             self.expect_assignable(&target, &t, v);
-            if matches!(target, Ty::Prob) {
-                if let Some((r, _)) = self.const_value(cx, v).and_then(|x| x.num()) {
-                    if r < scn_units::Rational::ZERO || r > scn_units::Rational::ONE {
-                        self.report(
-                            Diagnostic::error("E0207", format!("{r} is not a probability"), v.span, "outside [0, 1]")
-                                .with_help("a `prob` holds a value between 0 and 1"),
-                        );
-                    }
-                }
+            if matches!(target, Ty::Prob)
+                && let Some((r, _)) = self.const_value(cx, v).and_then(|x| x.num())
+                && (r < scn_units::Rational::ZERO || r > scn_units::Rational::ONE)
+            {
+                self.report(
+                    Diagnostic::error(
+                        "E0207",
+                        format!("{} is not a probability", crate::value::decimal(r)),
+                        v.span,
+                        "outside [0, 1]",
+                    )
+                    .with_help("a `prob` holds a value between 0 and 1"),
+                );
             }
         }
         if let Some((lo, hi)) = &d.range {
@@ -334,36 +398,56 @@ impl<'p> Checker<'p> {
                 d.value.as_ref().and_then(|v| self.const_value(cx, v)).and_then(|v| v.num()),
                 self.const_value(cx, lo).and_then(|v| v.num()),
                 self.const_value(cx, hi).and_then(|v| v.num()),
-            ) {
-                if v.0 < l.0 || v.0 > h.0 {
-                    self.report(
-                        Diagnostic::error("E0207", format!("the default of `{}` lies outside its admissible range", d.name.name), d.value.as_ref().map_or(d.name.span, |v| v.span), "outside the range")
-                            .with_label(Span::new(lo.span.start, hi.span.end), "admissible range")
-                            .with_help("change the default or widen the range"),
-                    );
-                }
+            ) && (v.0 < l.0 || v.0 > h.0)
+            {
+                self.report(
+                    Diagnostic::error(
+                        "E0207",
+                        format!("the default of `{}` lies outside its admissible range", d.name.name),
+                        d.value.as_ref().map_or(d.name.span, |v| v.span),
+                        "outside the range",
+                    )
+                    .with_label(Span::new(lo.span.start, hi.span.end), "admissible range")
+                    .with_help("change the default or widen the range"),
+                );
             }
         }
     }
 
     /// The type of the state an ODE or `next` updates; reports non-states and duplicates.
-    fn state_of(&mut self, cx: &mut Cx<'p>, var: &Ident, members: &HashMap<String, MemberInfo>, updated: &mut HashMap<String, Span>) -> Option<Ty> {
+    fn state_of(
+        &mut self,
+        cx: &mut Cx<'p>,
+        var: &Ident,
+        members: &HashMap<String, MemberInfo>,
+        updated: &mut HashMap<String, Span>,
+    ) -> Option<Ty> {
         match members.get(&var.name) {
             Some(info) if info.kind == BindKind::State => {
                 if let Some(prev) = updated.insert(var.name.clone(), var.span) {
                     self.report(
-                        Diagnostic::error("E0209", format!("`{}` is updated twice", var.name), var.span, "second update")
-                            .with_label(prev, "first update")
-                            .with_help("give each state one ODE or one `next`; combine the terms into one right-hand side"),
+                        Diagnostic::error(
+                            "E0209",
+                            format!("`{}` is updated twice", var.name),
+                            var.span,
+                            "second update",
+                        )
+                        .with_label(prev, "first update")
+                        .with_help("give each state one ODE or one `next`; combine the terms into one right-hand side"),
                     );
                 }
                 Some(info.ty.clone())
             }
             Some(info) => {
                 self.report(
-                    Diagnostic::error("E0209", format!("`{}` is a {}, not a state", var.name, info.kind.noun()), var.span, "only states evolve")
-                        .with_label(info.span, "declared here")
-                        .with_help(format!("declare it with `state {}: …`", var.name)),
+                    Diagnostic::error(
+                        "E0209",
+                        format!("`{}` is {}, not a state", var.name, info.kind.a_noun()),
+                        var.span,
+                        "only states evolve",
+                    )
+                    .with_label(info.span, "declared here")
+                    .with_help(format!("declare it with `state {}: …`", var.name)),
                 );
                 None
             }
@@ -371,7 +455,8 @@ impl<'p> Checker<'p> {
                 if cx.env.get(&var.name).is_some_and(|b| b.kind == BindKind::State) {
                     return cx.env.get(&var.name).map(|b| b.ty.clone());
                 }
-                let states: Vec<&str> = members.iter().filter(|(_, m)| m.kind == BindKind::State).map(|(k, _)| k.as_str()).collect();
+                let states: Vec<&str> =
+                    members.iter().filter(|(_, m)| m.kind == BindKind::State).map(|(k, _)| k.as_str()).collect();
                 let d = crate::hints::unknown("E0209", &var.name, var.span, "state", &states);
                 self.report(d);
                 None
@@ -379,15 +464,42 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn check_on(&mut self, cx: &mut Cx<'p>, kind: ModelKind, trigger: &'p Expr, block: &'p Block, members: &HashMap<String, MemberInfo>) {
+    fn check_on(
+        &mut self,
+        cx: &mut Cx<'p>,
+        kind: ModelKind,
+        trigger: &'p Expr,
+        block: &'p Block,
+        members: &HashMap<String, MemberInfo>,
+    ) {
         cx.env.push();
         match &trigger.kind {
             ExprKind::Name(n) if kind == ModelKind::Synapse && (n.name == "pre" || n.name == "post") => {}
+            ExprKind::Name(n) if (n.name == "pre" || n.name == "post") && cx.env.get(&n.name).is_none() => {
+                self.report(
+                    Diagnostic::error(
+                        "E0110",
+                        format!("`on {}` belongs in a synapse", n.name),
+                        trigger.span,
+                        "not in a synapse",
+                    )
+                    .with_help(if kind == ModelKind::Neuron {
+                        "a neuron reacts to arriving spikes with `on PORT(w) { … }` for an `input PORT: spike(…)`"
+                    } else {
+                        "`on pre` and `on post` are the events of a synapse"
+                    }),
+                );
+            }
             ExprKind::Call(f, args) if matches!(&f.kind, ExprKind::Name(n) if n.name == "rise" || n.name == "fall") => {
                 if args.len() != 1 {
                     self.report(
-                        Diagnostic::error("E0204", "`rise` and `fall` take one condition", trigger.span, "wrong number of arguments")
-                            .with_help("write `on rise(v > 0 mV) { … }`"),
+                        Diagnostic::error(
+                            "E0204",
+                            "`rise` and `fall` take one condition",
+                            trigger.span,
+                            "wrong number of arguments",
+                        )
+                        .with_help("write `on rise(v > 0 mV) { … }`"),
                     );
                 }
                 for a in args {
@@ -397,21 +509,50 @@ impl<'p> Checker<'p> {
                     }
                 }
             }
-            ExprKind::Call(f, args) if matches!(&f.kind, ExprKind::Name(n) if members.get(&n.name).is_some_and(|m| m.kind == BindKind::Input)) => {
+            ExprKind::Call(f, args) if matches!(&f.kind, ExprKind::Name(n) if members.get(&n.name).is_some_and(|m| m.kind == BindKind::Input)) =>
+            {
                 let ExprKind::Name(port) = &f.kind else { unreachable!() };
                 let info = &members[&port.name];
                 match (&info.ty, args.as_slice()) {
                     (Ty::Spike(payload), [Arg::Positional(Expr { kind: ExprKind::Name(w), .. })]) => {
-                        cx.env.bind(&w.name, Binding { ty: (**payload).clone(), kind: BindKind::Local, span: w.span, value: None });
+                        cx.env.bind(
+                            &w.name,
+                            Binding { ty: (**payload).clone(), kind: BindKind::Local, span: w.span, value: None },
+                        );
                     }
                     (Ty::Spike(_), _) => self.report(
-                        Diagnostic::error("E0203", format!("a handler of `{}` names one argument", port.name), trigger.span, "expected one name")
-                            .with_help(format!("write `on {}(w) {{ … }}`: `w` is the sum of the weights arriving this step", port.name)),
+                        Diagnostic::error(
+                            "E0203",
+                            format!("a handler of `{}` names one argument", port.name),
+                            trigger.span,
+                            "expected one name",
+                        )
+                        .with_help(format!(
+                            "write `on {}(w) {{ … }}`: `w` is the sum of the weights arriving this step",
+                            port.name
+                        )),
                     ),
-                    (t, _) => self.report(
-                        Diagnostic::error("E0203", format!("`{}` is a continuous input ({t}), not a spike port", port.name), port.span, "not a spike input")
-                            .with_help(format!("declare it as `input {}: spike(…)` to handle its spikes, or read it directly in the ODEs", port.name)),
-                    ),
+                    (t, args) => {
+                        self.report(
+                            Diagnostic::error(
+                                "E0203",
+                                format!("`{}` is a continuous input ({t}), not a spike port", port.name),
+                                port.span,
+                                "not a spike input",
+                            )
+                            .with_help(format!(
+                                "declare it as `input {}: spike(…)` to handle its spikes, or read it directly in the ODEs",
+                                port.name
+                            )),
+                        );
+                        // Bind the argument anyway, so that the body does not report it as unknown too.
+                        if let [Arg::Positional(Expr { kind: ExprKind::Name(w), .. })] = args {
+                            cx.env.bind(
+                                &w.name,
+                                Binding { ty: Ty::Error, kind: BindKind::Local, span: w.span, value: None },
+                            );
+                        }
+                    }
                 }
             }
             ExprKind::Call(f, args)
@@ -419,7 +560,8 @@ impl<'p> Checker<'p> {
                     && matches!(args.as_slice(), [Arg::Positional(Expr { kind: ExprKind::Name(_), .. })]) =>
             {
                 let ExprKind::Name(port) = &f.kind else { unreachable!() };
-                let ports: Vec<&str> = members.iter().filter(|(_, m)| matches!(m.ty, Ty::Spike(_))).map(|(k, _)| k.as_str()).collect();
+                let ports: Vec<&str> =
+                    members.iter().filter(|(_, m)| matches!(m.ty, Ty::Spike(_))).map(|(k, _)| k.as_str()).collect();
                 let d = crate::hints::unknown("E0106", &port.name, port.span, "spike input", &ports);
                 self.report(d.with_note("`on NAME(w) { … }` handles the spikes arriving at input port NAME"));
                 // Bind the weight anyway, so that the body does not report it as unknown too.
@@ -452,10 +594,15 @@ impl<'p> Checker<'p> {
                 match op {
                     AssignOp::Set | AssignOp::Add | AssignOp::Sub => self.expect_assignable(&tt, &tv, value),
                     AssignOp::Mul | AssignOp::Div => {
-                        if let Some(d) = tv.dim() {
-                            if !d.is_dimensionless() {
-                                self.mismatch(value.span, Dim::DIMENSIONLESS, d, &format!("`{}` scales by a pure number", op.symbol()));
-                            }
+                        if let Some(d) = tv.dim()
+                            && !d.is_dimensionless()
+                        {
+                            self.mismatch_at(
+                                value,
+                                Dim::DIMENSIONLESS,
+                                d,
+                                &format!("`{}` scales by a pure number", op.symbol()),
+                            );
                         }
                     }
                 }
@@ -472,8 +619,13 @@ impl<'p> Checker<'p> {
                     match cx.env.get(&name.name).map(|b| (b.kind, b.ty.clone())) {
                         Some((BindKind::Output, Ty::Spike(_))) => {}
                         _ => self.report(
-                            Diagnostic::error("E0106", format!("cannot emit `{}`", name.name), name.span, "not a spike output")
-                                .with_help(format!("emit `spike`, or declare `output {}: spike(…)`", name.name)),
+                            Diagnostic::error(
+                                "E0106",
+                                format!("cannot emit `{}`", name.name),
+                                name.span,
+                                "not a spike output",
+                            )
+                            .with_help(format!("emit `spike`, or declare `output {}: spike(…)`", name.name)),
                         ),
                     }
                 }
@@ -483,22 +635,32 @@ impl<'p> Checker<'p> {
                 if kind != ModelKind::Synapse {
                     self.report(
                         Diagnostic::error("E0110", "`deliver` belongs in a synapse", s.span, "not in a synapse")
-                            .with_help("a neuron emits spikes with `emit spike`; a synapse's `on pre` delivers its weight"),
+                            .with_help(
+                                "a neuron emits spikes with `emit spike`; a synapse's `on pre` delivers its weight",
+                            ),
                     );
                 }
             }
             StmtKind::Refractory { duration, clamp } => {
                 let t = self.expr(cx, duration);
-                if let Some(d) = t.dim() {
-                    if d != Dim::TIME && d != Dim::STEPS && !t.is_error() {
-                        self.mismatch(duration.span, Dim::TIME, d, "a refractory period is a time (or a number of `cycles`)");
-                    }
+                if let Some(d) = t.dim()
+                    && d != Dim::TIME
+                    && d != Dim::STEPS
+                    && !t.is_error()
+                {
+                    self.mismatch_at(duration, Dim::TIME, d, "a refractory period is a time (or a number of `cycles`)");
                 }
                 for c in clamp {
                     match cx.env.get(&c.name).map(|b| b.kind) {
                         Some(BindKind::State) => {}
                         _ => {
-                            let states: Vec<String> = cx.env.names().iter().filter(|n| cx.env.get(n).is_some_and(|b| b.kind == BindKind::State)).map(|s| s.to_string()).collect();
+                            let states: Vec<String> = cx
+                                .env
+                                .names()
+                                .iter()
+                                .filter(|n| cx.env.get(n).is_some_and(|b| b.kind == BindKind::State))
+                                .map(|s| s.to_string())
+                                .collect();
                             let refs: Vec<&str> = states.iter().map(String::as_str).collect();
                             let d = crate::hints::unknown("E0209", &c.name, c.span, "state", &refs);
                             self.report(d.with_note("`clamp` holds states during the refractory period"));
@@ -528,22 +690,26 @@ impl<'p> Checker<'p> {
             }
             e
         };
-        if let ExprKind::Name(n) = &root.kind {
-            if let Some(b) = cx.env.get(&n.name) {
-                if matches!(b.kind, BindKind::Param | BindKind::Input | BindKind::Const | BindKind::Let | BindKind::Builtin) {
-                    let (kind, decl) = (b.kind, b.span);
-                    self.report(
-                        Diagnostic::error("E0207", format!("cannot assign to {} `{}`", kind.noun(), n.name), n.span, format!("a {} is read-only", kind.noun()))
-                            .with_label(decl, "declared here")
-                            .with_help(match kind {
-                                BindKind::Param => "parameters are fixed during a run; declare it as a `state` to change it",
-                                BindKind::Input => "inputs are driven from outside; handle their spikes in `on NAME(w)`",
-                                _ => "only states can be assigned",
-                            }),
-                    );
-                    return Ty::Error;
-                }
-            }
+        if let ExprKind::Name(n) = &root.kind
+            && let Some(b) = cx.env.get(&n.name)
+            && matches!(b.kind, BindKind::Param | BindKind::Input | BindKind::Const | BindKind::Let | BindKind::Builtin)
+        {
+            let (kind, decl) = (b.kind, b.span);
+            self.report(
+                Diagnostic::error(
+                    "E0207",
+                    format!("cannot assign to {} `{}`", kind.noun(), n.name),
+                    n.span,
+                    format!("{} is read-only", kind.a_noun()),
+                )
+                .with_label(decl, "declared here")
+                .with_help(match kind {
+                    BindKind::Param => "parameters are fixed during a run; declare it as a `state` to change it",
+                    BindKind::Input => "inputs are driven from outside; handle their spikes in `on NAME(w)`",
+                    _ => "only states can be assigned",
+                }),
+            );
+            return Ty::Error;
         }
         self.expr(cx, target)
     }
@@ -553,8 +719,13 @@ impl<'p> Checker<'p> {
         for e in entries {
             let EntryKind::Set(k, v) = &e.kind else {
                 self.report(
-                    Diagnostic::error("E0203", "a gate lists `alpha = …, beta = …` or `inf = …, tau = …`", e.span, "not a rate")
-                        .with_help("write `gate m: alpha = …, beta = …`"),
+                    Diagnostic::error(
+                        "E0203",
+                        "a gate lists `alpha = …, beta = …` or `inf = …, tau = …`",
+                        e.span,
+                        "not a rate",
+                    )
+                    .with_help("write `gate m: alpha = …, beta = …`"),
                 );
                 continue;
             };
@@ -564,23 +735,30 @@ impl<'p> Checker<'p> {
                 "inf" => Dim::DIMENSIONLESS,
                 "tau" => Dim::TIME,
                 other => {
-                    let d = crate::hints::unknown("E0106", other, k.span, "gate rate", &["alpha", "beta", "inf", "tau"]);
+                    let d =
+                        crate::hints::unknown("E0106", other, k.span, "gate rate", &["alpha", "beta", "inf", "tau"]);
                     self.report(d);
                     continue;
                 }
             };
             keys.push(k.name.as_str());
-            if let Some(d) = t.dim() {
-                if d != want && !t.is_error() {
-                    self.mismatch(v.span, want, d, &format!("`{}` of gate `{}`", k.name, name.name));
-                }
+            if let Some(d) = t.dim()
+                && d != want
+                && !t.is_error()
+            {
+                self.mismatch_at(v, want, d, &format!("`{}` of gate `{}`", k.name, name.name));
             }
         }
         keys.sort();
         if keys != ["alpha", "beta"] && keys != ["inf", "tau"] {
             self.report(
-                Diagnostic::error("E0203", format!("gate `{}` needs `alpha` and `beta`, or `inf` and `tau`", name.name), name.span, "incomplete gate")
-                    .with_help("write `gate m: alpha = …, beta = …` or `gate m: inf = …, tau = …`"),
+                Diagnostic::error(
+                    "E0203",
+                    format!("gate `{}` needs `alpha` and `beta`, or `inf` and `tau`", name.name),
+                    name.span,
+                    "incomplete gate",
+                )
+                .with_help("write `gate m: alpha = …, beta = …` or `gate m: inf = …, tau = …`"),
             );
         }
     }
@@ -608,14 +786,20 @@ impl<'p> Checker<'p> {
             _ => "this member".into(),
         };
         let help = match kind {
-            MemberKind::Setting { .. } | MemberKind::Pop { .. } | MemberKind::Connect { .. } | MemberKind::Stimulus { .. } | MemberKind::Monitor { .. } | MemberKind::Sub { .. } => {
-                "put it in a `network`"
-            }
+            MemberKind::Setting { .. }
+            | MemberKind::Pop { .. }
+            | MemberKind::Connect { .. }
+            | MemberKind::Stimulus { .. }
+            | MemberKind::Monitor { .. }
+            | MemberKind::Sub { .. } => "put it in a `network`",
             MemberKind::Check(_) => "put checks in a `property NAME for NETWORK { … }`",
             MemberKind::Gate { .. } | MemberKind::Current(_) => "gates and currents belong in a `channel`",
             _ => "move it into a neuron or synapse",
         };
-        self.report(Diagnostic::error("E0110", format!("{what} does not belong in a {place}"), span, "misplaced").with_help(help));
+        self.report(
+            Diagnostic::error("E0110", format!("{what} does not belong in a {place}"), span, "misplaced")
+                .with_help(help),
+        );
     }
 
     /// Checks `NAME = value` overrides against a model's parameters and states.
@@ -626,10 +810,18 @@ impl<'p> Checker<'p> {
                 Arg::Named(n, v) => {
                     let t = self.expr(cx, v);
                     match info.members.get(&n.name) {
-                        Some(m) if matches!(m.kind, BindKind::Param | BindKind::State) => self.expect_assignable(&m.ty.clone(), &t, v),
+                        Some(m) if matches!(m.kind, BindKind::Param | BindKind::State) => {
+                            self.expect_assignable(&m.ty.clone(), &t, v)
+                        }
                         _ => {
                             let names = info.names_of(&[BindKind::Param, BindKind::State]);
-                            let d = crate::hints::unknown("E0106", &n.name, n.span, &format!("parameter of `{}`", info.name), &names);
+                            let d = crate::hints::unknown(
+                                "E0106",
+                                &n.name,
+                                n.span,
+                                &format!("parameter of `{}`", info.name),
+                                &names,
+                            );
                             self.report(d);
                         }
                     }
@@ -654,14 +846,21 @@ impl<'p> Checker<'p> {
 pub fn bind_channel_voltage(cx: &mut Cx<'_>, model: &Model) {
     let declares_v = model.body.members.iter().any(|m| matches!(&m.kind, MemberKind::Decl(d) if d.name.name == "v"));
     if model.kind == ModelKind::Channel && !declares_v {
-        cx.env.bind("v", Binding { ty: Ty::Real(Dim::VOLTAGE), kind: BindKind::Input, span: model.name.span, value: None });
+        cx.env.bind(
+            "v",
+            Binding { ty: Ty::Real(Dim::VOLTAGE), kind: BindKind::Input, span: model.name.span, value: None },
+        );
     }
 }
 
 fn ode_help(want: Dim, found: Dim) -> String {
     match found.checked_div(want) {
-        Some(r) if r == Dim::TIME => "divide the right-hand side by a time constant, e.g. `(v_rest - v) / tau_m`".into(),
-        Some(r) if r == Dim::FREQUENCY => "the right-hand side is a rate of change already divided once too often; remove one `/ tau`".into(),
+        Some(r) if r == Dim::TIME => {
+            "divide the right-hand side by a time constant, e.g. `(v_rest - v) / tau_m`".into()
+        }
+        Some(r) if r == Dim::FREQUENCY => {
+            "the right-hand side is a rate of change already divided once too often; remove one `/ tau`".into()
+        }
         _ => format!("the right-hand side must be the state's dimension per time ({})", scn_units::describe(want)),
     }
 }
@@ -671,7 +870,13 @@ fn let_order(lets: &[(&Ident, Option<&Type>, &Expr)]) -> Vec<usize> {
     let index: HashMap<&str, usize> = lets.iter().enumerate().map(|(i, (n, _, _))| (n.name.as_str(), i)).collect();
     let mut state = vec![0u8; lets.len()];
     let mut order = Vec::new();
-    fn visit(i: usize, lets: &[(&Ident, Option<&Type>, &Expr)], index: &HashMap<&str, usize>, state: &mut [u8], order: &mut Vec<usize>) {
+    fn visit(
+        i: usize,
+        lets: &[(&Ident, Option<&Type>, &Expr)],
+        index: &HashMap<&str, usize>,
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+    ) {
         if state[i] != 0 {
             return;
         }
@@ -679,10 +884,10 @@ fn let_order(lets: &[(&Ident, Option<&Type>, &Expr)]) -> Vec<usize> {
         let mut names = Vec::new();
         names_in(lets[i].2, &mut names);
         for n in names {
-            if let Some(&j) = index.get(n.as_str()) {
-                if state[j] == 0 {
-                    visit(j, lets, index, state, order);
-                }
+            if let Some(&j) = index.get(n.as_str())
+                && state[j] == 0
+            {
+                visit(j, lets, index, state, order);
             }
         }
         state[i] = 2;

@@ -59,7 +59,12 @@ pub struct Program {
 impl Program {
     /// Loads `root` (named `name`, living in `dir` for relative imports) and its imports.
     /// Import errors are returned as diagnostics about the importing module.
-    pub fn load(name: &str, text: String, dir: Option<&FsPath>, files: &dyn SourceProvider) -> (Program, Vec<(ModuleId, Diagnostic)>) {
+    pub fn load(
+        name: &str,
+        text: String,
+        dir: Option<&FsPath>,
+        files: &dyn SourceProvider,
+    ) -> (Program, Vec<(ModuleId, Diagnostic)>) {
         let mut program = Program::default();
         let mut by_origin: HashMap<Origin, ModuleId> = HashMap::new();
         let mut diags = Vec::new();
@@ -132,7 +137,10 @@ fn unknown_module(names: &[&str], span: Span) -> Diagnostic {
         let known: Vec<&str> = scn_stdlib::MODULES.iter().map(|(p, _)| *p).collect();
         match scn_grammar::parser::closest(&wanted, known.iter().copied()) {
             Some(m) => d.with_help(format!("did you mean `std.{m}`?")),
-            None => d.with_help(format!("the standard library has: {}", known.iter().map(|m| format!("std.{m}")).collect::<Vec<_>>().join(", "))),
+            None => d.with_help(format!(
+                "the standard library has: {}",
+                known.iter().map(|m| format!("std.{m}")).collect::<Vec<_>>().join(", ")
+            )),
         }
     } else {
         d.with_help(format!("`{dotted}` must be the file `{}.scn` beside the importing file", names.join("/")))

@@ -78,7 +78,9 @@ impl<'p> Checker<'p> {
                 }
                 MemberKind::Pop { name, model, size, .. } => {
                     let r = self.resolve_path(model).and_then(|r| self.expect_neuron(r, model));
-                    let model_name = r.and_then(|r| crate::scope::item_name(self.item(r)).map(|n| n.name.clone())).unwrap_or_default();
+                    let model_name = r
+                        .and_then(|r| crate::scope::item_name(self.item(r)).map(|n| n.name.clone()))
+                        .unwrap_or_default();
                     let ty = if r.is_some() { Ty::Population(model_name) } else { Ty::Error };
                     self.expr(&mut cx, size);
                     let n = self.pop_size(&cx, size);
@@ -105,8 +107,13 @@ impl<'p> Checker<'p> {
                             Some((r, _)) if r > Rational::ZERO => dt = Some(r),
                             _ if t.is_error() => {}
                             _ => self.report(
-                                Diagnostic::error("E0506", "`dt` must be a positive constant time", value.span, "not a positive constant")
-                                    .with_help("write `dt = 0.1 ms`"),
+                                Diagnostic::error(
+                                    "E0506",
+                                    "`dt` must be a positive constant time",
+                                    value.span,
+                                    "not a positive constant",
+                                )
+                                .with_help("write `dt = 0.1 ms`"),
                             ),
                         }
                         cx.env.set_ty("dt", Ty::Real(Dim::TIME));
@@ -115,8 +122,13 @@ impl<'p> Checker<'p> {
                     "seed" => {
                         if !t.is_error() && t != Ty::Int {
                             self.report(
-                                Diagnostic::error("E0203", format!("the network seed is an integer, found {t}"), value.span, "not an integer")
-                                    .with_help("write `seed = 1`"),
+                                Diagnostic::error(
+                                    "E0203",
+                                    format!("the network seed is an integer, found {t}"),
+                                    value.span,
+                                    "not an integer",
+                                )
+                                .with_help("write `seed = 1`"),
                             );
                         }
                     }
@@ -135,8 +147,13 @@ impl<'p> Checker<'p> {
                 let mut t = self.with_binders(&mut cx, binders, |this, cx| this.expr(cx, value));
                 if !t.is_error() && !matches!(t, Ty::Bits { .. }) {
                     self.report(
-                        Diagnostic::error("E0306", format!("a stream must be a bitstream, found {t}"), value.span, "not a stream")
-                            .with_help("make it with `encode(p, SOURCE, length = L)` or stream operators"),
+                        Diagnostic::error(
+                            "E0306",
+                            format!("a stream must be a bitstream, found {t}"),
+                            value.span,
+                            "not a stream",
+                        )
+                        .with_help("make it with `encode(p, SOURCE, length = L)` or stream operators"),
                     );
                     // Reported once here; uses of the stream are not reported again.
                     t = Ty::Error;
@@ -183,14 +200,19 @@ impl<'p> Checker<'p> {
                 }
                 MemberKind::Monitor { kind, args } => self.check_monitor(&mut cx, kind, args),
                 MemberKind::Sub { model, overrides, .. } => {
-                    if let Some(r) = self.resolve_path(model) {
-                        if !matches!(self.item(r).kind, ItemKind::Network(_)) {
-                            let last = &model[model.len() - 1];
-                            self.report(
-                                Diagnostic::error("E0107", format!("`{}` is not a network", last.name), last.span, "`sub` instantiates a network")
-                                    .with_help("use `pop` for neuron populations"),
-                            );
-                        }
+                    if let Some(r) = self.resolve_path(model)
+                        && !matches!(self.item(r).kind, ItemKind::Network(_))
+                    {
+                        let last = &model[model.len() - 1];
+                        self.report(
+                            Diagnostic::error(
+                                "E0107",
+                                format!("`{}` is not a network", last.name),
+                                last.span,
+                                "`sub` instantiates a network",
+                            )
+                            .with_help("use `pop` for neuron populations"),
+                        );
                     }
                     for e in overrides {
                         if let EntryKind::Set(_, v) | EntryKind::Let(_, v) = &e.kind {
@@ -209,29 +231,42 @@ impl<'p> Checker<'p> {
     /// Whether some network instantiates this one with `sub` (it then takes its parent's `dt`).
     fn is_sub_network(&self, name: &str) -> bool {
         self.program.modules.iter().flat_map(|m| &m.parsed.file.items).any(|item| match &item.kind {
-            ItemKind::Network(n) => n.body.members.iter().any(|m| matches!(&m.kind, MemberKind::Sub { model, .. } if model.last().is_some_and(|l| l.name == name))),
+            ItemKind::Network(n) => n.body.members.iter().any(
+                |m| matches!(&m.kind, MemberKind::Sub { model, .. } if model.last().is_some_and(|l| l.name == name)),
+            ),
             _ => false,
         })
     }
 
     fn bind_net(&mut self, cx: &mut Cx<'p>, name: &Ident, kind: BindKind, ty: Ty, value: Option<&'p Expr>) {
-        let shadow = cx.env.get(&name.name).filter(|b| b.kind != BindKind::Builtin || name.name != "dt").map(|b| b.span);
+        let shadow =
+            cx.env.get(&name.name).filter(|b| b.kind != BindKind::Builtin || name.name != "dt").map(|b| b.span);
         let builtin_dt = name.name == "dt" && kind == BindKind::Setting;
-        if let (Some(prev), false) = (shadow, builtin_dt) {
-            if prev != Span::default() {
-                self.report(
-                    Diagnostic::error("E0102", format!("`{}` is declared twice in this network", name.name), name.span, "declared again here")
-                        .with_label(prev, "first declared here")
-                        .with_help("rename one of them"),
-                );
-                return;
-            }
+        if let (Some(prev), false) = (shadow, builtin_dt)
+            && prev != Span::default()
+        {
+            self.report(
+                Diagnostic::error(
+                    "E0102",
+                    format!("`{}` is declared twice in this network", name.name),
+                    name.span,
+                    "declared again here",
+                )
+                .with_label(prev, "first declared here")
+                .with_help("rename one of them"),
+            );
+            return;
         }
         cx.env.bind(&name.name, Binding { ty, kind, span: name.span, value });
     }
 
     /// Runs `f` with index binders in scope.
-    pub fn with_binders<T>(&mut self, cx: &mut Cx<'p>, binders: &'p [Binder], f: impl FnOnce(&mut Self, &mut Cx<'p>) -> T) -> T {
+    pub fn with_binders<T>(
+        &mut self,
+        cx: &mut Cx<'p>,
+        binders: &'p [Binder],
+        f: impl FnOnce(&mut Self, &mut Cx<'p>) -> T,
+    ) -> T {
         cx.env.push();
         for b in binders {
             self.expr(cx, &b.range);
@@ -262,7 +297,13 @@ impl<'p> Checker<'p> {
                     let info = self.model_info(r)?;
                     if !info.presets.contains(&last.name) {
                         let names: Vec<&str> = info.presets.iter().map(String::as_str).collect();
-                        let d = crate::hints::unknown("E0106", &last.name, last.span, &format!("preset of `{}`", m.name.name), &names);
+                        let d = crate::hints::unknown(
+                            "E0106",
+                            &last.name,
+                            last.span,
+                            &format!("preset of `{}`", m.name.name),
+                            &names,
+                        );
                         self.report(d);
                     }
                 }
@@ -271,15 +312,29 @@ impl<'p> Checker<'p> {
             ItemKind::Model(m) => {
                 let kind = m.kind.keyword();
                 self.report(
-                    Diagnostic::error("E0107", format!("`{}` is a {kind}, not a neuron", m.name.name), last.span, "populations are made of neurons")
-                        .with_help(if m.kind == ModelKind::Synapse { "use a synapse in a projection: `connect a -> b.port via Stdp { … }`" } else { "use a channel inside a neuron: `use NaT`" }),
+                    Diagnostic::error(
+                        "E0107",
+                        format!("`{}` is a {kind}, not a neuron", m.name.name),
+                        last.span,
+                        "populations are made of neurons",
+                    )
+                    .with_help(if m.kind == ModelKind::Synapse {
+                        "use a synapse in a projection: `connect a -> b.port via Stdp { … }`"
+                    } else {
+                        "use a channel inside a neuron: `use NaT`"
+                    }),
                 );
                 None
             }
             _ => {
                 self.report(
-                    Diagnostic::error("E0107", format!("`{}` is not a neuron model", last.name), last.span, "not a neuron")
-                        .with_help("a population needs a `neuron` model: `pop exc = Lif[800]`"),
+                    Diagnostic::error(
+                        "E0107",
+                        format!("`{}` is not a neuron model", last.name),
+                        last.span,
+                        "not a neuron",
+                    )
+                    .with_help("a population needs a `neuron` model: `pop exc = Lif[800]`"),
                 );
                 None
             }
@@ -291,15 +346,25 @@ impl<'p> Checker<'p> {
             Some(n) if n > 0 => n as u128,
             Some(n) => {
                 self.report(
-                    Diagnostic::error("E0501", format!("a population needs at least one neuron, found {n}"), size.span, "not a positive size")
-                        .with_help("write a positive integer: `Lif[800]`"),
+                    Diagnostic::error(
+                        "E0501",
+                        format!("a population needs at least one neuron, found {n}"),
+                        size.span,
+                        "not a positive size",
+                    )
+                    .with_help("write a positive integer: `Lif[800]`"),
                 );
                 0
             }
             None => {
                 self.report(
-                    Diagnostic::error("E0501", "a population size must be a positive integer constant", size.span, "not a constant integer")
-                        .with_help("write a number or the name of an integer constant or parameter"),
+                    Diagnostic::error(
+                        "E0501",
+                        "a population size must be a positive integer constant",
+                        size.span,
+                        "not a constant integer",
+                    )
+                    .with_help("write a number or the name of an integer constant or parameter"),
                 );
                 0
             }
@@ -332,9 +397,21 @@ impl<'p> Checker<'p> {
         let neuron_bytes = neurons.saturating_mul(BYTES_PER_NEURON);
         if neuron_bytes > MEMORY_BUDGET {
             self.report(
-                Diagnostic::error("E0502", format!("network `{}` declares {neurons} neurons, which need more memory than the machine has", name.name), name.span, "too large")
-                    .with_note(format!("at least {} GiB for neuron state alone; the budget is {} GiB", neuron_bytes >> 30, MEMORY_BUDGET >> 30))
-                    .with_help("reduce the population sizes"),
+                Diagnostic::error(
+                    "E0502",
+                    format!(
+                        "network `{}` declares {neurons} neurons, which need more memory than the machine has",
+                        name.name
+                    ),
+                    name.span,
+                    "too large",
+                )
+                .with_note(format!(
+                    "at least {} GiB for neuron state alone; the budget is {} GiB",
+                    neuron_bytes >> 30,
+                    MEMORY_BUDGET >> 30
+                ))
+                .with_help("reduce the population sizes"),
             );
         } else if synapses.saturating_mul(BYTES_PER_SYNAPSE) > MEMORY_BUDGET.saturating_mul(64) {
             self.report(
@@ -351,19 +428,26 @@ impl<'p> Checker<'p> {
         }
         if d == Dim::TIME && clocked {
             self.report(
-                Diagnostic::error("E0506", "a clocked network (no `dt`) measures durations in cycles", value.span, "a physical time")
-                    .with_help("write `duration = 4096 cycles`, or give the network a time step `dt = 0.1 ms`"),
+                Diagnostic::error(
+                    "E0506",
+                    "a clocked network (no `dt`) measures durations in cycles",
+                    value.span,
+                    "a physical time",
+                )
+                .with_help("write `duration = 4096 cycles`, or give the network a time step `dt = 0.1 ms`"),
             );
         } else {
-            self.mismatch(value.span, Dim::TIME, d, "`duration` is how long the network runs");
+            self.mismatch_at(value, Dim::TIME, d, "`duration` is how long the network runs");
         }
     }
 
     fn expect_dim(&mut self, t: &Ty, want: Dim, e: &Expr, context: &str) {
-        if let Some(d) = t.dim() {
-            if d != want && !t.is_error() && !crate::expr::is_zero_literal(e) {
-                self.mismatch(e.span, want, d, context);
-            }
+        if let Some(d) = t.dim()
+            && d != want
+            && !t.is_error()
+            && !crate::expr::is_zero_literal(e)
+        {
+            self.mismatch_at(e, want, d, context);
         }
     }
 
@@ -380,24 +464,42 @@ impl<'p> Checker<'p> {
                 EntryKind::Set(n, v) => {
                     let t = self.expr(cx, v);
                     match info.members.get(&n.name) {
-                        Some(m) if matches!(m.kind, BindKind::Param | BindKind::State) => self.expect_assignable(&m.ty.clone(), &t, v),
+                        Some(m) if matches!(m.kind, BindKind::Param | BindKind::State) => {
+                            self.expect_assignable(&m.ty.clone(), &t, v)
+                        }
                         Some(m) => {
-                            let kind = m.kind.noun();
+                            let kind = m.kind.a_noun();
                             self.report(
-                                Diagnostic::error("E0106", format!("`{}` is a {kind} of `{}` and cannot be overridden", n.name, info.name), n.span, "not a parameter or state")
-                                    .with_help("overrides set parameters and initial states"),
+                                Diagnostic::error(
+                                    "E0106",
+                                    format!("`{}` is {kind} of `{}` and cannot be overridden", n.name, info.name),
+                                    n.span,
+                                    "not a parameter or state",
+                                )
+                                .with_help("overrides set parameters and initial states"),
                             );
                         }
                         None => {
                             let names = info.names_of(&[BindKind::Param, BindKind::State]);
-                            let d = crate::hints::unknown("E0106", &n.name, n.span, &format!("parameter or state of `{}`", info.name), &names);
+                            let d = crate::hints::unknown(
+                                "E0106",
+                                &n.name,
+                                n.span,
+                                &format!("parameter or state of `{}`", info.name),
+                                &names,
+                            );
                             self.report(d);
                         }
                     }
                 }
                 EntryKind::Flag(n) => self.report(
-                    Diagnostic::error("E0203", format!("`{}` alone does not override anything", n.name), n.span, "no value")
-                        .with_help(format!("write `{} = value`", n.name)),
+                    Diagnostic::error(
+                        "E0203",
+                        format!("`{}` alone does not override anything", n.name),
+                        n.span,
+                        "no value",
+                    )
+                    .with_help(format!("write `{} = value`", n.name)),
                 ),
             }
         }
@@ -409,8 +511,13 @@ impl<'p> Checker<'p> {
         let ExprKind::Field(base, port) = &t.kind else {
             self.expr(cx, t);
             self.report(
-                Diagnostic::error("E0505", "a connection target names a population and one of its input ports", t.span, "no port")
-                    .with_help("write `pop.port`, e.g. `exc.syn`"),
+                Diagnostic::error(
+                    "E0505",
+                    "a connection target names a population and one of its input ports",
+                    t.span,
+                    "no port",
+                )
+                .with_help("write `pop.port`, e.g. `exc.syn`"),
             );
             return None;
         };
@@ -420,17 +527,23 @@ impl<'p> Checker<'p> {
         match info.members.get(&port.name) {
             Some(m) if m.kind == BindKind::Input => Some((port.name.clone(), m.ty.clone())),
             Some(m) => {
-                let kind = m.kind.noun();
-                self.report(
-                    Diagnostic::error("E0505", format!("`{}` is a {kind} of `{model}`, not an input port", port.name), port.span, "not an input")
-                        .with_label(m.span, "declared here")
-                        .with_help("connections end at an `input` of the target model"),
-                );
+                let kind = m.kind.a_noun();
+                let d = Diagnostic::error(
+                    "E0505",
+                    format!("`{}` is {kind} of `{model}`, not an input port", port.name),
+                    port.span,
+                    "not an input",
+                )
+                .with_help("connections end at an `input` of the target model");
+                // The declaration can only be shown when it is in this file.
+                let d = if r.module == self.module { d.with_label(m.span, "declared here") } else { d };
+                self.report(d);
                 None
             }
             None => {
                 let inputs = info.names_of(&[BindKind::Input]);
-                let d = crate::hints::unknown("E0505", &port.name, port.span, &format!("input port of `{model}`"), &inputs);
+                let d =
+                    crate::hints::unknown("E0505", &port.name, port.span, &format!("input port of `{model}`"), &inputs);
                 self.report(d);
                 None
             }
@@ -438,19 +551,35 @@ impl<'p> Checker<'p> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn check_connect(&mut self, cx: &mut Cx<'p>, source: &'p Expr, targets: &'p [Expr], via: Option<&'p Via>, rules: &'p [Entry], dt: Option<Rational>, span: Span) {
+    fn check_connect(
+        &mut self,
+        cx: &mut Cx<'p>,
+        source: &'p Expr,
+        targets: &'p [Expr],
+        via: Option<&'p Via>,
+        rules: &'p [Entry],
+        dt: Option<Rational>,
+        span: Span,
+    ) {
         let st = self.expr(cx, source);
         if !st.is_error() && !matches!(st, Ty::Population(_)) {
             self.report(
-                Diagnostic::error("E0505", format!("a projection starts at a population, found {st}"), source.span, "not a population")
-                    .with_help("name a population declared with `pop`"),
+                Diagnostic::error(
+                    "E0505",
+                    format!("a projection starts at a population, found {st}"),
+                    source.span,
+                    "not a population",
+                )
+                .with_help("name a population declared with `pop`"),
             );
         }
         let ports: Vec<(String, Ty)> = targets.iter().filter_map(|t| self.target_port(cx, t)).collect();
-        let weight_ty = self.via_weight(cx, via).or_else(|| ports.first().map(|(_, t)| match t {
-            Ty::Spike(inner) => (**inner).clone(),
-            other => other.clone(),
-        }));
+        let weight_ty = self.via_weight(cx, via).or_else(|| {
+            ports.first().map(|(_, t)| match t {
+                Ty::Spike(inner) => (**inner).clone(),
+                other => other.clone(),
+            })
+        });
         self.check_rules(cx, rules, weight_ty, dt, true, span);
     }
 
@@ -462,8 +591,13 @@ impl<'p> Checker<'p> {
         if m.kind != ModelKind::Synapse {
             let last = &via.model[via.model.len() - 1];
             self.report(
-                Diagnostic::error("E0107", format!("`{}` is not a synapse", last.name), last.span, "`via` takes a synapse model")
-                    .with_help("declare the connection's dynamics with `synapse NAME { … }`"),
+                Diagnostic::error(
+                    "E0107",
+                    format!("`{}` is not a synapse", last.name),
+                    last.span,
+                    "`via` takes a synapse model",
+                )
+                .with_help("declare the connection's dynamics with `synapse NAME { … }`"),
             );
             return None;
         }
@@ -472,7 +606,15 @@ impl<'p> Checker<'p> {
         info.members.get("w").map(|m| m.ty.clone())
     }
 
-    fn check_rules(&mut self, cx: &mut Cx<'p>, rules: &'p [Entry], weight_ty: Option<Ty>, dt: Option<Rational>, connect: bool, span: Span) {
+    fn check_rules(
+        &mut self,
+        cx: &mut Cx<'p>,
+        rules: &'p [Entry],
+        weight_ty: Option<Ty>,
+        dt: Option<Rational>,
+        connect: bool,
+        span: Span,
+    ) {
         let mut rule_count = 0;
         for e in rules {
             match &e.kind {
@@ -487,8 +629,13 @@ impl<'p> Checker<'p> {
                     }
                 }
                 EntryKind::Let(n, _) => self.report(
-                    Diagnostic::error("E0513", "a rule block lists rules, `weight` and `delay`", n.span, "`let` is not a rule")
-                        .with_help("draw per-connection values directly: `weight = uniform(0 mV, 1 mV)`"),
+                    Diagnostic::error(
+                        "E0513",
+                        "a rule block lists rules, `weight` and `delay`",
+                        n.span,
+                        "`let` is not a rule",
+                    )
+                    .with_help("draw per-connection values directly: `weight = uniform(0 mV, 1 mV)`"),
                 ),
                 EntryKind::Set(n, v) => {
                     let t = self.expr(cx, v);
@@ -496,13 +643,21 @@ impl<'p> Checker<'p> {
                         "p" => {
                             rule_count += 1;
                             self.expect_assignable(&Ty::Prob, &t, v);
-                            if let Some((r, _)) = self.const_value(cx, v).and_then(|x| x.num()) {
-                                if r < Rational::ZERO || r > Rational::ONE {
-                                    self.report(
-                                        Diagnostic::error("E0507", format!("connection probability {r} is outside [0, 1]"), v.span, "not a probability")
-                                            .with_help("`p` is the chance that each pair is connected"),
-                                    );
-                                }
+                            if let Some((r, _)) = self.const_value(cx, v).and_then(|x| x.num())
+                                && (r < Rational::ZERO || r > Rational::ONE)
+                            {
+                                self.report(
+                                    Diagnostic::error(
+                                        "E0507",
+                                        format!(
+                                            "connection probability {} is outside [0, 1]",
+                                            crate::value::decimal(r)
+                                        ),
+                                        v.span,
+                                        "not a probability",
+                                    )
+                                    .with_help("`p` is the chance that each pair is connected"),
+                                );
                             }
                         }
                         "indegree" | "outdegree" => {
@@ -511,8 +666,13 @@ impl<'p> Checker<'p> {
                                 Some(k) if k >= 0 => {}
                                 _ if t.is_error() => {}
                                 _ => self.report(
-                                    Diagnostic::error("E0507", format!("`{}` must be a non-negative integer", n.name), v.span, "not a count")
-                                        .with_help(format!("write `{} = 100`", n.name)),
+                                    Diagnostic::error(
+                                        "E0507",
+                                        format!("`{}` must be a non-negative integer", n.name),
+                                        v.span,
+                                        "not a count",
+                                    )
+                                    .with_help(format!("write `{} = 100`", n.name)),
                                 ),
                             }
                         }
@@ -520,16 +680,25 @@ impl<'p> Checker<'p> {
                         "autapses" => {
                             if !t.is_error() && t != Ty::Bool {
                                 self.report(
-                                    Diagnostic::error("E0203", format!("`autapses` is `true` or `false`, found {t}"), v.span, "not a truth value")
-                                        .with_help("write `autapses = true`"),
+                                    Diagnostic::error(
+                                        "E0203",
+                                        format!("`autapses` is `true` or `false`, found {t}"),
+                                        v.span,
+                                        "not a truth value",
+                                    )
+                                    .with_help("write `autapses = true`"),
                                 );
                             }
                         }
                         "weight" => {
-                            if let Some(want) = &weight_ty {
-                                if let (Some(dw), Some(dv)) = (want.dim(), t.dim()) {
-                                    if dw != dv && !t.is_error() && !want.is_error() && !crate::expr::is_zero_literal(v) {
-                                        self.report(
+                            if let Some(want) = &weight_ty
+                                && let (Some(dw), Some(dv)) = (want.dim(), t.dim())
+                                && dw != dv
+                                && !t.is_error()
+                                && !want.is_error()
+                                && !crate::expr::is_zero_literal(v)
+                            {
+                                self.report(
                                             Diagnostic::error(
                                                 "E0504",
                                                 format!("the weight must be {}, found {}", scn_units::describe(dw), scn_units::describe(dv)),
@@ -538,12 +707,12 @@ impl<'p> Checker<'p> {
                                             )
                                             .with_help("a weight has the dimension of the input port it targets (or of the synapse's `w`)"),
                                         );
-                                    }
-                                }
                             }
                         }
                         "delay" => self.check_delay(cx, v, &t, dt),
-                        "start" | "stop" if !connect => self.expect_dim(&t, Dim::TIME, v, "stimulus start and stop are times"),
+                        "start" | "stop" if !connect => {
+                            self.expect_dim(&t, Dim::TIME, v, "stimulus start and stop are times")
+                        }
                         other => {
                             let d = crate::hints::unknown("E0513", other, n.span, "connection rule", RULE_KEYS);
                             self.report(d);
@@ -554,8 +723,9 @@ impl<'p> Checker<'p> {
         }
         if rule_count > 1 {
             self.report(
-                Diagnostic::error("E0513", "a projection has one connection rule", span, "several rules")
-                    .with_help("choose one of `p = …`, `indegree = …`, `outdegree = …`, `all`, `one_to_one`, `pairs = …`"),
+                Diagnostic::error("E0513", "a projection has one connection rule", span, "several rules").with_help(
+                    "choose one of `p = …`, `indegree = …`, `outdegree = …`, `all`, `one_to_one`, `pairs = …`",
+                ),
             );
         }
     }
@@ -569,7 +739,7 @@ impl<'p> Checker<'p> {
             return;
         }
         if d != Dim::TIME {
-            self.mismatch(v.span, Dim::TIME, d, "a delay is a time");
+            self.mismatch_at(v, Dim::TIME, d, "a delay is a time");
             return;
         }
         let Some((delay, _)) = self.const_value(cx, v).and_then(|x| x.num()) else { return };
@@ -582,31 +752,50 @@ impl<'p> Checker<'p> {
         }
         match dt {
             None => self.report(
-                Diagnostic::error("E0506", "a delay in time needs a network time step", v.span, "the network is clocked")
-                    .with_help("write the delay in cycles (`2 cycles`) or give the network `dt = …`"),
+                Diagnostic::error(
+                    "E0506",
+                    "a delay in time needs a network time step",
+                    v.span,
+                    "the network is clocked",
+                )
+                .with_help("write the delay in cycles (`2 cycles`) or give the network `dt = …`"),
             ),
             Some(dt) => {
                 let steps = delay.checked_div(dt);
-                if let Some(s) = steps {
-                    if !s.is_integer() {
-                        let below = Rational::new(s.floor(), 1).and_then(|k| k.checked_mul(dt)).map(|x| x.to_f64() * 1e3);
-                        let above = Rational::new(s.ceil(), 1).and_then(|k| k.checked_mul(dt)).map(|x| x.to_f64() * 1e3);
-                        self.report(
-                            Diagnostic::error("E0503", format!("delay is {s} time steps, not a whole number"), v.span, "not a multiple of dt")
-                                .with_note(format!("dt is {} ms", dt.to_f64() * 1e3))
-                                .with_help(match (below, above) {
-                                    (Some(b), Some(a)) => format!("use a multiple of dt, such as {b} ms or {a} ms"),
-                                    _ => "use a whole multiple of dt".into(),
-                                }),
-                        );
-                    }
+                if let Some(s) = steps
+                    && !s.is_integer()
+                {
+                    let below = Rational::new(s.floor(), 1).and_then(|k| k.checked_mul(dt)).map(|x| x.to_f64() * 1e3);
+                    let above = Rational::new(s.ceil(), 1).and_then(|k| k.checked_mul(dt)).map(|x| x.to_f64() * 1e3);
+                    self.report(
+                        Diagnostic::error(
+                            "E0503",
+                            format!("delay is {} time steps, not a whole number", crate::value::decimal(s)),
+                            v.span,
+                            "not a multiple of dt",
+                        )
+                        .with_note(format!("dt is {} ms", dt.to_f64() * 1e3))
+                        .with_help(match (below, above) {
+                            (Some(b), Some(a)) => format!("use a multiple of dt, such as {b} ms or {a} ms"),
+                            _ => "use a whole multiple of dt".into(),
+                        }),
+                    );
                 }
             }
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn check_stimulus(&mut self, cx: &mut Cx<'p>, kind: &Ident, args: &'p [Arg], targets: &'p [Expr], via: Option<&'p Via>, rules: &'p [Entry], dt: Option<Rational>) {
+    fn check_stimulus(
+        &mut self,
+        cx: &mut Cx<'p>,
+        kind: &Ident,
+        args: &'p [Arg],
+        targets: &'p [Expr],
+        via: Option<&'p Via>,
+        rules: &'p [Entry],
+        dt: Option<Rational>,
+    ) {
         let ports: Vec<(String, Ty)> = targets.iter().filter_map(|t| self.target_port(cx, t)).collect();
         let named = |key: &str| -> Option<&'p Expr> {
             args.iter().find_map(|a| match a {
@@ -633,15 +822,25 @@ impl<'p> Checker<'p> {
                     match self.const_value(cx, v).and_then(|x| x.as_int()) {
                         Some(k) if k > 0 => {}
                         _ => self.report(
-                            Diagnostic::error("E0501", "`n` must be a positive integer constant", v.span, "not a positive size")
-                                .with_help("write `n = 100`"),
+                            Diagnostic::error(
+                                "E0501",
+                                "`n` must be a positive integer constant",
+                                v.span,
+                                "not a positive size",
+                            )
+                            .with_help("write `n = 100`"),
                         ),
                     }
                 }
                 if cx.flags.clocked {
                     self.report(
-                        Diagnostic::error("E0506", "a Poisson stimulus needs a network time step", kind.span, "the network is clocked")
-                            .with_help("give the network `dt = …`, or drive a clocked network with `bits(stream)`"),
+                        Diagnostic::error(
+                            "E0506",
+                            "a Poisson stimulus needs a network time step",
+                            kind.span,
+                            "the network is clocked",
+                        )
+                        .with_help("give the network `dt = …`, or drive a clocked network with `bits(stream)`"),
                     );
                 }
             }
@@ -654,8 +853,13 @@ impl<'p> Checker<'p> {
                             self.expect_assignable(&port.clone(), &t, v);
                         } else {
                             self.report(
-                                Diagnostic::error("E0505", "a current stimulus drives a continuous input", kind.span, "the target is a spike port")
-                                    .with_help("target an input declared with a dimension, e.g. `input i_ext: current`"),
+                                Diagnostic::error(
+                                    "E0505",
+                                    "a current stimulus drives a continuous input",
+                                    kind.span,
+                                    "the target is a spike port",
+                                )
+                                .with_help("target an input declared with a dimension, e.g. `input i_ext: current`"),
                             );
                         }
                     }
@@ -664,7 +868,9 @@ impl<'p> Checker<'p> {
             "spikes" | "encode" | "bits" => {
                 allowed.push("values");
                 for (k, a) in args.iter().enumerate() {
-                    if let (0, "encode", Arg::Positional(Expr { kind: ExprKind::Name(enc), .. })) = (k, kind.name.as_str(), a) {
+                    if let (0, "encode", Arg::Positional(Expr { kind: ExprKind::Name(enc), .. })) =
+                        (k, kind.name.as_str(), a)
+                    {
                         if !ENCODINGS.contains(&enc.name.as_str()) {
                             let d = crate::hints::unknown("E0514", &enc.name, enc.span, "spike encoding", ENCODINGS);
                             self.report(d);
@@ -675,8 +881,13 @@ impl<'p> Checker<'p> {
                         let t = self.expr(cx, v);
                         if kind.name == "bits" && !t.is_error() && !matches!(t, Ty::Bits { .. }) {
                             self.report(
-                                Diagnostic::error("E0306", format!("`bits` emits the ones of a stream, found {t}"), v.span, "not a stream")
-                                    .with_help("declare `stream s = encode(…)` and write `bits(s)`"),
+                                Diagnostic::error(
+                                    "E0306",
+                                    format!("`bits` emits the ones of a stream, found {t}"),
+                                    v.span,
+                                    "not a stream",
+                                )
+                                .with_help("declare `stream s = encode(…)` and write `bits(s)`"),
                             );
                         }
                     }
@@ -697,17 +908,25 @@ impl<'p> Checker<'p> {
                     let t = self.expr(cx, v);
                     self.expect_dim(&t, Dim::TIME, v, "stimulus start and stop are times");
                 } else if !allowed.contains(&n.name.as_str()) {
-                    let d = crate::hints::unknown("E0204", &n.name, n.span, &format!("argument of `{}`", kind.name), &allowed);
+                    let d = crate::hints::unknown(
+                        "E0204",
+                        &n.name,
+                        n.span,
+                        &format!("argument of `{}`", kind.name),
+                        &allowed,
+                    );
                     self.report(d);
                 } else if !matches!(n.name.as_str(), "rate" | "n" | "amplitude") {
                     self.expr(cx, v);
                 }
             }
         }
-        let weight_ty = self.via_weight(cx, via).or_else(|| ports.first().map(|(_, t)| match t {
-            Ty::Spike(inner) => (**inner).clone(),
-            other => other.clone(),
-        }));
+        let weight_ty = self.via_weight(cx, via).or_else(|| {
+            ports.first().map(|(_, t)| match t {
+                Ty::Spike(inner) => (**inner).clone(),
+                other => other.clone(),
+            })
+        });
         self.check_rules(cx, rules, weight_ty, dt, false, kind.span);
     }
 
@@ -722,8 +941,13 @@ impl<'p> Checker<'p> {
                     let t = self.expr(cx, v);
                     if kind.name == "spikes" && !t.is_error() && !matches!(t, Ty::Population(_)) {
                         self.report(
-                            Diagnostic::error("E0515", format!("`monitor spikes` records populations, found {t}"), v.span, "not a population")
-                                .with_help("write `monitor spikes(exc, inh)`"),
+                            Diagnostic::error(
+                                "E0515",
+                                format!("`monitor spikes` records populations, found {t}"),
+                                v.span,
+                                "not a population",
+                            )
+                            .with_help("write `monitor spikes(exc, inh)`"),
                         );
                     }
                 }
@@ -735,14 +959,25 @@ impl<'p> Checker<'p> {
                     match n.name.as_str() {
                         "every" | "bin" => self.expect_dim(&t, Dim::TIME, v, "a sampling interval is a time"),
                         other => {
-                            let d = crate::hints::unknown("E0204", other, n.span, "monitor option", &["every", "bin", "at"]);
+                            let d = crate::hints::unknown(
+                                "E0204",
+                                other,
+                                n.span,
+                                "monitor option",
+                                &["every", "bin", "at"],
+                            );
                             self.report(d);
                         }
                     }
                 }
                 Arg::Binder(b) => self.report(
-                    Diagnostic::error("E0204", "monitors take populations and state selections", b.name.span, "unexpected binder")
-                        .with_help("write `monitor state(exc[0..4].v)`"),
+                    Diagnostic::error(
+                        "E0204",
+                        "monitors take populations and state selections",
+                        b.name.span,
+                        "unexpected binder",
+                    )
+                    .with_help("write `monitor state(exc[0..4].v)`"),
                 ),
             }
         }

@@ -18,8 +18,13 @@ impl<'p> Checker<'p> {
         let ItemKind::Network(net) = &self.item(r).kind else {
             let last = &p.network[p.network.len() - 1];
             self.report(
-                Diagnostic::error("E0601", format!("`{}` is not a network", last.name), last.span, "properties watch a network")
-                    .with_help("write `property NAME for NETWORK { … }`"),
+                Diagnostic::error(
+                    "E0601",
+                    format!("`{}` is not a network", last.name),
+                    last.span,
+                    "properties watch a network",
+                )
+                .with_help("write `property NAME for NETWORK { … }`"),
             );
             return;
         };
@@ -34,14 +39,19 @@ impl<'p> Checker<'p> {
         for m in &net.body.members {
             let (name, kind, ty, value) = match &m.kind {
                 MemberKind::Pop { name, model, .. } => {
-                    let ty = self.resolve_path(model).and_then(|r| crate::scope::item_name(self.item(r)).map(|n| Ty::Population(n.name.clone()))).unwrap_or(Ty::Error);
+                    let ty = self
+                        .resolve_path(model)
+                        .and_then(|r| crate::scope::item_name(self.item(r)).map(|n| Ty::Population(n.name.clone())))
+                        .unwrap_or(Ty::Error);
                     (name, BindKind::Population, ty, None)
                 }
                 MemberKind::Stream { name, .. } => (name, BindKind::Stream, Ty::Error, None),
                 MemberKind::Setting { name, value } => (name, BindKind::Setting, Ty::Error, Some(value)),
                 MemberKind::Const(c) => (&c.name, BindKind::Const, Ty::Error, Some(&c.value)),
                 MemberKind::Decl(d) => (&d.name, BindKind::Output, Ty::Error, d.value.as_ref()),
-                MemberKind::Connect { name: Some(n), .. } | MemberKind::Stimulus { name: Some(n), .. } => (n, BindKind::Projection, Ty::Error, None),
+                MemberKind::Connect { name: Some(n), .. } | MemberKind::Stimulus { name: Some(n), .. } => {
+                    (n, BindKind::Projection, Ty::Error, None)
+                }
                 _ => continue,
             };
             cx.env.bind(&name.name, Binding { ty, kind, span: name.span, value });
@@ -68,10 +78,12 @@ impl<'p> Checker<'p> {
                 self.expr(cx, subject);
                 self.duration(cx, length, dt);
                 let t = self.expr(cx, bound);
-                if let Some(d) = t.dim() {
-                    if !d.is_dimensionless() && d != Dim::FREQUENCY && !t.is_error() {
-                        self.mismatch(bound.span, Dim::FREQUENCY, d, "a window bound is a spike count or a rate");
-                    }
+                if let Some(d) = t.dim()
+                    && !d.is_dimensionless()
+                    && d != Dim::FREQUENCY
+                    && !t.is_error()
+                {
+                    self.mismatch_at(bound, Dim::FREQUENCY, d, "a window bound is a spike count or a rate");
                 }
             }
             Prop::After { trigger, then, duration } => {
@@ -113,8 +125,13 @@ impl<'p> Checker<'p> {
                     match depth.map(|d| (d, self.const_value(cx, d).and_then(|v| v.as_int()))) {
                         Some((_, Some(k))) if k > 0 => {}
                         Some((d, _)) => self.report(
-                            Diagnostic::error("E0603", "`bmc(depth = N)` needs a positive integer depth", d.span, "not a positive integer")
-                                .with_help("write `@bmc(depth = 20)`"),
+                            Diagnostic::error(
+                                "E0603",
+                                "`bmc(depth = N)` needs a positive integer depth",
+                                d.span,
+                                "not a positive integer",
+                            )
+                            .with_help("write `@bmc(depth = 20)`"),
                         ),
                         None => self.report(
                             Diagnostic::error("E0603", "`bmc` needs a depth", m.span, "no depth")
@@ -139,24 +156,38 @@ impl<'p> Checker<'p> {
             return;
         }
         if d != Dim::TIME {
-            self.mismatch(e.span, Dim::TIME, d, "a window or deadline is a duration");
+            self.mismatch_at(e, Dim::TIME, d, "a window or deadline is a duration");
             return;
         }
         match dt {
             None => self.report(
-                Diagnostic::error("E0602", "the network is clocked, so durations are counted in cycles", e.span, "a physical time")
-                    .with_help("write the duration in `cycles` or `steps`"),
+                Diagnostic::error(
+                    "E0602",
+                    "the network is clocked, so durations are counted in cycles",
+                    e.span,
+                    "a physical time",
+                )
+                .with_help("write the duration in `cycles` or `steps`"),
             ),
             Some(dt) => {
-                if let Some((x, _)) = self.const_value(cx, e).and_then(|v| v.num()) {
-                    if let Some(s) = x.checked_div(dt) {
-                        if !s.is_integer() {
-                            self.report(
-                                Diagnostic::error("E0602", format!("this duration is {s} time steps, not a whole number"), e.span, "not a multiple of dt")
-                                    .with_help("use a whole multiple of the network's `dt`"),
-                            );
-                        }
-                    }
+                if let Some((x, _)) = self.const_value(cx, e).and_then(|v| v.num())
+                    && let Some(s) = x.checked_div(dt)
+                    && !s.is_integer()
+                {
+                    self.report(
+                        Diagnostic::error(
+                            "E0602",
+                            format!("this duration is {} time steps, not a whole number", crate::value::decimal(s)),
+                            e.span,
+                            "not a multiple of dt",
+                        )
+                        .with_note(format!(
+                            "dt is {} ms",
+                            dt.checked_mul(scn_units::Rational::new(1000, 1).unwrap_or(scn_units::Rational::ONE))
+                                .map_or_else(|| "?".into(), crate::value::decimal)
+                        ))
+                        .with_help("use a whole multiple of the network's `dt`"),
+                    );
                 }
             }
         }
@@ -164,17 +195,30 @@ impl<'p> Checker<'p> {
 }
 
 /// The type of a property-only function.
-pub fn property_call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: &'p [Arg], types: &[Ty], e: &'p Expr) -> Ty {
+pub fn property_call<'p>(
+    c: &mut Checker<'p>,
+    cx: &mut Cx<'p>,
+    f: &Ident,
+    args: &'p [Arg],
+    types: &[Ty],
+    e: &'p Expr,
+) -> Ty {
     let duration = if cx.flags.clocked { Ty::Real(Dim::STEPS) } else { Ty::Real(Dim::TIME) };
     let population_args = |c: &mut Checker<'p>| {
         for (a, t) in args.iter().zip(types) {
-            if let Arg::Positional(x) = a {
-                if !t.is_error() && !matches!(t, Ty::Population(_)) {
-                    c.report(
-                        Diagnostic::error("E0604", format!("`{}` takes populations, found {t}", f.name), x.span, "not a population")
-                            .with_help("name populations declared with `pop` in the network"),
-                    );
-                }
+            if let Arg::Positional(x) = a
+                && !t.is_error()
+                && !matches!(t, Ty::Population(_))
+            {
+                c.report(
+                    Diagnostic::error(
+                        "E0604",
+                        format!("`{}` takes populations, found {t}", f.name),
+                        x.span,
+                        "not a population",
+                    )
+                    .with_help("name populations declared with `pop` in the network"),
+                );
             }
         }
     };
@@ -210,13 +254,19 @@ pub fn property_call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: 
         }
         "stimulus" => {
             for a in args {
-                if let Arg::Positional(Expr { kind: ExprKind::Name(n), .. }) = a {
-                    if !cx.env.get(&n.name).is_some_and(|b| b.kind == BindKind::Projection) && !matches!(c.lookup(&n.name), Found::Item(_)) {
-                        c.report(
-                            Diagnostic::error("E0604", format!("no stimulus named `{}`", n.name), n.span, "unknown stimulus")
-                                .with_help("name the stimulus in the network: `stimulus go = bits(s) -> n.x { … }`"),
-                        );
-                    }
+                if let Arg::Positional(Expr { kind: ExprKind::Name(n), .. }) = a
+                    && !cx.env.get(&n.name).is_some_and(|b| b.kind == BindKind::Projection)
+                    && !matches!(c.lookup(&n.name), Found::Item(_))
+                {
+                    c.report(
+                        Diagnostic::error(
+                            "E0604",
+                            format!("no stimulus named `{}`", n.name),
+                            n.span,
+                            "unknown stimulus",
+                        )
+                        .with_help("name the stimulus in the network: `stimulus go = bits(s) -> n.x { … }`"),
+                    );
                 }
             }
             Ty::Bool

@@ -64,9 +64,14 @@ pub fn build(program: &Program, diags: &mut Vec<(ModuleId, Diagnostic)>) -> Vec<
             if let Some(prev) = first.get(&name.name) {
                 diags.push((
                     m,
-                    Diagnostic::error("E0102", format!("`{}` is defined twice", name.name), name.span, "defined again here")
-                        .with_label(*prev, "first defined here")
-                        .with_help("rename one of them; names are unique per module"),
+                    Diagnostic::error(
+                        "E0102",
+                        format!("`{}` is defined twice", name.name),
+                        name.span,
+                        "defined again here",
+                    )
+                    .with_label(*prev, "first defined here")
+                    .with_help("rename one of them; names are unique per module"),
                 ));
                 continue;
             }
@@ -142,7 +147,8 @@ impl ModuleScope {
 
     /// Every name visible at the top level, for "did you mean" hints.
     pub fn visible_names<'a>(&'a self, scopes: &'a [ModuleScope]) -> Vec<&'a str> {
-        let mut names: Vec<&str> = self.defined.keys().chain(self.named.keys()).chain(self.aliases.keys()).map(String::as_str).collect();
+        let mut names: Vec<&str> =
+            self.defined.keys().chain(self.named.keys()).chain(self.aliases.keys()).map(String::as_str).collect();
         for &g in &self.globs {
             names.extend(scopes[g].defined.keys().map(String::as_str));
         }

@@ -89,7 +89,10 @@ impl Names for WithBinders<'_, '_, '_> {
 }
 
 /// Calls `f` with every combination of binder values (ranges must be constant).
-fn each_combination(ranges: &[(String, i128, i128)], f: &mut dyn FnMut(&[(String, i128)]) -> bool) {
+/// Binder values in scope, innermost last.
+type Bound = [(String, i128)];
+
+fn each_combination(ranges: &[(String, i128, i128)], f: &mut dyn FnMut(&Bound) -> bool) {
     let total: u64 = ranges.iter().map(|(_, a, b)| (b - a).max(0) as u64).fold(1u64, |x, y| x.saturating_mul(y));
     if total == 0 || total > LIMIT {
         return;
@@ -200,22 +203,24 @@ impl SeedTable {
                 let mut hit = None;
                 each_combination(&ranges, &mut |vals| {
                     let scoped = WithBinders { inner: &names, values: vals };
-                    if let (Some((sa, ia)), Some((sb, ib))) = (self.seed(&ob.a, &scoped), self.seed(&ob.b, &scoped)) {
-                        if sa == sb {
-                            hit = Some((sa, ia, ib));
-                            return false;
-                        }
+                    if let (Some((sa, ia)), Some((sb, ib))) = (self.seed(&ob.a, &scoped), self.seed(&ob.b, &scoped))
+                        && sa == sb
+                    {
+                        hit = Some((sa, ia, ib));
+                        return false;
                     }
                     true
                 });
                 if let Some((seed, ia, ib)) = hit {
-                    let show = |r: &StreamRef, idx: &[i128]| format!("{}{}", r.name, idx.iter().map(|i| format!("[{i}]")).collect::<String>());
+                    let show = |r: &StreamRef, idx: &[i128]| {
+                        format!("{}{}", r.name, idx.iter().map(|i| format!("[{i}]")).collect::<String>())
+                    };
                     found.push(
                         Diagnostic::error(
                             "E0302",
                             format!("seed collision: `{}` and `{}` both use LFSR seed 0x{seed:04X}", show(&ob.a, &ia), show(&ob.b, &ib)),
                             ob.span,
-                            format!("{} needs independent streams", ob.what),
+                            format!("independent streams needed for {}", ob.what),
                         )
                         .with_help("give the two stream families disjoint seeds, e.g. a different base or a stride that cannot meet"),
                     );

@@ -22,7 +22,14 @@ impl<'p> Checker<'p> {
                     None => {
                         let mut names: Vec<&str> = TYPE_NAMES.to_vec();
                         names.extend(scn_units::NAMED_DIMS.iter().map(|(n, _)| *n));
-                        let d = crate::hints::unknown("E0108", name, n.span, "type", &names);
+                        let mut d = crate::hints::unknown("E0108", name, n.span, "type", &names);
+                        if scn_grammar::parser::closest(name, names.iter().copied()).is_none() {
+                            d.help = Some(
+                                "a type is a dimension (`time`, `voltage`, `current`, `conductance`, …), a unit in \
+                                 brackets (`[mS/cm^2]`), `prob`, `bipolar`, `bool`, `int` or `fix<W, F>`"
+                                    .into(),
+                            );
+                        }
                         self.report(d);
                         Ty::Error
                     }
@@ -41,8 +48,13 @@ impl<'p> Checker<'p> {
             TypeKind::Apply(n, inner) if n.name == "spike" => Ty::Spike(Box::new(self.resolve_type(inner, cx))),
             TypeKind::Apply(n, _) => {
                 self.report(
-                    Diagnostic::error("E0108", format!("`{}(…)` is not a type", n.name), n.span, "unknown type constructor")
-                        .with_help("the only parameterised type written with parentheses is `spike(T)`"),
+                    Diagnostic::error(
+                        "E0108",
+                        format!("`{}(…)` is not a type", n.name),
+                        n.span,
+                        "unknown type constructor",
+                    )
+                    .with_help("the only parameterised type written with parentheses is `spike(T)`"),
                 );
                 Ty::Error
             }
@@ -53,8 +65,13 @@ impl<'p> Checker<'p> {
                     Some(l) if l > 0 => Ty::Array(Box::new(elem), Some(l as u64)),
                     _ => {
                         self.report(
-                            Diagnostic::error("E0203", "array length must be a positive integer constant", n.span, "not a positive constant")
-                                .with_help("write a number such as `16` or the name of an integer constant"),
+                            Diagnostic::error(
+                                "E0203",
+                                "array length must be a positive integer constant",
+                                n.span,
+                                "not a positive constant",
+                            )
+                            .with_help("write a number such as `16` or the name of an integer constant"),
                         );
                         Ty::Array(Box::new(elem), None)
                     }
@@ -68,7 +85,11 @@ impl<'p> Checker<'p> {
             match a {
                 TypeArg::Int(text, _) => scn_grammar::lexer::parse_int(text),
                 TypeArg::Name(id) => {
-                    let v = crate::value::Names::value_of(&crate::checker::EnvNames { checker: this, env: &cx.env }, &id.name, 0);
+                    let v = crate::value::Names::value_of(
+                        &crate::checker::EnvNames { checker: this, env: &cx.env },
+                        &id.name,
+                        0,
+                    );
                     v.and_then(|v| v.as_int()).and_then(|i| u64::try_from(i).ok())
                 }
             }
@@ -78,8 +99,13 @@ impl<'p> Checker<'p> {
                 return true;
             }
             this.report(
-                Diagnostic::error("E0203", format!("`{}` takes {want} type argument(s), found {}", n.name, args.len()), t.span, "wrong number of arguments")
-                    .with_help(format!("write `{form}`")),
+                Diagnostic::error(
+                    "E0203",
+                    format!("`{}` takes {want} type argument(s), found {}", n.name, args.len()),
+                    t.span,
+                    "wrong number of arguments",
+                )
+                .with_help(format!("write `{form}`")),
             );
             false
         };
@@ -90,11 +116,18 @@ impl<'p> Checker<'p> {
                 }
                 let (w, f) = (int_arg(self, &args[0]), int_arg(self, &args[1]));
                 match (w, f) {
-                    (Some(w), Some(f)) => self.fix_type(n.name == "fix", w.min(u32::MAX as u64) as u32, f.min(u32::MAX as u64) as u32, t),
+                    (Some(w), Some(f)) => {
+                        self.fix_type(n.name == "fix", w.min(u32::MAX as u64) as u32, f.min(u32::MAX as u64) as u32, t)
+                    }
                     _ => {
                         self.report(
-                            Diagnostic::error("E0405", "fixed-point widths must be integer constants", t.span, "not constant")
-                                .with_help("write `fix<16, 8>` for 16 bits with 8 fractional"),
+                            Diagnostic::error(
+                                "E0405",
+                                "fixed-point widths must be integer constants",
+                                t.span,
+                                "not constant",
+                            )
+                            .with_help("write `fix<16, 8>` for 16 bits with 8 fractional"),
                         );
                         Ty::Error
                     }
@@ -109,8 +142,13 @@ impl<'p> Checker<'p> {
                     TypeArg::Name(id) if id.name == "bipolar" => Encoding::Bipolar,
                     _ => {
                         self.report(
-                            Diagnostic::error("E0203", "a stream's encoding is `unipolar` or `bipolar`", t.span, "unknown encoding")
-                                .with_help("write `bits<unipolar, 256>`"),
+                            Diagnostic::error(
+                                "E0203",
+                                "a stream's encoding is `unipolar` or `bipolar`",
+                                t.span,
+                                "unknown encoding",
+                            )
+                            .with_help("write `bits<unipolar, 256>`"),
                         );
                         Encoding::Unipolar
                     }
@@ -126,8 +164,13 @@ impl<'p> Checker<'p> {
             }
             other => {
                 self.report(
-                    Diagnostic::error("E0108", format!("`{other}` takes no type arguments"), n.span, "not a generic type")
-                        .with_help("the generic types are `fix<W,F>`, `ufix<W,F>`, `bits<E, L>` and `count<N>`"),
+                    Diagnostic::error(
+                        "E0108",
+                        format!("`{other}` takes no type arguments"),
+                        n.span,
+                        "not a generic type",
+                    )
+                    .with_help("the generic types are `fix<W,F>`, `ufix<W,F>`, `bits<E, L>` and `count<N>`"),
                 );
                 Ty::Error
             }

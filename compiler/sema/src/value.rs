@@ -53,6 +53,11 @@ impl Names for NoNames {
     }
 }
 
+/// A rational as a decimal number for messages (`12.5`, not `25/2`).
+pub fn decimal(r: Rational) -> String {
+    r.to_f64().to_string()
+}
+
 /// The value of a number literal as written.
 pub fn number(text: &str) -> Option<Rational> {
     Rational::parse_decimal(text)
@@ -112,7 +117,9 @@ pub fn eval(e: &Expr, names: &dyn Names, depth: u32) -> Option<Value> {
             Value::Bool(false) => eval(b, names, depth),
             _ => None,
         },
-        ExprKind::Array(items) => items.iter().map(|i| eval(i, names, depth)).collect::<Option<Vec<_>>>().map(Value::Array),
+        ExprKind::Array(items) => {
+            items.iter().map(|i| eval(i, names, depth)).collect::<Option<Vec<_>>>().map(Value::Array)
+        }
         ExprKind::Index(base, index) => {
             let Value::Array(items) = eval(base, names, depth)? else { return None };
             let i = eval(index, names, depth)?.as_int()?;

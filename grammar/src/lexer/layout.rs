@@ -190,12 +190,10 @@ impl<'a> Layout<'a, '_> {
                                 | Tok::StarAssign
                                 | Tok::SlashAssign
                                 | Tok::Dot
-                                | Tok::LBracket
-                                | Tok::LParen
                                 | Tok::Slash
                                 | Tok::Term
                                 | Tok::RBrace
-                        )
+                        ) || (matches!(n.tok, Tok::LParen | Tok::LBracket) && !n.spaced)
                     }) =>
             {
                 let tok = if *word == "gate" { Tok::Gate } else { Tok::Current };
@@ -229,7 +227,9 @@ impl<'a> Layout<'a, '_> {
                 self.stack.push((Open::Bracket, t.span));
                 self.push(Tok::LBracket, t.span, t.spaced);
             }
-            Tok::Lt if matches!(self.last_tok(), Some(Tok::Ident(name)) if GENERIC_TYPES.contains(name)) => {
+            Tok::Lt
+                if !t.spaced && matches!(self.last_tok(), Some(Tok::Ident(name)) if GENERIC_TYPES.contains(name)) =>
+            {
                 self.stack.push((Open::Angle, t.span));
                 self.push(Tok::LAngle, t.span, t.spaced);
             }
@@ -272,7 +272,16 @@ impl<'a> Layout<'a, '_> {
         }
         let top = self.stack.last().map(|(o, _)| *o);
         if top.is_some_and(Open::joins_lines) {
-            let declaration_follows = next.is_some_and(|n| n.tok.starts_declaration() || n.tok == Tok::RBrace);
+            // A keyword that will be read as a name (`rng = r`, `state(x)`) does not start one.
+            let k = toks[i + 1..].iter().position(|x| x.tok != Tok::Term).map(|p| i + 1 + p);
+            let demoted = k.is_some_and(|k| {
+                let after = toks.get(k + 1);
+                after.is_some_and(|a| {
+                    (a.tok == Tok::LParen && !a.spaced && !toks[k].tok.keyword_before_paren()) || a.tok == Tok::Assign
+                })
+            });
+            let declaration_follows =
+                next.is_some_and(|n| (n.tok.starts_declaration() && !demoted) || n.tok == Tok::RBrace);
             if !declaration_follows {
                 return;
             }
@@ -395,6 +404,7 @@ mod tests {
             ["x", ":", "bits", "<<", "unipolar", ",", "count", "<<", "8", ">>", ">>"]
         );
         assert_eq!(toks("a < b"), ["a", "<", "b"]);
+        assert_eq!(toks("count < 3"), ["count", "<", "3"]);
     }
 
     #[test]

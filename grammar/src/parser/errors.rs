@@ -163,8 +163,8 @@ pub fn describe_expected(expected: &[String]) -> String {
     let has = |n: &str| names.contains(&n);
     let expression = has("name") && has("integer") && has("(") && has("-");
     const OPERATORS: &[&str] = &[
-        "or", "and", "==", "!=", "<", "<=", ">", ">=", "|", "^", "&", "<<", ">>", "+", "-", "*", "/", "%", "**", "as", "(",
-        "[", ".", "..",
+        "or", "and", "==", "!=", "<", "<=", ">", ">=", "|", "^", "&", "<<", ">>", "+", "-", "*", "/", "%", "**", "as",
+        "(", "[", ".", "..",
     ];
     let operators = !expression && names.iter().filter(|n| OPERATORS.contains(n)).count() >= 5;
     let mut parts: Vec<String> = Vec::new();
@@ -301,7 +301,12 @@ fn misspelt_leading_keyword(piece: &[&Spanned<'_>], error: Span) -> Option<Diagn
     }
     let keyword = closest(word, KEYWORDS.iter().map(|(k, _)| *k))?;
     Some(
-        Diagnostic::error("E0010", format!("unexpected name `{word}` at the start of a declaration"), first.span, "not a keyword")
-            .with_help(format!("did you mean the keyword `{keyword}`?")),
+        Diagnostic::error(
+            "E0010",
+            format!("unexpected name `{word}` at the start of a declaration"),
+            first.span,
+            "not a keyword",
+        )
+        .with_help(format!("did you mean the keyword `{keyword}`?")),
     )
 }

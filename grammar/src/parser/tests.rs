@@ -364,3 +364,12 @@ fn fuzz_regression_assign_without_target() {
     assert_eq!(fuzz_codes("neuron{\non-5{\n=}"), ["E0012", "E0010"]);
     assert_eq!(fuzz_codes("neuron A {\n on x { += 1 }\n}\n"), ["E0010"]);
 }
+
+#[test]
+fn keywords_as_names_on_continuation_lines() {
+    assert_eq!(expr("bernoulli(x,\n    rng = r)"), "bernoulli(x, rng=r)");
+    assert_eq!(expr("f(a,\n  state(x))"), "f(a, state(x))");
+    let ms = members("channel C {\n current (g) * (v - e)\n}");
+    assert!(matches!(ms[0], MemberKind::Current(_)));
+    assert_eq!(expr("count < 3"), "(cmp count < 3)");
+}

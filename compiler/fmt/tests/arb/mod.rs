@@ -58,7 +58,8 @@ fn number() -> BoxedStrategy<String> {
     prop_oneof![3 => decimal(), 1 => "0x[0-9A-F]{1,4}", 1 => "0b[01]{1,8}"].boxed()
 }
 
-const ATOMS: &[&str] = &["ms", "mV", "s", "Hz", "kHz", "nS", "uF", "cm", "mM", "Mohm", "pA", "cycles", "steps", "m", "g"];
+const ATOMS: &[&str] =
+    &["ms", "mV", "s", "Hz", "kHz", "nS", "uF", "cm", "mM", "Mohm", "pA", "cycles", "steps", "m", "g"];
 
 fn atom(first: bool, leading_divide: bool) -> BoxedStrategy<UnitAtom> {
     (prop::sample::select(ATOMS), prop::sample::select(&[1, 1, 1, 2, -1, 3][..]), any::<bool>())
@@ -199,6 +200,7 @@ fn level(x: &Expr) -> u8 {
     }
 }
 
+#[allow(clippy::boxed_local)] // takes the child as the tree stores it
 fn boxed_fix(x: Box<Expr>, min: u8) -> Box<Expr> {
     Box::new(fix(*x, min))
 }
@@ -381,8 +383,17 @@ fn ode_var() -> BoxedStrategy<Ident> {
 
 fn decl() -> BoxedStrategy<MemberKind> {
     let kind = prop::sample::select(&[DeclKind::Param, DeclKind::State, DeclKind::Input, DeclKind::Output][..]);
-    (kind, ident(), vec(binder(), 0..2), prop::option::of(ty()), prop::option::of(expr()), prop::option::of((expr(), expr())))
-        .prop_map(|(kind, name, binders, ty, value, range)| MemberKind::Decl(Decl { kind, name, binders, ty, value, range }))
+    (
+        kind,
+        ident(),
+        vec(binder(), 0..2),
+        prop::option::of(ty()),
+        prop::option::of(expr()),
+        prop::option::of((expr(), expr())),
+    )
+        .prop_map(|(kind, name, binders, ty, value, range)| {
+            MemberKind::Decl(Decl { kind, name, binders, ty, value, range })
+        })
         .boxed()
 }
 
@@ -399,11 +410,13 @@ fn precision() -> BoxedStrategy<MemberKind> {
 fn model_member_kind(nested: bool) -> BoxedStrategy<MemberKind> {
     let use_item = (path(), args()).prop_map(|(path, args)| UseItem { path, args, span: S });
     // `current (a)` or `current [a]` reads `current` as a name.
-    let current =
-        expr().prop_map(|x| if starts_with_opener(&x) { fix(e(ExprKind::Unary(UnaryOp::Neg, Box::new(x))), 1) } else { x });
+    let current = expr()
+        .prop_map(|x| if starts_with_opener(&x) { fix(e(ExprKind::Unary(UnaryOp::Neg, Box::new(x))), 1) } else { x });
     let mut kinds = vec![
         decl(),
-        (ident(), prop::option::of(ty()), expr()).prop_map(|(name, ty, value)| MemberKind::Let { name, ty, value }).boxed(),
+        (ident(), prop::option::of(ty()), expr())
+            .prop_map(|(name, ty, value)| MemberKind::Let { name, ty, value })
+            .boxed(),
         const_def().prop_map(MemberKind::Const).boxed(),
         fn_def().prop_map(MemberKind::Fn).boxed(),
         (ode_var(), expr()).prop_map(|(var, rhs)| MemberKind::Ode { var, lhs: S, rhs }).boxed(),
@@ -439,7 +452,9 @@ fn model_member_kind(nested: bool) -> BoxedStrategy<MemberKind> {
         (ident(), vec(binder(), 0..2), prop::option::of(ty()), expr())
             .prop_map(|(name, binders, ty, value)| MemberKind::Stream { name, binders, ty, value })
             .boxed(),
-        (ident(), path(), entries(0)).prop_map(|(name, model, overrides)| MemberKind::Sub { name, model, overrides }).boxed(),
+        (ident(), path(), entries(0))
+            .prop_map(|(name, model, overrides)| MemberKind::Sub { name, model, overrides })
+            .boxed(),
     ];
     if nested {
         let inner = vec(member(model_member_kind(false)), 0..4);
