@@ -689,6 +689,16 @@ is followed by the end of a block or of the file, so no documentation tool will 
 Fix: move it before the declaration it describes, or make it a plain `//` comment.",
     },
     CodeInfo {
+        code: "W0101",
+        title: "unit atom shadows a name",
+        explanation: "A number followed by a name on the same line is a quantity when the name is a unit atom, even if a parameter or state has that name. `2 ms*g` is two milliseconds times one gram.\n\nExample:\n\n    param g: conductance = 10 nS\n    let x = 2 g\n\nFix: separate it with an operator and spaces (`2 * g`), or rename the parameter (`g_l`).",
+    },
+    CodeInfo {
+        code: "W0102",
+        title: "name shadows a built-in",
+        explanation: "A parameter, state or other member has the name of a built-in function or name (`exp`, `t`, `dt`, `index`, …); inside the model the built-in is no longer reachable.\n\nExample:\n\n    param t: time = 5 ms\n\nFix: rename it (`t_ref`).",
+    },
+    CodeInfo {
         code: "W0301",
         title: "XOR of independent streams",
         explanation: "`a ^ b` computes |p - q| only when both streams come from the same source; for independent streams it computes p + q - 2pq.

@@ -152,6 +152,18 @@ impl<'p> Checker<'p> {
         self.scopes[self.module].lookup(name, &self.scopes)
     }
 
+    /// The model of a population type: `Lif`, or `lif.Lif` through a module alias.
+    pub fn population_model(&self, name: &str) -> Option<ItemRef> {
+        match (self.lookup(name), name.split_once('.')) {
+            (Found::Item(r), _) => Some(r),
+            (_, Some((alias, item))) => match self.lookup(alias) {
+                Found::Module(m) => self.scopes[m].defined.get(item).copied(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Resolves a path to an item (`Lif`, `stdp.Stdp`), reporting failures.
     pub fn resolve_path(&mut self, path: &[Ident]) -> Option<ItemRef> {
         let first = &path[0];

@@ -34,7 +34,19 @@ impl<'p> Checker<'p> {
                 }
             }
             ExprKind::Quantity { value, unit } => match scn_units::quantity(value, unit) {
-                Ok((_, u)) => Ty::Real(u.dim),
+                Ok((_, u)) => {
+                    for atom in &unit.atoms {
+                        if let Some(b) = cx.env.get(&atom.name).filter(|b| b.kind != BindKind::Builtin) {
+                            let (kind, decl) = (b.kind.noun(), b.span);
+                            self.report(
+                                Diagnostic::warning("W0101", format!("`{}` here is a unit, not the {kind} `{}`", atom.name, atom.name), e.span, "read as a unit")
+                                    .with_label(decl, format!("the {kind} it shadows"))
+                                    .with_help(format!("to use the {kind}, separate it with spaces: `{value} {}` reads `{}` as a unit, `x * {}` multiplies", unit, atom.name, atom.name)),
+                            );
+                        }
+                    }
+                    Ty::Real(u.dim)
+                }
                 Err(err) => {
                     self.report(
                         Diagnostic::error(
@@ -569,7 +581,7 @@ impl<'p> Checker<'p> {
         match self.expr(cx, base) {
             Ty::Error => Ty::Error,
             Ty::Population(model) => {
-                let Found::Item(r) = self.lookup(&model) else { return Ty::Error };
+                let Some(r) = self.population_model(&model) else { return Ty::Error };
                 let Some(info) = self.model_info(r) else { return Ty::Error };
                 match info.members.get(&field.name) {
                     Some(m) => m.ty.clone(),

@@ -75,6 +75,23 @@ impl<'p> Checker<'p> {
                     );
                     return;
                 }
+                if crate::builtins::BUILTINS.contains(&name.name.as_str())
+                    || matches!(name.name.as_str(), "t" | "dt" | "index")
+                {
+                    this.report(
+                        Diagnostic::warning(
+                            "W0102",
+                            format!("`{}` shadows a built-in name", name.name),
+                            name.span,
+                            "shadows the built-in",
+                        )
+                        .with_help(format!(
+                            "inside this model `{}` now means the {}; rename it to keep the built-in",
+                            name.name,
+                            kind.noun()
+                        )),
+                    );
+                }
                 members.insert(name.name.clone(), MemberInfo { kind, ty: ty.clone(), span: name.span });
                 cx.env.bind(&name.name, Binding { ty, kind, span: name.span, value });
             };

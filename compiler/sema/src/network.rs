@@ -78,9 +78,15 @@ impl<'p> Checker<'p> {
                 }
                 MemberKind::Pop { name, model, size, .. } => {
                     let r = self.resolve_path(model).and_then(|r| self.expect_neuron(r, model));
-                    let model_name = r
+                    let mut model_name = r
                         .and_then(|r| crate::scope::item_name(self.item(r)).map(|n| n.name.clone()))
                         .unwrap_or_default();
+                    // A model reached through a module alias (`lif.Lif`) keeps the alias, so that
+                    // its ports and members can be found again from this module.
+                    if r.is_some() && !matches!(self.lookup(&model_name), crate::scope::Found::Item(x) if Some(x) == r)
+                    {
+                        model_name = format!("{}.{model_name}", model[0].name);
+                    }
                     let ty = if r.is_some() { Ty::Population(model_name) } else { Ty::Error };
                     self.expr(&mut cx, size);
                     let n = self.pop_size(&cx, size);
@@ -522,7 +528,7 @@ impl<'p> Checker<'p> {
             return None;
         };
         let Ty::Population(model) = self.expr(cx, base) else { return None };
-        let crate::scope::Found::Item(r) = self.lookup(&model) else { return None };
+        let r = self.population_model(&model)?;
         let info = self.model_info(r)?;
         match info.members.get(&port.name) {
             Some(m) if m.kind == BindKind::Input => Some((port.name.clone(), m.ty.clone())),
