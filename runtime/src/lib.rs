@@ -1,4 +1,4 @@
-//! SCN runtime: bit-exact stochastic-computing primitives and (later) the reference interpreter.
+//! SCN runtime: bit-exact stochastic-computing primitives and the reference interpreter.
 //!
 //! The modules here implement the semantics contracts of DESIGN §3 and are the single source of
 //! truth that the interpreter, the Cranelift JIT (through [`ffi`]) and the Verilog test
@@ -12,9 +12,13 @@
 //!   rank-order, sigma-delta).
 //! - [`fixed`]: bit-true fixed point with explicit rounding and overflow modes.
 //! - [`ffi`]: `extern "C"` hot kernels for JIT-compiled code.
+//! - [`ir`]: the executable form of a network; [`interp`] runs it.
 
 pub mod ffi;
 pub mod fixed;
+pub mod interp;
+pub mod ir;
+pub mod ir_diff;
 pub mod random;
 pub mod sc;
 pub mod spike_encoding;

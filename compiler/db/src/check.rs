@@ -39,10 +39,12 @@ fn run(db: &dyn salsa::Database, file: File, source: &Synthetic) -> Vec<Diagnost
 /// those of the items in its [`closure`], and the imports'. Moving the item leaves it valid.
 ///
 /// The check runs `scn_sema::check_source` on the file's imports followed by the closure in file
-/// order, and keeps what falls inside the item. Two things the closure cannot see are handled
-/// here: names defined twice are reported by [`check_file`], and when a name is not found the
-/// check runs again with a stub for every other name of the file, so that "did you mean" help
-/// sees every name.
+/// order (file order matters: constant cycles are reported where the checker first meets them),
+/// and keeps what falls inside the item. Two things the closure cannot see are handled here:
+/// names defined twice are left to [`check_file`], and when a name is not found ("cannot
+/// find …") the check runs again with a stub `const NAME = 0` for every other name of the file,
+/// so that "did you mean" help and candidate lists see every name (the item then also depends
+/// on [`item_names`]).
 #[salsa::tracked]
 pub fn check_item<'db>(db: &'db dyn salsa::Database, key: ItemKey<'db>) -> Vec<Anchored> {
     let file = key.file(db);

@@ -48,22 +48,34 @@ enum Extent {
     Import(Range<usize>),
 }
 
-/// The key of every named item and the byte range of every named item and import.
-fn extents(parsed: &Parsed, src: &str) -> Vec<Extent> {
+/// Every item of the file with its key; `None` for imports and items that did not parse.
+fn keyed(parsed: &Parsed) -> Vec<(Option<String>, &Item)> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(parsed.file.items.len());
     for item in &parsed.file.items {
-        let range = item_start(parsed, src, item)..item.span.end;
-        if let ItemKind::Import(_) = item.kind {
-            out.push(Extent::Import(range));
-        } else if let Some(name) = scn_sema::scope::item_name(item) {
+        let key = scn_sema::scope::item_name(item).map(|name| {
             let count = seen.entry(name.name.as_str()).or_default();
             *count += 1;
-            let key = if *count == 1 { name.name.clone() } else { format!("{}#{count}", name.name) };
-            out.push(Extent::Named(key, range));
-        }
+            if *count == 1 { name.name.clone() } else { format!("{}#{count}", name.name) }
+        });
+        out.push((key, item));
     }
     out
+}
+
+/// The key and byte range of every named item, and the byte range of every import.
+fn extents(parsed: &Parsed, src: &str) -> Vec<Extent> {
+    keyed(parsed)
+        .into_iter()
+        .filter_map(|(key, item)| {
+            let range = item_start(parsed, src, item)..item.span.end;
+            match (key, &item.kind) {
+                (Some(key), _) => Some(Extent::Named(key, range)),
+                (None, ItemKind::Import(_)) => Some(Extent::Import(range)),
+                (None, _) => None,
+            }
+        })
+        .collect()
 }
 
 /// Where an item's text starts: at the run of `///` lines right before it (the comments the
@@ -174,16 +186,9 @@ pub fn mentions<'db>(db: &'db dyn salsa::Database, key: ItemKey<'db>) -> Vec<Str
 /// so a network's check depends on its first parent: a reverse dependency.
 #[salsa::tracked]
 pub fn sub_parents(db: &dyn salsa::Database, file: File) -> BTreeMap<String, String> {
-    let parsed = parse(db, file);
     let mut parents = BTreeMap::new();
-    let keys = extents(parsed, file.text(db));
-    let named = keys.iter().filter_map(|e| match e {
-        Extent::Named(key, range) => Some((key, range.end)),
-        Extent::Import(_) => None,
-    });
-    let items = parsed.file.items.iter().filter(|i| scn_sema::scope::item_name(i).is_some());
-    for ((key, _), item) in named.zip(items) {
-        let ItemKind::Network(net) = &item.kind else { continue };
+    for (key, item) in keyed(parse(db, file)) {
+        let (Some(key), ItemKind::Network(net)) = (key, &item.kind) else { continue };
         for m in &net.body.members {
             if let MemberKind::Sub { model, .. } = &m.kind
                 && let Some(last) = model.last()

@@ -55,7 +55,8 @@ pub struct Synthetic {
 }
 
 impl Synthetic {
-    /// Appends a piece on a line of its own.
+    /// Appends a piece on a line of its own. Pieces anchored [`Anchor::Absolute`] are stubs
+    /// that no kept diagnostic points into.
     pub fn push(&mut self, anchor: Anchor, text: &str) {
         if !self.text.is_empty() {
             self.text.push('\n');

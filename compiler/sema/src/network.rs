@@ -88,8 +88,8 @@ impl<'p> Checker<'p> {
                         model_name = format!("{}.{model_name}", model[0].name);
                     }
                     let ty = if r.is_some() { Ty::Population(model_name) } else { Ty::Error };
-                    self.expr(&mut cx, size);
-                    let n = self.pop_size(&cx, size);
+                    // A size that does not type (an unknown name) is reported once, there.
+                    let n = if self.expr(&mut cx, size).is_error() { 0 } else { self.pop_size(&cx, size) };
                     self.bind_net(&mut cx, name, BindKind::Population, ty, None);
                     pops.push((name, r, n));
                 }
@@ -363,15 +363,17 @@ impl<'p> Checker<'p> {
                 0
             }
             None => {
-                self.report(
-                    Diagnostic::error(
-                        "E0501",
-                        "a population size must be a positive integer constant",
-                        size.span,
-                        "not a constant integer",
-                    )
-                    .with_help("write a number or the name of an integer constant or parameter"),
-                );
+                let (message, help) = match self.const_value(cx, size).and_then(|v| v.num()) {
+                    Some((r, _)) => (
+                        format!("a population size must be a whole number, found {}", crate::value::decimal(r)),
+                        "round it explicitly with `round(…)`, `floor(…)` or `ceil(…)`",
+                    ),
+                    None => (
+                        "a population size must be a positive integer constant".to_string(),
+                        "write a number or the name of an integer constant or parameter",
+                    ),
+                };
+                self.report(Diagnostic::error("E0501", message, size.span, "not a constant integer").with_help(help));
                 0
             }
         }
@@ -580,7 +582,7 @@ impl<'p> Checker<'p> {
             );
         }
         let ports: Vec<(String, Ty)> = targets.iter().filter_map(|t| self.target_port(cx, t)).collect();
-        let weight_ty = self.via_weight(cx, via).or_else(|| {
+        let weight_ty = self.via_weight(cx, via, &ports).or_else(|| {
             ports.first().map(|(_, t)| match t {
                 Ty::Spike(inner) => (**inner).clone(),
                 other => other.clone(),
@@ -590,7 +592,7 @@ impl<'p> Checker<'p> {
     }
 
     /// The type of a synapse's `w`, which `weight = …` initialises.
-    fn via_weight(&mut self, cx: &mut Cx<'p>, via: Option<&'p Via>) -> Option<Ty> {
+    fn via_weight(&mut self, cx: &mut Cx<'p>, via: Option<&'p Via>, ports: &[(String, Ty)]) -> Option<Ty> {
         let via = via?;
         let r = self.resolve_path(&via.model)?;
         let ItemKind::Model(m) = &self.item(r).kind else { return None };
@@ -609,7 +611,40 @@ impl<'p> Checker<'p> {
         }
         self.check_overrides_args(cx, r, &via.args);
         let info = self.model_info(r)?;
-        info.members.get("w").map(|m| m.ty.clone())
+        let w = info.members.get("w").map(|m| m.ty.clone())?;
+        // A synapse that delivers its `w` (with no `on pre`, or with `deliver w`) must match the
+        // dimension of every spike port it feeds.
+        if delivers_only_w(&m.body) {
+            for (port, t) in ports {
+                let Ty::Spike(inner) = t else { continue };
+                if let (Some(dp), Some(dw)) = (inner.dim(), w.dim())
+                    && dp != dw
+                    && !inner.is_error()
+                    && !w.is_error()
+                {
+                    let last = &via.model[via.model.len() - 1];
+                    self.report(
+                        Diagnostic::error(
+                            "E0504",
+                            format!(
+                                "synapse `{}` delivers {}, but port `{port}` takes {}",
+                                last.name,
+                                scn_units::describe(dw),
+                                scn_units::describe(dp)
+                            ),
+                            last.span,
+                            format!("its weight `w` is {}", scn_units::describe(dw)),
+                        )
+                        .with_help(format!(
+                            "use a synapse whose weight is {}, or target a port that takes {}",
+                            scn_units::describe(dp),
+                            scn_units::describe(dw)
+                        )),
+                    );
+                }
+            }
+        }
+        Some(w)
     }
 
     fn check_rules(
@@ -927,7 +962,7 @@ impl<'p> Checker<'p> {
                 }
             }
         }
-        let weight_ty = self.via_weight(cx, via).or_else(|| {
+        let weight_ty = self.via_weight(cx, via, &ports).or_else(|| {
             ports.first().map(|(_, t)| match t {
                 Ty::Spike(inner) => (**inner).clone(),
                 other => other.clone(),
@@ -988,4 +1023,30 @@ impl<'p> Checker<'p> {
             }
         }
     }
+}
+
+/// Whether a synapse delivers nothing but its weight `w`: it has no `deliver`, or only
+/// `deliver w`.
+fn delivers_only_w(body: &Body) -> bool {
+    fn block(b: &Block) -> bool {
+        b.stmts.iter().all(stmt)
+    }
+    fn stmt(s: &Stmt) -> bool {
+        match &s.kind {
+            StmtKind::Deliver(e) => matches!(&e.kind, ExprKind::Name(n) if n.name == "w"),
+            StmtKind::If { then, otherwise, .. } => {
+                block(then)
+                    && match otherwise.as_deref() {
+                        Some(Else::Block(b)) => block(b),
+                        Some(Else::If(s)) => stmt(s),
+                        None => true,
+                    }
+            }
+            _ => true,
+        }
+    }
+    body.members.iter().all(|m| match &m.kind {
+        MemberKind::On { body, .. } => block(body),
+        _ => true,
+    })
 }

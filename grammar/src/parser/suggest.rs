@@ -29,7 +29,7 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
         .filter(|c| *c != word)
         .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()).min(edit_distance(word, c)), c))
         .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, c)| (d, c.len()))
+        .min_by_key(|&(d, c)| (d, c.len(), c))
         .map(|(_, c)| c)
 }
 

@@ -1,0 +1,9 @@
+//! The reference interpreter: it defines what every SCN program means.
+
+pub mod connect;
+pub mod eval;
+pub mod expm;
+pub mod sim;
+pub mod solver;
+
+pub use sim::{RunError, Sample, Simulation, Spike};

@@ -1,0 +1,716 @@
+//! The reference interpreter: builds a network's state and runs it step by step in the order
+//! of DESIGN §3 (monitors, draws, integration, invariants, conditions, pre pathway, post
+//! pathway).
+
+use super::connect::{Csr, build_projection};
+use super::eval::{Draws, Frame, eval, round_half_even};
+use super::solver::{Element, ExactCache, System, advance};
+use crate::ir::{AssignOp, Expr, Model, Network, Source, Stmt, Trigger};
+use crate::random::{DrawCoord, Purpose, uniform_f64};
+
+/// A spike: step, population, neuron.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Spike {
+    /// The step it was emitted in.
+    pub step: u64,
+    /// The population.
+    pub pop: usize,
+    /// The neuron.
+    pub neuron: u64,
+}
+
+/// One recorded state value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    /// The step (recorded at its start).
+    pub step: u64,
+    /// Index of the monitor.
+    pub monitor: usize,
+    /// The neuron.
+    pub neuron: u64,
+    /// The value in SI units.
+    pub value: f64,
+}
+
+/// Why a run stopped early.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunError {
+    /// An invariant failed.
+    Invariant {
+        /// Population.
+        pop: String,
+        /// Neuron.
+        neuron: u64,
+        /// Step.
+        step: u64,
+        /// The states at that point, by name.
+        states: Vec<(String, f64)>,
+    },
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Invariant { pop, neuron, step, states } => {
+                let vals: Vec<String> = states.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+                write!(f, "an invariant of `{pop}[{neuron}]` failed at step {step} ({})", vals.join(", "))
+            }
+        }
+    }
+}
+
+struct PopState {
+    np: usize,
+    ns: usize,
+    ni: usize,
+    params: Vec<f64>,
+    states: Vec<f64>,
+    inputs: Vec<f64>,
+    port_sum: Vec<f64>,
+    port_hit: Vec<bool>,
+    /// Last step of the refractory period (exclusive bound: refractory while step < until).
+    refractory_until: Vec<u64>,
+    held: Vec<u64>,
+    last_cond: Vec<bool>,
+    exact: Vec<ExactCache>,
+    entity_base: u64,
+    spiked: Vec<bool>,
+}
+
+struct ProjState {
+    csr: Csr,
+    ring: Vec<Vec<u32>>,
+    syn_states: Vec<f64>,
+    syn_params: Vec<f64>,
+    poisson_entity: u64,
+}
+
+/// A running simulation.
+pub struct Simulation<'n> {
+    net: &'n Network,
+    pops: Vec<PopState>,
+    projs: Vec<ProjState>,
+    diag: Vec<Vec<Option<Expr>>>,
+    /// The next step to run.
+    pub step: u64,
+    /// Every spike so far, in emission order.
+    pub spikes: Vec<Spike>,
+    /// Every recorded sample so far.
+    pub samples: Vec<Sample>,
+    locals: Vec<f64>,
+}
+
+fn held_mask(clamp: &[u16]) -> u64 {
+    clamp.iter().fold(0u64, |m, &s| m | (1u64 << s.min(63)))
+}
+
+impl<'n> Simulation<'n> {
+    /// Builds the network: parameters, initial states (drawn per neuron), connectivity,
+    /// weights and delays.
+    pub fn new(net: &'n Network) -> Self {
+        let mut pops = Vec::new();
+        let mut entity = 0u64;
+        for p in &net.populations {
+            let m = &net.models[p.model];
+            let (np, ns, ni) = (m.params.len(), m.states.len(), m.inputs.len());
+            let n = p.size as usize;
+            let mut st = PopState {
+                np,
+                ns,
+                ni,
+                params: vec![0.0; n * np],
+                states: vec![0.0; n * ns],
+                inputs: vec![0.0; n * ni],
+                port_sum: vec![0.0; n * ni],
+                port_hit: vec![false; n * ni],
+                refractory_until: vec![0; n],
+                held: vec![0; n],
+                last_cond: vec![false; n * m.conditions.len()],
+                exact: vec![ExactCache::default(); n],
+                entity_base: entity,
+                spiked: vec![false; n],
+            };
+            let overrides_locals = p.override_lets.iter().map(|(l, _)| *l as usize + 1).max().unwrap_or(0);
+            for i in 0..n {
+                let draws =
+                    Draws { seed: net.seed, purpose: Purpose::InitialValues, entity: entity + i as u64, step: 0 };
+                let mut locals = vec![0.0; overrides_locals.max(1)];
+                let mut params = vec![0.0; np];
+                let mut states = vec![0.0; ns];
+                let inputs: Vec<f64> = m.inputs.iter().map(|port| port.default).collect();
+                for (l, e) in &p.override_lets {
+                    let f = Frame {
+                        params: &params,
+                        states: &states,
+                        inputs: &inputs,
+                        locals: &locals,
+                        t: 0.0,
+                        dt: net.dt,
+                        index: i as u64,
+                        draws,
+                        noise_scale: 1.0,
+                    };
+                    locals[*l as usize] = eval(e, &f);
+                }
+                for k in 0..np {
+                    let f = Frame {
+                        params: &params,
+                        states: &states,
+                        inputs: &inputs,
+                        locals: &locals,
+                        t: 0.0,
+                        dt: net.dt,
+                        index: i as u64,
+                        draws,
+                        noise_scale: 1.0,
+                    };
+                    let e =
+                        p.param_overrides.iter().find(|(s, _)| *s as usize == k).map_or(&m.param_init[k], |(_, e)| e);
+                    params[k] = eval(e, &f);
+                }
+                for k in 0..ns {
+                    let f = Frame {
+                        params: &params,
+                        states: &states,
+                        inputs: &inputs,
+                        locals: &locals,
+                        t: 0.0,
+                        dt: net.dt,
+                        index: i as u64,
+                        draws,
+                        noise_scale: 1.0,
+                    };
+                    let e =
+                        p.state_overrides.iter().find(|(s, _)| *s as usize == k).map_or(&m.state_init[k], |(_, e)| e);
+                    states[k] = eval(e, &f);
+                }
+                st.params[i * np..(i + 1) * np].copy_from_slice(&params);
+                st.states[i * ns..(i + 1) * ns].copy_from_slice(&states);
+                st.inputs[i * ni..(i + 1) * ni].copy_from_slice(&inputs);
+            }
+            entity += p.size;
+            pops.push(st);
+        }
+        let mut projs = Vec::new();
+        for (k, pr) in net.projections.iter().enumerate() {
+            let csr = build_projection(net, k, pr);
+            let max_delay = csr.delay.iter().copied().max().unwrap_or(0) as usize;
+            let (syn_states, syn_params) = match pr.synapse {
+                Some(s) => init_synapses(net, &net.models[s], &csr, k),
+                None => (Vec::new(), Vec::new()),
+            };
+            let poisson_entity = entity;
+            if let Source::Poisson { n, .. } = pr.source {
+                entity += n;
+            }
+            projs.push(ProjState {
+                csr,
+                ring: vec![Vec::new(); max_delay + 1],
+                syn_states,
+                syn_params,
+                poisson_entity,
+            });
+        }
+        let diag =
+            net.models.iter().map(|m| m.odes.iter().map(|(s, e)| crate::ir_diff::diff(e, *s)).collect()).collect();
+        let max_locals = net.models.iter().map(|m| m.locals as usize).max().unwrap_or(0).max(1);
+        Simulation {
+            net,
+            pops,
+            projs,
+            diag,
+            step: 0,
+            spikes: Vec::new(),
+            samples: Vec::new(),
+            locals: vec![0.0; max_locals],
+        }
+    }
+
+    /// Runs `steps` steps (or fewer if an invariant fails).
+    pub fn run(&mut self, steps: u64, mut progress: impl FnMut(u64)) -> Result<(), RunError> {
+        for k in 0..steps {
+            self.step_once()?;
+            if k % 1000 == 999 {
+                progress(k + 1);
+            }
+        }
+        progress(steps);
+        Ok(())
+    }
+
+    /// One step in the order of DESIGN §3.
+    pub fn step_once(&mut self) -> Result<(), RunError> {
+        let net = self.net;
+        let t_step = self.step;
+        let t = t_step as f64 * net.dt;
+        // 1. Monitors record the state at the start of the step.
+        self.record(t_step);
+        // Continuous inputs: defaults plus active current stimuli.
+        for (pi, p) in net.populations.iter().enumerate() {
+            let m = &net.models[p.model];
+            let st = &mut self.pops[pi];
+            for i in 0..p.size as usize {
+                for (k, port) in m.inputs.iter().enumerate() {
+                    st.inputs[i * st.ni + k] = if port.spike { 0.0 } else { port.default };
+                }
+            }
+        }
+        for c in &net.currents {
+            if t >= c.start && t < c.stop {
+                let st = &mut self.pops[c.target];
+                for i in 0..net.populations[c.target].size as usize {
+                    st.inputs[i * st.ni + c.port as usize] += c.amplitude;
+                }
+            }
+        }
+        // 3. Integration (draws are pure functions of their coordinates, step 2).
+        for (pi, p) in net.populations.iter().enumerate() {
+            let m = &net.models[p.model];
+            let sys = System {
+                odes: &m.odes,
+                diag: &self.diag[p.model],
+                solver: m.solver,
+                substeps: m.substeps,
+                exact_static: exact_static(m),
+            };
+            let st = &mut self.pops[pi];
+            for i in 0..p.size as usize {
+                let held = if t_step < st.refractory_until[i] { st.held[i] } else { 0 };
+                let draws = Draws {
+                    seed: net.seed,
+                    purpose: Purpose::StepDraws,
+                    entity: st.entity_base + i as u64,
+                    step: t_step,
+                };
+                let (params, states, inputs) = (
+                    &st.params[i * st.np..(i + 1) * st.np],
+                    &mut st.states[i * st.ns..(i + 1) * st.ns],
+                    &st.inputs[i * st.ni..(i + 1) * st.ni],
+                );
+                let old: Vec<f64> = states.to_vec();
+                let el = Element { params, inputs, t, index: i as u64, draws };
+                advance(&sys, &el, states, held, net.dt, &mut st.exact[i]);
+                if !m.nexts.is_empty() {
+                    let f = Frame {
+                        params,
+                        states: &old,
+                        inputs,
+                        locals: &[],
+                        t,
+                        dt: net.dt,
+                        index: i as u64,
+                        draws,
+                        noise_scale: 1.0,
+                    };
+                    let new: Vec<(usize, f64)> = m.nexts.iter().map(|(s, e)| (*s as usize, eval(e, &f))).collect();
+                    for (s, v) in new {
+                        if held & (1u64 << s.min(63)) == 0 {
+                            states[s] = v;
+                        }
+                    }
+                }
+                // 4. Invariants on the candidate state.
+                let f = Frame {
+                    params,
+                    states,
+                    inputs,
+                    locals: &[],
+                    t,
+                    dt: net.dt,
+                    index: i as u64,
+                    draws,
+                    noise_scale: 1.0,
+                };
+                if m.invariants.iter().any(|inv| eval(inv, &f) == 0.0) {
+                    return Err(RunError::Invariant {
+                        pop: p.name.clone(),
+                        neuron: i as u64,
+                        step: t_step,
+                        states: m.states.iter().cloned().zip(states.iter().copied()).collect(),
+                    });
+                }
+            }
+        }
+        // 5. Conditions.
+        for (pi, p) in net.populations.iter().enumerate() {
+            let m = &net.models[p.model];
+            let st = &mut self.pops[pi];
+            for i in 0..p.size as usize {
+                st.spiked[i] = false;
+                let refractory = t_step < st.refractory_until[i];
+                let draws = Draws {
+                    seed: net.seed,
+                    purpose: Purpose::StepDraws,
+                    entity: st.entity_base + i as u64,
+                    step: t_step,
+                };
+                let holds: Vec<bool> = {
+                    let f = Frame {
+                        params: &st.params[i * st.np..(i + 1) * st.np],
+                        states: &st.states[i * st.ns..(i + 1) * st.ns],
+                        inputs: &st.inputs[i * st.ni..(i + 1) * st.ni],
+                        locals: &[],
+                        t,
+                        dt: net.dt,
+                        index: i as u64,
+                        draws,
+                        noise_scale: 1.0,
+                    };
+                    m.conditions.iter().map(|c| eval(&c.cond, &f) != 0.0).collect()
+                };
+                for (k, c) in m.conditions.iter().enumerate() {
+                    let prev = st.last_cond[i * m.conditions.len() + k];
+                    st.last_cond[i * m.conditions.len() + k] = holds[k];
+                    let fire = match c.trigger {
+                        Trigger::Level => holds[k],
+                        Trigger::Rise => holds[k] && !prev,
+                        Trigger::Fall => !holds[k] && prev,
+                    };
+                    if fire && !refractory {
+                        let mut effects = Effects::default();
+                        exec(&c.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
+                        if effects.emitted {
+                            st.spiked[i] = true;
+                            self.spikes.push(Spike { step: t_step, pop: pi, neuron: i as u64 });
+                        }
+                        if let Some((steps, held)) = effects.refractory {
+                            st.refractory_until[i] = t_step + steps.max(1);
+                            st.held[i] = held;
+                        }
+                    }
+                }
+            }
+        }
+        // Poisson sources fire here too; then 6. the pre pathway.
+        for (k, pr) in net.projections.iter().enumerate() {
+            let ps = &mut self.projs[k];
+            let slots = ps.ring.len() as u64;
+            match &pr.source {
+                Source::Population(src) => {
+                    let size = net.populations[*src].size as usize;
+                    for i in 0..size {
+                        if self.pops[*src].spiked[i] {
+                            schedule(ps, i, t_step, slots);
+                        }
+                    }
+                }
+                Source::Poisson { rate, n, start, stop } => {
+                    if t >= *start && t < *stop {
+                        let p = rate * net.dt;
+                        for i in 0..*n as usize {
+                            let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
+                            if uniform_f64(&c) < p {
+                                schedule(ps, i, t_step, slots);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (k, pr) in net.projections.iter().enumerate() {
+            let ps = &mut self.projs[k];
+            let slot = (t_step % ps.ring.len() as u64) as usize;
+            let mut arriving = std::mem::take(&mut ps.ring[slot]);
+            arriving.sort_unstable();
+            let tgt = &mut self.pops[pr.target];
+            for &c in &arriving {
+                let c = c as usize;
+                let j = ps.csr.target[c] as usize;
+                let w = match pr.synapse {
+                    Some(s) => on_pre(&net.models[s], ps, c, t, net.dt, net.seed),
+                    None => ps.csr.weight[c],
+                };
+                let slot = j * tgt.ni + pr.port as usize;
+                tgt.port_sum[slot] += w;
+                tgt.port_hit[slot] = true;
+            }
+            arriving.clear();
+            ps.ring[slot] = arriving;
+        }
+        for (pi, p) in net.populations.iter().enumerate() {
+            let m = &net.models[p.model];
+            if m.handlers.is_empty() {
+                continue;
+            }
+            let st = &mut self.pops[pi];
+            for i in 0..p.size as usize {
+                for h in &m.handlers {
+                    let slot = i * st.ni + h.port as usize;
+                    if !st.port_hit[slot] {
+                        continue;
+                    }
+                    let w = st.port_sum[slot];
+                    st.port_sum[slot] = 0.0;
+                    st.port_hit[slot] = false;
+                    self.locals[h.local as usize] = w;
+                    let draws = Draws {
+                        seed: net.seed,
+                        purpose: Purpose::StepDraws,
+                        entity: st.entity_base + i as u64,
+                        step: t_step,
+                    };
+                    let mut effects = Effects::default();
+                    exec(&h.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
+                }
+            }
+        }
+        // 7. The post pathway.
+        for (k, pr) in net.projections.iter().enumerate() {
+            let Some(s) = pr.synapse else { continue };
+            let m = &net.models[s];
+            if m.on_post.is_empty() {
+                continue;
+            }
+            let ps = &mut self.projs[k];
+            for c in 0..ps.csr.target.len() {
+                if self.pops[pr.target].spiked[ps.csr.target[c] as usize] {
+                    run_synapse(m, ps, c, &m.on_post, t, net.dt, net.seed);
+                }
+            }
+        }
+        // Synapse ODEs advance every step.
+        for (k, pr) in net.projections.iter().enumerate() {
+            let Some(s) = pr.synapse else { continue };
+            let m = &net.models[s];
+            if m.odes.is_empty() {
+                continue;
+            }
+            let ps = &mut self.projs[k];
+            let (np, ns) = (m.params.len(), m.states.len());
+            let sys = System {
+                odes: &m.odes,
+                diag: &self.diag[s],
+                solver: m.solver,
+                substeps: m.substeps,
+                exact_static: false,
+            };
+            for c in 0..ps.csr.target.len() {
+                let draws = Draws {
+                    seed: net.seed,
+                    purpose: Purpose::StepDraws,
+                    entity: (1 << 48) | ((k as u64) << 36) | c as u64,
+                    step: t_step,
+                };
+                let el =
+                    Element { params: &ps.syn_params[c * np..(c + 1) * np], inputs: &[], t, index: c as u64, draws };
+                let mut cache = ExactCache::default();
+                advance(&sys, &el, &mut ps.syn_states[c * ns..(c + 1) * ns], 0, net.dt, &mut cache);
+            }
+        }
+        self.step += 1;
+        Ok(())
+    }
+
+    fn record(&mut self, step: u64) {
+        for (k, mon) in self.net.monitors.iter().enumerate() {
+            if let crate::ir::Monitor::State { pop, from, to, state, every } = mon {
+                if !step.is_multiple_of(*every.max(&1)) {
+                    continue;
+                }
+                let st = &self.pops[*pop];
+                for i in *from..*to {
+                    self.samples.push(Sample {
+                        step,
+                        monitor: k,
+                        neuron: i,
+                        value: st.states[i as usize * st.ns + *state as usize],
+                    });
+                }
+            }
+        }
+    }
+
+    /// The current value of a state.
+    pub fn state(&self, pop: usize, neuron: u64, state: u16) -> f64 {
+        let st = &self.pops[pop];
+        st.states[neuron as usize * st.ns + state as usize]
+    }
+
+    /// Number of connections of each projection.
+    pub fn connection_counts(&self) -> Vec<usize> {
+        self.projs.iter().map(|p| p.csr.target.len()).collect()
+    }
+}
+
+fn schedule(ps: &mut ProjState, source: usize, t_step: u64, slots: u64) {
+    let (from, to) = (ps.csr.offsets[source] as usize, ps.csr.offsets[source + 1] as usize);
+    for c in from..to {
+        let at = ((t_step + u64::from(ps.csr.delay[c])) % slots) as usize;
+        ps.ring[at].push(c as u32);
+    }
+}
+
+/// Whether the exact solver's matrix depends on parameters and constants only.
+pub fn exact_static(m: &Model) -> bool {
+    fn ok(e: &Expr, ode_states: &[u16]) -> bool {
+        match e {
+            Expr::Input(_) | Expr::Time | Expr::Draw { .. } | Expr::Noise { .. } => false,
+            Expr::State(s) => ode_states.contains(s),
+            Expr::Neg(a) | Expr::Not(a) => ok(a, ode_states),
+            Expr::Bin(_, a, b) | Expr::Cmp(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+                ok(a, ode_states) && ok(b, ode_states)
+            }
+            Expr::If(c, a, b) => ok(c, ode_states) && ok(a, ode_states) && ok(b, ode_states),
+            Expr::Call(_, args) => args.iter().all(|x| ok(x, ode_states)),
+            _ => true,
+        }
+    }
+    // Conservative: inputs, time and states outside the ODE system may enter b only, but we
+    // cannot tell b from A syntactically here, so any of them makes A per-step.
+    let ode_states: Vec<u16> = m.odes.iter().map(|(s, _)| *s).collect();
+    m.odes.iter().all(|(_, e)| ok(e, &ode_states))
+}
+
+#[derive(Default)]
+struct Effects {
+    emitted: bool,
+    refractory: Option<(u64, u64)>,
+    delivered: Option<f64>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn exec(
+    body: &[Stmt],
+    st: &mut PopState,
+    i: usize,
+    locals: &mut [f64],
+    t: f64,
+    dt: f64,
+    draws: Draws,
+    fx: &mut Effects,
+) {
+    for s in body {
+        let value_of = |e: &Expr, st: &PopState, locals: &[f64]| {
+            let f = Frame {
+                params: &st.params[i * st.np..(i + 1) * st.np],
+                states: &st.states[i * st.ns..(i + 1) * st.ns],
+                inputs: &st.inputs[i * st.ni..(i + 1) * st.ni],
+                locals,
+                t,
+                dt,
+                index: i as u64,
+                draws,
+                noise_scale: 1.0,
+            };
+            eval(e, &f)
+        };
+        match s {
+            Stmt::Assign { state, op, value } => {
+                let v = value_of(value, st, locals);
+                let x = &mut st.states[i * st.ns + *state as usize];
+                apply(x, *op, v);
+            }
+            Stmt::Let { local, value } => {
+                let v = value_of(value, st, locals);
+                locals[*local as usize] = v;
+            }
+            Stmt::Emit => fx.emitted = true,
+            Stmt::Refractory { duration, in_steps, clamp } => {
+                let d = value_of(duration, st, locals);
+                let steps = if *in_steps { d } else { d / dt };
+                fx.refractory = Some((round_half_even(steps).max(0.0) as u64, held_mask(clamp)));
+            }
+            Stmt::Deliver(e) => fx.delivered = Some(value_of(e, st, locals)),
+            Stmt::If { cond, then, otherwise } => {
+                let branch = if value_of(cond, st, locals) != 0.0 { then } else { otherwise };
+                exec(branch, st, i, locals, t, dt, draws, fx);
+            }
+        }
+    }
+}
+
+fn apply(x: &mut f64, op: AssignOp, v: f64) {
+    match op {
+        AssignOp::Set => *x = v,
+        AssignOp::Add => *x += v,
+        AssignOp::Sub => *x -= v,
+        AssignOp::Mul => *x *= v,
+        AssignOp::Div => *x /= v,
+    }
+}
+
+fn init_synapses(net: &Network, m: &Model, csr: &Csr, k: usize) -> (Vec<f64>, Vec<f64>) {
+    let (np, ns) = (m.params.len(), m.states.len());
+    let n = csr.target.len();
+    let mut params = vec![0.0; n * np];
+    let mut states = vec![0.0; n * ns];
+    let w_slot = m.states.iter().position(|s| s == "w");
+    for c in 0..n {
+        let draws = Draws {
+            seed: net.seed,
+            purpose: Purpose::InitialValues,
+            entity: (1 << 48) | ((k as u64) << 36) | c as u64,
+            step: 0,
+        };
+        for p in 0..np {
+            let f = Frame {
+                params: &params[c * np..(c + 1) * np],
+                states: &[],
+                inputs: &[],
+                locals: &[],
+                t: 0.0,
+                dt: net.dt,
+                index: c as u64,
+                draws,
+                noise_scale: 1.0,
+            };
+            let v = eval(&m.param_init[p], &f);
+            params[c * np + p] = v;
+        }
+        for s in 0..ns {
+            let f = Frame {
+                params: &params[c * np..(c + 1) * np],
+                states: &states[c * ns..(c + 1) * ns],
+                inputs: &[],
+                locals: &[],
+                t: 0.0,
+                dt: net.dt,
+                index: c as u64,
+                draws,
+                noise_scale: 1.0,
+            };
+            let v = eval(&m.state_init[s], &f);
+            states[c * ns + s] = v;
+        }
+        if let Some(w) = w_slot {
+            states[c * ns + w] = csr.weight[c];
+        }
+    }
+    (states, params)
+}
+
+fn run_synapse(m: &Model, ps: &mut ProjState, c: usize, body: &[Stmt], t: f64, dt: f64, seed: u64) -> Option<f64> {
+    let (np, ns) = (m.params.len(), m.states.len());
+    let mut st = PopState {
+        np,
+        ns,
+        ni: 0,
+        params: ps.syn_params[c * np..(c + 1) * np].to_vec(),
+        states: ps.syn_states[c * ns..(c + 1) * ns].to_vec(),
+        inputs: Vec::new(),
+        port_sum: Vec::new(),
+        port_hit: Vec::new(),
+        refractory_until: vec![0],
+        held: vec![0],
+        last_cond: Vec::new(),
+        exact: Vec::new(),
+        entity_base: 0,
+        spiked: vec![false],
+    };
+    let draws = Draws { seed, purpose: Purpose::StepDraws, entity: c as u64, step: 0 };
+    let mut locals = vec![0.0; m.locals.max(1) as usize];
+    let mut fx = Effects::default();
+    exec(body, &mut st, 0, &mut locals, t, dt, draws, &mut fx);
+    ps.syn_states[c * ns..(c + 1) * ns].copy_from_slice(&st.states);
+    fx.delivered
+}
+
+fn on_pre(m: &Model, ps: &mut ProjState, c: usize, t: f64, dt: f64, seed: u64) -> f64 {
+    if m.on_pre.is_empty() {
+        let w =
+            m.states.iter().position(|s| s == "w").map_or(ps.csr.weight[c], |w| ps.syn_states[c * m.states.len() + w]);
+        return w;
+    }
+    let body = m.on_pre.clone();
+    run_synapse(m, ps, c, &body, t, dt, seed).unwrap_or(0.0)
+}

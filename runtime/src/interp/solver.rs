@@ -1,0 +1,201 @@
+//! Advancing one element's ODE states by one time step.
+
+use super::eval::{Draws, Frame, eval};
+use super::expm::{Matrix, propagators};
+use crate::ir::{Expr, Solver};
+
+/// The pieces of an element an ODE right-hand side reads.
+pub struct Element<'a> {
+    /// Parameters.
+    pub params: &'a [f64],
+    /// Continuous inputs.
+    pub inputs: &'a [f64],
+    /// Current time.
+    pub t: f64,
+    /// Element index.
+    pub index: u64,
+    /// Per-step draws.
+    pub draws: Draws,
+}
+
+/// Cached propagators of the exact solver for one element.
+#[derive(Clone, Debug, Default)]
+pub struct ExactCache {
+    a: Vec<f64>,
+    e: Option<Matrix>,
+    f: Option<Matrix>,
+}
+
+/// Everything the solver needs about a model's ODE system.
+pub struct System<'a> {
+    /// (state slot, right-hand side).
+    pub odes: &'a [(u16, Expr)],
+    /// ∂f_i/∂x_i for each ODE (exponential Euler), if available.
+    pub diag: &'a [Option<Expr>],
+    /// The method.
+    pub solver: Solver,
+    /// Substeps per step.
+    pub substeps: u32,
+    /// Whether A depends on parameters and constants only (the exact solver caches it).
+    pub exact_static: bool,
+}
+
+fn rhs(sys: &System<'_>, el: &Element<'_>, states: &[f64], noise_scale: f64, out: &mut [f64]) {
+    let frame = Frame {
+        params: el.params,
+        states,
+        inputs: el.inputs,
+        locals: &[],
+        t: el.t,
+        dt: 0.0,
+        index: el.index,
+        draws: el.draws,
+        noise_scale,
+    };
+    for (k, (_, e)) in sys.odes.iter().enumerate() {
+        out[k] = eval(e, &frame);
+    }
+}
+
+/// Whether an expression contains a noise term.
+pub fn has_noise(e: &Expr) -> bool {
+    match e {
+        Expr::Noise { .. } => true,
+        Expr::Neg(a) | Expr::Not(a) => has_noise(a),
+        Expr::Bin(_, a, b) | Expr::Cmp(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => has_noise(a) || has_noise(b),
+        Expr::If(c, a, b) => has_noise(c) || has_noise(a) || has_noise(b),
+        Expr::Call(_, args) | Expr::Draw { args, .. } => args.iter().any(has_noise),
+        _ => false,
+    }
+}
+
+/// Advances the ODE states of one element by `dt`, writing the new values into `states`
+/// (held states, listed in `held`, keep their values).
+pub fn advance(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], held: u64, dt: f64, cache: &mut ExactCache) {
+    let n = sys.odes.len();
+    if n == 0 {
+        return;
+    }
+    let before: Vec<f64> = states.to_vec();
+    let h = dt / f64::from(sys.substeps.max(1));
+    let noisy = sys.odes.iter().any(|(_, e)| has_noise(e));
+    let noise_scale = if noisy { 1.0 / h.sqrt() } else { 1.0 };
+    let mut k1 = vec![0.0; n];
+    for _ in 0..sys.substeps.max(1) {
+        match sys.solver {
+            Solver::Euler => {
+                rhs(sys, el, states, noise_scale, &mut k1);
+                for (k, (s, _)) in sys.odes.iter().enumerate() {
+                    states[*s as usize] += h * k1[k];
+                }
+            }
+            Solver::Heun => {
+                rhs(sys, el, states, noise_scale, &mut k1);
+                let mut tmp = states.to_vec();
+                for (k, (s, _)) in sys.odes.iter().enumerate() {
+                    tmp[*s as usize] += h * k1[k];
+                }
+                let mut k2 = vec![0.0; n];
+                rhs(sys, el, &tmp, noise_scale, &mut k2);
+                for (k, (s, _)) in sys.odes.iter().enumerate() {
+                    states[*s as usize] += h * 0.5 * (k1[k] + k2[k]);
+                }
+            }
+            Solver::Rk4 => {
+                let mut ks = [vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+                rhs(sys, el, states, noise_scale, &mut ks[0]);
+                for stage in 1..4 {
+                    let w = if stage == 3 { h } else { h / 2.0 };
+                    let mut tmp = states.to_vec();
+                    for (k, (s, _)) in sys.odes.iter().enumerate() {
+                        tmp[*s as usize] += w * ks[stage - 1][k];
+                    }
+                    let (done, rest) = ks.split_at_mut(stage);
+                    let _ = done;
+                    rhs(sys, el, &tmp, noise_scale, &mut rest[0]);
+                }
+                for (k, (s, _)) in sys.odes.iter().enumerate() {
+                    states[*s as usize] += h / 6.0 * (ks[0][k] + 2.0 * ks[1][k] + 2.0 * ks[2][k] + ks[3][k]);
+                }
+            }
+            Solver::ExpEuler | Solver::RushLarsen => {
+                rhs(sys, el, states, noise_scale, &mut k1);
+                let frame = Frame {
+                    params: el.params,
+                    states,
+                    inputs: el.inputs,
+                    locals: &[],
+                    t: el.t,
+                    dt: 0.0,
+                    index: el.index,
+                    draws: el.draws,
+                    noise_scale: 0.0,
+                };
+                let slopes: Vec<Option<f64>> = sys.diag.iter().map(|d| d.as_ref().map(|d| eval(d, &frame))).collect();
+                for (k, (s, _)) in sys.odes.iter().enumerate() {
+                    let x = &mut states[*s as usize];
+                    match slopes.get(k).copied().flatten() {
+                        Some(b) if b != 0.0 && b.is_finite() => *x += k1[k] * (b * h).exp_m1() / b,
+                        _ => *x += h * k1[k],
+                    }
+                }
+            }
+            Solver::Exact => exact_step(sys, el, states, h, cache),
+        }
+    }
+    for (s, _) in sys.odes {
+        if held & (1u64 << (*s).min(63)) != 0 {
+            states[*s as usize] = before[*s as usize];
+        }
+    }
+}
+
+/// x(t + h) = E x + F b for the affine system x' = A x + b.
+fn exact_step(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], h: f64, cache: &mut ExactCache) {
+    let n = sys.odes.len();
+    let slots: Vec<usize> = sys.odes.iter().map(|(s, _)| *s as usize).collect();
+    let mut f0 = vec![0.0; n];
+    let need_a = !sys.exact_static || cache.e.is_none();
+    if need_a {
+        // b = f(x with the ODE states zeroed); column j of A = f(e_j) - b.
+        let mut probe = states.to_vec();
+        for &s in &slots {
+            probe[s] = 0.0;
+        }
+        rhs(sys, el, &probe, 1.0, &mut f0);
+        let mut a = vec![0.0; n * n];
+        let mut col = vec![0.0; n];
+        for j in 0..n {
+            probe[slots[j]] = 1.0;
+            rhs(sys, el, &probe, 1.0, &mut col);
+            probe[slots[j]] = 0.0;
+            for i in 0..n {
+                a[i * n + j] = col[i] - f0[i];
+            }
+        }
+        if cache.e.is_none() || cache.a != a {
+            let m = Matrix { n, a: a.clone() };
+            let (e, f) = propagators(&m, h);
+            cache.a = a;
+            cache.e = Some(e);
+            cache.f = Some(f);
+        }
+    }
+    let (Some(e), Some(f)) = (&cache.e, &cache.f) else { return };
+    let x: Vec<f64> = slots.iter().map(|&s| states[s]).collect();
+    let b: Vec<f64> = if need_a {
+        f0
+    } else {
+        // b = f(x) - A x, from one evaluation at the current state.
+        let mut fx = vec![0.0; n];
+        rhs(sys, el, states, 1.0, &mut fx);
+        (0..n).map(|i| fx[i] - (0..n).map(|j| cache.a[i * n + j] * x[j]).sum::<f64>()).collect()
+    };
+    for i in 0..n {
+        let mut v = 0.0;
+        for j in 0..n {
+            v += e.at(i, j) * x[j] + f.at(i, j) * b[j];
+        }
+        states[slots[i]] = v;
+    }
+}

@@ -1,0 +1,441 @@
+//! The executable form of a network: what the interpreter runs and the JIT compiles.
+//!
+//! Everything here is plain data in SI base units: names are resolved to slots, named
+//! expressions are inlined, units are erased, constants are folded. The compiler's lowering
+//! pass (`scn-lower`) produces it from a checked program.
+
+/// A binary arithmetic operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// `+`.
+    Add,
+    /// `-`.
+    Sub,
+    /// `*`.
+    Mul,
+    /// `/`.
+    Div,
+    /// `%` (floored).
+    Rem,
+    /// `**`.
+    Pow,
+    /// `<<` (times 2^k).
+    Shl,
+    /// `>>` (floored division by 2^k).
+    Shr,
+}
+
+/// A comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `==`.
+    Eq,
+    /// `!=`.
+    Ne,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
+}
+
+/// Built-in functions with fixed numerics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Func {
+    /// e^x.
+    Exp,
+    /// ln x.
+    Log,
+    /// √x.
+    Sqrt,
+    /// |x|.
+    Abs,
+    /// Smaller of two.
+    Min,
+    /// Larger of two.
+    Max,
+    /// clip(x, lo, hi).
+    Clip,
+    /// ⌊x⌋.
+    Floor,
+    /// ⌈x⌉.
+    Ceil,
+    /// Round half to even.
+    Round,
+    /// tanh x.
+    Tanh,
+    /// 1 / (1 + e^-x).
+    Sigmoid,
+    /// (e^x - 1)/x, 1 at 0.
+    Exprel,
+    /// 1 / (1 + exp((xh - x)/k)).
+    Boltz,
+    /// x^n / (x^n + k^n).
+    Hill,
+    /// 1 for x > 0, else 0 (0.5 at 0).
+    Heaviside,
+}
+
+/// The kinds of random draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrawKind {
+    /// uniform(a, b).
+    Uniform,
+    /// normal(mu, sigma).
+    Normal,
+    /// lognormal(mu, sigma) of the underlying normal.
+    Lognormal,
+    /// bernoulli(p): 1 or 0.
+    Bernoulli,
+}
+
+/// An expression over one element's slots.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A constant.
+    Const(f64),
+    /// A parameter of the element.
+    Param(u16),
+    /// A state of the element.
+    State(u16),
+    /// A continuous input port's value this step.
+    Input(u16),
+    /// A handler argument or a block-local value.
+    Local(u16),
+    /// The current time t·dt in seconds.
+    Time,
+    /// The time step in seconds.
+    Dt,
+    /// The element's index in its population.
+    Index,
+    /// -x.
+    Neg(Box<Expr>),
+    /// Logical not (1 → 0, 0 → 1).
+    Not(Box<Expr>),
+    /// Arithmetic.
+    Bin(BinOp, Box<Expr>, Box<Expr>),
+    /// Comparison (1.0 or 0.0).
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    /// Short-circuit and.
+    And(Box<Expr>, Box<Expr>),
+    /// Short-circuit or.
+    Or(Box<Expr>, Box<Expr>),
+    /// A built-in function.
+    Call(Func, Vec<Expr>),
+    /// if c { a } else { b }.
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// A random draw; `site` is its index in the model's source order.
+    Draw {
+        /// The call site.
+        site: u16,
+        /// Which distribution.
+        kind: DrawKind,
+        /// Its arguments.
+        args: Vec<Expr>,
+    },
+    /// `noise(sigma)`: sigma times a standard normal per √dt (only in ODE right sides).
+    Noise {
+        /// The call site.
+        site: u16,
+        /// The amplitude.
+        sigma: Box<Expr>,
+    },
+}
+
+/// How a statement changes a state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignOp {
+    /// `=`.
+    Set,
+    /// `+=`.
+    Add,
+    /// `-=`.
+    Sub,
+    /// `*=`.
+    Mul,
+    /// `/=`.
+    Div,
+}
+
+/// A statement in a handler.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stmt {
+    /// `state op= value`.
+    Assign {
+        /// The state.
+        state: u16,
+        /// The operator.
+        op: AssignOp,
+        /// The value.
+        value: Expr,
+    },
+    /// `let` inside a block.
+    Let {
+        /// The local slot.
+        local: u16,
+        /// Its value.
+        value: Expr,
+    },
+    /// `emit spike`.
+    Emit,
+    /// `refractory D clamp …`: D in seconds (or steps, see `in_steps`).
+    Refractory {
+        /// Duration.
+        duration: Expr,
+        /// Whether `duration` counts steps rather than seconds.
+        in_steps: bool,
+        /// States held during the period.
+        clamp: Vec<u16>,
+    },
+    /// `deliver value` (synapses).
+    Deliver(Expr),
+    /// if / else.
+    If {
+        /// Condition.
+        cond: Expr,
+        /// Taken branch.
+        then: Vec<Stmt>,
+        /// Other branch.
+        otherwise: Vec<Stmt>,
+    },
+}
+
+/// When a condition handler fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// Every step the condition holds.
+    Level,
+    /// When the condition becomes true.
+    Rise,
+    /// When it becomes false.
+    Fall,
+}
+
+/// An `on COND { … }` handler.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    /// Level, rise or fall.
+    pub trigger: Trigger,
+    /// The condition.
+    pub cond: Expr,
+    /// What it does.
+    pub body: Vec<Stmt>,
+}
+
+/// An `on PORT(w) { … }` handler.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PortHandler {
+    /// The spike port.
+    pub port: u16,
+    /// The local slot that holds the summed weight.
+    pub local: u16,
+    /// What it does.
+    pub body: Vec<Stmt>,
+}
+
+/// Integration methods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Solver {
+    /// Forward Euler (Euler–Maruyama with noise).
+    Euler,
+    /// Classic fourth-order Runge–Kutta.
+    Rk4,
+    /// Matrix exponential of the affine system.
+    Exact,
+    /// Exponential Euler (linearised per state).
+    ExpEuler,
+    /// Rush–Larsen: exponential Euler for gates, the rest likewise.
+    RushLarsen,
+    /// Heun (stochastic Heun with noise).
+    Heun,
+}
+
+/// An input port.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Port {
+    /// Its name.
+    pub name: String,
+    /// Spike port (summed weights) or continuous (summed values).
+    pub spike: bool,
+    /// Default value of a continuous port.
+    pub default: f64,
+}
+
+/// A neuron or synapse model in executable form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// Its name.
+    pub name: String,
+    /// Parameter names, in slot order.
+    pub params: Vec<String>,
+    /// State names, in slot order.
+    pub states: Vec<String>,
+    /// SI unit of each state, for output files.
+    pub state_units: Vec<String>,
+    /// Input ports, in slot order.
+    pub inputs: Vec<Port>,
+    /// Default value of each parameter (evaluated per element, may draw).
+    pub param_init: Vec<Expr>,
+    /// Initial value of each state (evaluated per element after parameters, may draw).
+    pub state_init: Vec<Expr>,
+    /// `dX/dt = e`, by state slot.
+    pub odes: Vec<(u16, Expr)>,
+    /// `next X = e`.
+    pub nexts: Vec<(u16, Expr)>,
+    /// Port handlers.
+    pub handlers: Vec<PortHandler>,
+    /// Condition handlers, in declaration order.
+    pub conditions: Vec<Condition>,
+    /// `on pre` (synapses).
+    pub on_pre: Vec<Stmt>,
+    /// `on post` (synapses).
+    pub on_post: Vec<Stmt>,
+    /// Invariants.
+    pub invariants: Vec<Expr>,
+    /// The solver.
+    pub solver: Solver,
+    /// Substeps per step.
+    pub substeps: u32,
+    /// Number of local slots the handlers use.
+    pub locals: u16,
+    /// Number of draw sites.
+    pub draw_sites: u16,
+}
+
+/// How connections are drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rule {
+    /// Each pair independently with probability p.
+    Probability(f64),
+    /// Each target gets exactly k sources.
+    Indegree(u64),
+    /// Each source gets exactly k targets.
+    Outdegree(u64),
+    /// Every pair.
+    All,
+    /// Source i to target i.
+    OneToOne,
+    /// An explicit list of (source, target) pairs.
+    Pairs(Vec<(u64, u64)>),
+}
+
+/// A population.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Population {
+    /// Its name.
+    pub name: String,
+    /// Number of elements.
+    pub size: u64,
+    /// Index into [`Network::models`].
+    pub model: usize,
+    /// Per-element overrides of parameters (slot, expression).
+    pub param_overrides: Vec<(u16, Expr)>,
+    /// Per-element overrides of initial states.
+    pub state_overrides: Vec<(u16, Expr)>,
+    /// Locals the overrides share (`let r = uniform(0, 1)`), evaluated first, in order.
+    pub override_lets: Vec<(u16, Expr)>,
+}
+
+/// Where a projection's spikes come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// A population.
+    Population(usize),
+    /// An implicit Poisson source population of `n` elements.
+    Poisson {
+        /// Rate in Hz.
+        rate: f64,
+        /// Number of sources.
+        n: u64,
+        /// Active from (seconds).
+        start: f64,
+        /// Active until (seconds).
+        stop: f64,
+    },
+}
+
+/// A projection (from `connect` or a spiking `stimulus`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Projection {
+    /// Its name (for monitors and messages).
+    pub name: String,
+    /// Where spikes come from.
+    pub source: Source,
+    /// Target population.
+    pub target: usize,
+    /// Target spike port.
+    pub port: u16,
+    /// Connection rule.
+    pub rule: Rule,
+    /// Whether i → i connections are allowed within one population.
+    pub autapses: bool,
+    /// Weight per connection (may draw).
+    pub weight: Expr,
+    /// Delay in whole steps per connection (may draw; rounded half to even).
+    pub delay: Expr,
+    /// The synapse model, if any (index into [`Network::models`]).
+    pub synapse: Option<usize>,
+}
+
+/// A continuous drive of a population's input port.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurrentStimulus {
+    /// Target population.
+    pub target: usize,
+    /// Target continuous port.
+    pub port: u16,
+    /// Amplitude (SI).
+    pub amplitude: f64,
+    /// Active from (seconds).
+    pub start: f64,
+    /// Active until (seconds).
+    pub stop: f64,
+}
+
+/// What to record.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Monitor {
+    /// Spikes of populations.
+    Spikes(Vec<usize>),
+    /// A state of a range of elements.
+    State {
+        /// Population.
+        pop: usize,
+        /// First element.
+        from: u64,
+        /// One past the last element.
+        to: u64,
+        /// State slot.
+        state: u16,
+        /// Sample every this many steps.
+        every: u64,
+    },
+}
+
+/// A whole network, ready to run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Network {
+    /// Its name.
+    pub name: String,
+    /// The time step in seconds (1 for clocked networks, where one step is one cycle).
+    pub dt: f64,
+    /// Whether the network is clocked.
+    pub clocked: bool,
+    /// Number of steps to run by default, if the network says.
+    pub steps: Option<u64>,
+    /// The network seed.
+    pub seed: u64,
+    /// Models (neurons and synapses).
+    pub models: Vec<Model>,
+    /// Populations.
+    pub populations: Vec<Population>,
+    /// Projections and spiking stimuli.
+    pub projections: Vec<Projection>,
+    /// Continuous stimuli.
+    pub currents: Vec<CurrentStimulus>,
+    /// Monitors.
+    pub monitors: Vec<Monitor>,
+}
