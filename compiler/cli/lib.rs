@@ -25,6 +25,8 @@ struct Cli {
 enum Command {
     /// Check files for errors without running them.
     Check(commands::check::Args),
+    /// Simulate a network with the reference interpreter and write its results.
+    Run(commands::run::Args),
     /// Format files in the canonical style.
     Fmt(commands::fmt::Args),
     /// Explain a diagnostic code, with an example and the fix.
@@ -49,6 +51,7 @@ where
     };
     let result = match cli.command {
         Command::Check(a) => commands::check::run(&a, out, err),
+        Command::Run(a) => commands::run::run(&a, out, err),
         Command::Fmt(a) => commands::fmt::run(&a, out, err),
         Command::Explain(a) => commands::explain::run(&a, out, err),
     };

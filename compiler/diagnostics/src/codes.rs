@@ -682,6 +682,26 @@ Example:
 Fix: `rate(exc)`, where `exc` is a population.",
     },
     CodeInfo {
+        code: "E0701",
+        title: "not supported by this engine yet",
+        explanation: "The model is valid SCN, but the engine asked to run it does not implement one of its constructs yet (the message names it). Nothing is run, so no result is ever computed with the wrong meaning.\n\nExample:\n\n    scn run examples/sc_dense.scn      // streams are not interpreted yet\n\nFix: run a model without the construct, or another engine that supports it.",
+    },
+    CodeInfo {
+        code: "E0702",
+        title: "which network to run",
+        explanation: "`scn run` runs the network named by `--network`, or the only network of the file.\n\nExample:\n\n    scn run models.scn          // the file has networks A and B\n\nFix: `scn run models.scn --network A`.",
+    },
+    CodeInfo {
+        code: "E0703",
+        title: "parameter without a value",
+        explanation: "A parameter has no default in its model and the population does not set it.\n\nExample:\n\n    neuron N { param tau: time }\n    network Net { pop p = N[10] }\n\nFix: `pop p = N[10] { tau = 20 ms }`, or give the parameter a default.",
+    },
+    CodeInfo {
+        code: "E0704",
+        title: "invalid run length",
+        explanation: "A run needs a positive duration: the network's `duration`, `--duration` (a time, or cycles for a clocked network) or `--steps`.\n\nExample:\n\n    scn run net.scn --duration -1s\n\nFix: `scn run net.scn --duration 1s`.",
+    },
+    CodeInfo {
         code: "W0001",
         title: "doc comment documents nothing",
         explanation: "A `///` doc comment must come right before an item or a member; this one \

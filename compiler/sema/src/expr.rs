@@ -35,7 +35,9 @@ impl<'p> Checker<'p> {
             }
             ExprKind::Quantity { value, unit } => match scn_units::quantity(value, unit) {
                 Ok((_, u)) => {
-                    for atom in &unit.atoms {
+                    // The first atom stands right after the number; only later ones (`2 ms*g`)
+                    // are easily mistaken for a multiplication by a name.
+                    for atom in unit.atoms.iter().skip(1) {
                         if let Some(b) = cx.env.get(&atom.name).filter(|b| b.kind != BindKind::Builtin) {
                             let (kind, decl) = (b.kind.noun(), b.span);
                             self.report(

@@ -37,6 +37,8 @@ pub struct Analysis {
     pub diagnostics: Vec<(ModuleId, Diagnostic)>,
     /// The fixed-point analysis of every model with a `precision` (root module only).
     pub precision: Vec<fixed::PrecisionReport>,
+    /// The scope of every module, for later passes that resolve names.
+    pub scopes: Vec<scope::ModuleScope>,
 }
 
 impl Analysis {
@@ -58,9 +60,10 @@ pub fn check_source(name: &str, text: String, dir: Option<&Path>, files: &dyn So
     let mut checker = checker::Checker::new(&program, scopes);
     checker.check_all();
     let precision = std::mem::take(&mut checker.precision_reports);
+    let scopes = std::mem::take(&mut checker.scopes);
     let syntax_broken: Vec<bool> = program.modules.iter().map(|m| m.parsed.has_errors()).collect();
     diagnostics.extend(checker.diags.into_iter().filter(|(m, _)| !syntax_broken[*m]));
     diagnostics.sort_by_key(|(m, d)| (*m, d.primary.span.start, d.primary.span.end));
     diagnostics.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-    Analysis { program, diagnostics, precision }
+    Analysis { program, diagnostics, precision, scopes }
 }

@@ -1,0 +1,241 @@
+//! Lowering neurons and synapses.
+
+use crate::expr::{Scope, Slot};
+use crate::{Lowerer, unsupported};
+use scn_diagnostics::Diagnostic;
+use scn_grammar::ast::{self, Arg, DeclKind, ExprKind, ItemKind, MemberKind, ModelKind};
+use scn_runtime::ir::{Condition, Expr, Model, Port, PortHandler, Solver, Trigger};
+use scn_sema::scope::ItemRef;
+
+fn solver_named(name: &str) -> Option<Solver> {
+    Some(match name {
+        "euler" => Solver::Euler,
+        "rk4" => Solver::Rk4,
+        "exact" => Solver::Exact,
+        "exp_euler" => Solver::ExpEuler,
+        "rush_larsen" => Solver::RushLarsen,
+        "heun" => Solver::Heun,
+        _ => return None,
+    })
+}
+
+/// SI unit text of a declared type, for output files.
+fn si_unit(ty: Option<&ast::Type>) -> String {
+    let Some(t) = ty else { return String::new() };
+    match &t.kind {
+        ast::TypeKind::Named(n) => match scn_units::by_name(&n.name) {
+            Some(d) if d.is_dimensionless() => String::new(),
+            Some(d) => d.si_string(),
+            None => String::new(),
+        },
+        ast::TypeKind::Unit(u) => scn_units::unit_value(u).map(|v| v.dim.si_string()).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+impl<'p> Lowerer<'p> {
+    /// Lowers a neuron or synapse model once, returning its index.
+    pub fn lower_model(&mut self, r: ItemRef) -> Result<usize, Diagnostic> {
+        if let Some(&i) = self.models.get(&r) {
+            return Ok(i);
+        }
+        let ItemKind::Model(model) = &self.item(r).kind else {
+            return Err(unsupported(self.item(r).span, "this item as a model"));
+        };
+        let saved = self.module;
+        self.module = r.module;
+        let result = self.lower_model_body(model);
+        self.module = saved;
+        let m = result?;
+        self.out_models.push(m);
+        let idx = self.out_models.len() - 1;
+        self.models.insert(r, idx);
+        Ok(idx)
+    }
+
+    fn lower_model_body(&mut self, model: &'p ast::Model) -> Result<Model, Diagnostic> {
+        let mut sc = Scope::new();
+        let mut m = Model {
+            name: model.name.name.clone(),
+            params: Vec::new(),
+            states: Vec::new(),
+            state_units: Vec::new(),
+            inputs: Vec::new(),
+            param_init: Vec::new(),
+            state_init: Vec::new(),
+            odes: Vec::new(),
+            nexts: Vec::new(),
+            handlers: Vec::new(),
+            conditions: Vec::new(),
+            on_pre: Vec::new(),
+            on_post: Vec::new(),
+            invariants: Vec::new(),
+            solver: Solver::Rk4,
+            substeps: 1,
+            locals: 0,
+            draw_sites: 0,
+        };
+        // Slots first, so that every expression can refer to every member.
+        for mem in &model.body.members {
+            match &mem.kind {
+                MemberKind::Decl(d) => match d.kind {
+                    DeclKind::Param => {
+                        sc.bind(&d.name.name, Slot::Param(m.params.len() as u16));
+                        m.params.push(d.name.name.clone());
+                    }
+                    DeclKind::State => {
+                        sc.bind(&d.name.name, Slot::State(m.states.len() as u16));
+                        m.states.push(d.name.name.clone());
+                        m.state_units.push(si_unit(d.ty.as_ref()));
+                    }
+                    DeclKind::Input => {
+                        let spike = matches!(&d.ty, Some(ast::Type { kind: ast::TypeKind::Apply(n, _), .. }) if n.name == "spike");
+                        let slot = m.inputs.len() as u16;
+                        sc.bind(&d.name.name, if spike { Slot::SpikePort(slot) } else { Slot::Input(slot) });
+                        let default = d.value.as_ref().and_then(|v| self.const_value(v)).unwrap_or(0.0);
+                        m.inputs.push(Port { name: d.name.name.clone(), spike, default });
+                    }
+                    DeclKind::Output => return Err(unsupported(mem.span, "neuron outputs")),
+                },
+                MemberKind::Let { name, value, .. } => sc.bind(&name.name, Slot::Let(value)),
+                MemberKind::Const(c) => {
+                    let v = self
+                        .const_value(&c.value)
+                        .ok_or_else(|| unsupported(c.value.span, "a member constant that is not a number"))?;
+                    sc.bind(&c.name.name, Slot::Value(Expr::Const(v)));
+                }
+                MemberKind::Precision(_) => {
+                    return Err(unsupported(mem.span, "bit-true fixed-point models (`precision`)"));
+                }
+                MemberKind::Compartment { .. } => return Err(unsupported(mem.span, "compartments")),
+                MemberKind::Use(_) | MemberKind::Gate { .. } | MemberKind::Current(_) => {
+                    return Err(unsupported(mem.span, "ion channels"));
+                }
+                MemberKind::Rng { .. } => return Err(unsupported(mem.span, "per-neuron number sources (`rng`)")),
+                _ => {}
+            }
+        }
+        // Initial values, in declaration order.
+        for mem in &model.body.members {
+            if let MemberKind::Decl(d) = &mem.kind {
+                let init = match &d.value {
+                    Some(v) => self.expr(&mut sc, v)?,
+                    None if d.kind == DeclKind::Param => Expr::Const(f64::NAN),
+                    None => Expr::Const(0.0),
+                };
+                match d.kind {
+                    DeclKind::Param => m.param_init.push(init),
+                    DeclKind::State => m.state_init.push(init),
+                    _ => {}
+                }
+            }
+        }
+        let mut explicit_solver = None;
+        for mem in &model.body.members {
+            match &mem.kind {
+                MemberKind::Ode { var, rhs, .. } => {
+                    let Some(Slot::State(s)) = sc.get(&var.name).cloned() else {
+                        return Err(unsupported(var.span, "an ODE of a non-state"));
+                    };
+                    sc.in_ode = true;
+                    let e = self.expr(&mut sc, rhs);
+                    sc.in_ode = false;
+                    m.odes.push((s, e?));
+                }
+                MemberKind::Next { var, rhs } => {
+                    let Some(Slot::State(s)) = sc.get(&var.name).cloned() else {
+                        return Err(unsupported(var.span, "`next` of a non-state"));
+                    };
+                    m.nexts.push((s, self.expr(&mut sc, rhs)?));
+                }
+                MemberKind::On { trigger, body } => self.lower_on(&mut sc, &mut m, model.kind, trigger, body)?,
+                MemberKind::Invariant(e) => m.invariants.push(self.expr(&mut sc, e)?),
+                MemberKind::Solver { name, substeps } => {
+                    explicit_solver = solver_named(&name.name);
+                    if let Some(s) = substeps {
+                        m.substeps = self.const_value(s).map_or(1, |v| v.max(1.0) as u32);
+                    }
+                }
+                MemberKind::Substeps(s) => m.substeps = self.const_value(s).map_or(1, |v| v.max(1.0) as u32),
+                _ => {}
+            }
+        }
+        m.solver = match explicit_solver {
+            Some(s) => s,
+            None => {
+                let states: Vec<&str> = m.odes.iter().map(|(s, _)| m.states[*s as usize].as_str()).collect();
+                let lets = scn_sema::linear::lets_of(&model.body);
+                let linear = model.body.members.iter().all(|mem| match &mem.kind {
+                    MemberKind::Ode { rhs, .. } => scn_sema::linear::check(rhs, &states, &lets).is_ok(),
+                    _ => true,
+                });
+                if linear && !m.odes.is_empty() { Solver::Exact } else { Solver::Rk4 }
+            }
+        };
+        m.locals = sc.next_local;
+        m.draw_sites = sc.next_site;
+        Ok(m)
+    }
+
+    fn lower_on(
+        &mut self,
+        sc: &mut Scope<'p>,
+        m: &mut Model,
+        kind: ModelKind,
+        trigger: &'p ast::Expr,
+        body: &'p ast::Block,
+    ) -> Result<(), Diagnostic> {
+        match &trigger.kind {
+            ExprKind::Name(n) if kind == ModelKind::Synapse && (n.name == "pre" || n.name == "post") => {
+                let stmts = self.stmts(sc, &body.stmts)?;
+                if n.name == "pre" {
+                    m.on_pre = stmts;
+                } else {
+                    m.on_post = stmts;
+                }
+            }
+            ExprKind::Call(f, args) if matches!(&f.kind, ExprKind::Name(n) if n.name == "rise" || n.name == "fall") => {
+                let ExprKind::Name(n) = &f.kind else { unreachable!() };
+                let Some(Arg::Positional(c)) = args.first() else {
+                    return Err(unsupported(trigger.span, "this trigger"));
+                };
+                let cond = self.expr(sc, c)?;
+                let trigger = if n.name == "rise" { Trigger::Rise } else { Trigger::Fall };
+                let body = self.stmts(sc, &body.stmts)?;
+                m.conditions.push(Condition { trigger, cond, body });
+            }
+            ExprKind::Call(f, args) if matches!(&f.kind, ExprKind::Name(n) if matches!(sc.get(&n.name), Some(Slot::SpikePort(_)))) =>
+            {
+                let ExprKind::Name(n) = &f.kind else { unreachable!() };
+                let Some(Slot::SpikePort(port)) = sc.get(&n.name).cloned() else { unreachable!() };
+                let local = sc.local();
+                sc.frames.push(Default::default());
+                if let Some(Arg::Positional(ast::Expr { kind: ExprKind::Name(w), .. })) = args.first() {
+                    sc.bind(&w.name, Slot::Local(local));
+                }
+                let body = self.stmts(sc, &body.stmts);
+                sc.frames.pop();
+                m.handlers.push(PortHandler { port, local, body: body? });
+            }
+            _ => {
+                let cond = self.expr(sc, trigger)?;
+                let body = self.stmts(sc, &body.stmts)?;
+                m.conditions.push(Condition { trigger: Trigger::Level, cond, body });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The slot of a named member in a lowered model.
+pub fn slot_of(m: &Model, name: &str) -> Option<(bool, u16)> {
+    if let Some(i) = m.params.iter().position(|p| p == name) {
+        return Some((true, i as u16));
+    }
+    m.states.iter().position(|s| s == name).map(|i| (false, i as u16))
+}
+
+/// A spike port's slot.
+pub fn port_of(m: &Model, name: &str) -> Option<(u16, bool)> {
+    m.inputs.iter().position(|p| p.name == name).map(|i| (i as u16, m.inputs[i].spike))
+}

@@ -1,0 +1,495 @@
+//! Lowering a network: settings, populations with overrides, projections, stimuli, monitors.
+
+use crate::expr::{Scope, Slot, is_step_duration};
+use crate::model::{port_of, slot_of};
+use crate::{Lowerer, unsupported};
+use scn_diagnostics::{Diagnostic, Span};
+use scn_grammar::ast::{self, Arg, EntryKind, ExprKind, ItemKind, MemberKind};
+use scn_runtime::ir::{self, CurrentStimulus, Expr, Monitor, Network, Population, Projection, Rule, Source};
+use std::collections::HashMap;
+
+/// Lowers the network `name` of the root module (or its only network).
+pub fn lower_network(analysis: &scn_sema::Analysis, name: Option<&str>) -> Result<Network, Diagnostic> {
+    let module = &analysis.program.modules[0];
+    let nets: Vec<&ast::Network> = module
+        .parsed
+        .file
+        .items
+        .iter()
+        .filter_map(|i| match &i.kind {
+            ItemKind::Network(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    let whole = Span::new(0, 0);
+    let net = match name {
+        Some(n) => nets.iter().find(|x| x.name.name == n).copied().ok_or_else(|| {
+            let known: Vec<String> = nets.iter().map(|x| format!("`{}`", x.name.name)).collect();
+            Diagnostic::error("E0702", format!("this file has no network `{n}`"), whole, "no such network").with_help(
+                if known.is_empty() {
+                    "declare one with `network NAME { … }`".to_string()
+                } else {
+                    format!("its networks are {}", known.join(", "))
+                },
+            )
+        })?,
+        None => match nets.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(Diagnostic::error("E0702", "this file declares no network to run", whole, "no network")
+                    .with_help("declare one with `network NAME { … }`, or run a file that has one"));
+            }
+            many => {
+                let known: Vec<String> = many.iter().map(|x| format!("`{}`", x.name.name)).collect();
+                return Err(Diagnostic::error("E0702", "this file declares several networks", whole, "which one?")
+                    .with_help(format!("choose one with `--network NAME`: {}", known.join(", "))));
+            }
+        },
+    };
+    let mut lw = Lowerer::new(analysis);
+    lw.network(net)
+}
+
+fn setting<'p>(net: &'p ast::Network, name: &str) -> Option<&'p ast::Expr> {
+    net.body.members.iter().find_map(|m| match &m.kind {
+        MemberKind::Setting { name: n, value } if n.name == name => Some(value),
+        _ => None,
+    })
+}
+
+impl<'p> Lowerer<'p> {
+    /// The SI value of a constant network expression (network constants and parameters with
+    /// constant values are in scope).
+    fn net_value(&self, consts: &HashMap<String, f64>, e: &ast::Expr) -> Option<f64> {
+        struct Names<'a, 'b, 'p> {
+            consts: &'a HashMap<String, f64>,
+            module: crate::ModuleNames<'b, 'p>,
+        }
+        impl scn_sema::value::Names for Names<'_, '_, '_> {
+            fn value_of(&self, name: &str, depth: u32) -> Option<scn_sema::value::Value> {
+                if let Some(v) = self.consts.get(name) {
+                    let r = scn_units::Rational::parse_decimal(&format!("{v:e}"))?;
+                    return Some(scn_sema::value::Value::scalar(r));
+                }
+                self.module.value_of(name, depth)
+            }
+        }
+        let names = Names { consts, module: crate::ModuleNames { lowerer: self } };
+        scn_sema::value::eval(e, &names, 0).and_then(|v| v.num()).map(|(r, _)| r.to_f64())
+    }
+
+    fn network(&mut self, net: &'p ast::Network) -> Result<Network, Diagnostic> {
+        let mut consts: HashMap<String, f64> = HashMap::new();
+        for m in &net.body.members {
+            match &m.kind {
+                MemberKind::Const(c) => {
+                    if let Some(v) = self.net_value(&consts, &c.value) {
+                        consts.insert(c.name.name.clone(), v);
+                    }
+                }
+                MemberKind::Decl(d) if d.kind == ast::DeclKind::Param => {
+                    if let Some(v) = d.value.as_ref().and_then(|v| self.net_value(&consts, v)) {
+                        consts.insert(d.name.name.clone(), v);
+                    }
+                }
+                MemberKind::Stream { .. } | MemberKind::Sub { .. } => {
+                    return Err(unsupported(m.span, "stochastic-computing streams and sub-networks"));
+                }
+                MemberKind::Decl(d) if d.kind != ast::DeclKind::Param => {
+                    return Err(unsupported(m.span, "network inputs and outputs"));
+                }
+                MemberKind::Precision(_) => {
+                    return Err(unsupported(m.span, "bit-true fixed-point networks (`precision`)"));
+                }
+                _ => {}
+            }
+        }
+        let dt_expr = setting(net, "dt");
+        let clocked = dt_expr.is_none();
+        let dt = match dt_expr {
+            Some(e) => {
+                self.net_value(&consts, e).ok_or_else(|| unsupported(e.span, "a time step that is not constant"))?
+            }
+            None => 1.0,
+        };
+        let steps = match setting(net, "duration") {
+            Some(e) => {
+                let v =
+                    self.net_value(&consts, e).ok_or_else(|| unsupported(e.span, "a duration that is not constant"))?;
+                Some(if is_step_duration(e) || clocked { v.round() as u64 } else { (v / dt).round() as u64 })
+            }
+            None => None,
+        };
+        let seed = setting(net, "seed").and_then(|e| self.net_value(&consts, e)).map_or(1, |v| v as u64);
+        let mut out = Network {
+            name: net.name.name.clone(),
+            dt,
+            clocked,
+            steps,
+            seed,
+            models: Vec::new(),
+            populations: Vec::new(),
+            projections: Vec::new(),
+            currents: Vec::new(),
+            monitors: Vec::new(),
+        };
+        let mut pops: HashMap<String, usize> = HashMap::new();
+        for m in &net.body.members {
+            if let MemberKind::Pop { name, model, size, overrides } = &m.kind {
+                let r = self.resolve(model).ok_or_else(|| unsupported(m.span, "this population's model"))?;
+                let idx = self.lower_model(r)?;
+                let n = self
+                    .net_value(&consts, size)
+                    .ok_or_else(|| unsupported(size.span, "a population size that is not constant"))?;
+                let pop = self.population(&consts, name, idx, n as u64, overrides, model)?;
+                pops.insert(name.name.clone(), out.populations.len());
+                out.populations.push(pop);
+            }
+        }
+        for m in &net.body.members {
+            match &m.kind {
+                MemberKind::Connect { name, source, targets, via, rules } => {
+                    let src = self.pop_ref(&pops, source)?;
+                    for t in targets {
+                        let (tgt, port) = self.port_ref(&pops, t)?;
+                        let label = name
+                            .as_ref()
+                            .map_or_else(|| format!("{}->{}", pop_name(source), pop_name(t)), |n| n.name.clone());
+                        let tm = out.populations[tgt].model;
+                        let p = self.projection(
+                            &consts,
+                            label,
+                            Source::Population(src),
+                            (tgt, tm),
+                            port,
+                            via.as_ref(),
+                            rules,
+                            dt,
+                            clocked,
+                            m.span,
+                        )?;
+                        out.projections.push(p);
+                    }
+                }
+                MemberKind::Stimulus { name, kind, args, targets, via, rules } => {
+                    let named = |key: &str| {
+                        args.iter().find_map(|a| match a {
+                            Arg::Named(n, v) if n.name == key => Some(v),
+                            _ => None,
+                        })
+                    };
+                    let start = named("start").and_then(|v| self.net_value(&consts, v)).unwrap_or(f64::NEG_INFINITY);
+                    let stop = named("stop").and_then(|v| self.net_value(&consts, v)).unwrap_or(f64::INFINITY);
+                    match kind.name.as_str() {
+                        "poisson" => {
+                            let rate = named("rate")
+                                .and_then(|v| self.net_value(&consts, v))
+                                .ok_or_else(|| unsupported(kind.span, "a Poisson rate that is not constant"))?;
+                            let n = named("n").and_then(|v| self.net_value(&consts, v)).map_or(1, |v| v as u64);
+                            for t in targets {
+                                let (tgt, port) = self.port_ref(&pops, t)?;
+                                let label = name
+                                    .as_ref()
+                                    .map_or_else(|| format!("poisson->{}", pop_name(t)), |n| n.name.clone());
+                                let src = Source::Poisson { rate, n, start, stop };
+                                let tm = out.populations[tgt].model;
+                                let p = self.projection(
+                                    &consts,
+                                    label,
+                                    src,
+                                    (tgt, tm),
+                                    port,
+                                    via.as_ref(),
+                                    rules,
+                                    dt,
+                                    clocked,
+                                    m.span,
+                                )?;
+                                out.projections.push(p);
+                            }
+                        }
+                        "current" => {
+                            let amplitude = named("amplitude")
+                                .and_then(|v| self.net_value(&consts, v))
+                                .ok_or_else(|| unsupported(kind.span, "a current amplitude that is not constant"))?;
+                            for t in targets {
+                                let (target, port) = self.port_ref(&pops, t)?;
+                                let m = &self.out_models[out.populations[target].model];
+                                let (port, spike) =
+                                    port_of(m, &port).ok_or_else(|| unsupported(t.span, "this target port"))?;
+                                if spike {
+                                    return Err(unsupported(t.span, "a current into a spike port"));
+                                }
+                                out.currents.push(CurrentStimulus { target, port, amplitude, start, stop });
+                            }
+                        }
+                        _ => return Err(unsupported(kind.span, &format!("`{}` stimuli", kind.name))),
+                    }
+                }
+                MemberKind::Monitor { kind, args } => self.monitor(&mut out, &pops, &consts, kind, args, dt)?,
+                _ => {}
+            }
+        }
+        out.models = std::mem::take(&mut self.out_models);
+        Ok(out)
+    }
+
+    fn population(
+        &mut self,
+        consts: &HashMap<String, f64>,
+        name: &ast::Ident,
+        model: usize,
+        size: u64,
+        overrides: &'p [ast::Entry],
+        path: &[ast::Ident],
+    ) -> Result<Population, Diagnostic> {
+        let mut sc = Scope::new();
+        for (k, v) in consts {
+            sc.bind(k, Slot::Value(Expr::Const(*v)));
+        }
+        let m = self.out_models[model].clone();
+        // A preset (`Model.Preset`) overrides parameters first.
+        let mut entries: Vec<&'p ast::Entry> = Vec::new();
+        if path.len() >= 2
+            && let Some(r) = self.resolve(&path[..path.len() - 1])
+            && let ItemKind::Model(md) = &self.item(r).kind
+        {
+            for mem in &md.body.members {
+                if let MemberKind::Preset { name: pn, entries: pe } = &mem.kind
+                    && pn.name == path[path.len() - 1].name
+                {
+                    entries.extend(pe.iter());
+                }
+            }
+        }
+        entries.extend(overrides.iter());
+        // Parameters and earlier states of the model are readable in overrides.
+        for (i, p) in m.params.iter().enumerate() {
+            sc.bind(p, Slot::Param(i as u16));
+        }
+        for (i, s) in m.states.iter().enumerate() {
+            sc.bind(s, Slot::State(i as u16));
+        }
+        sc.next_site = m.draw_sites;
+        let mut pop = Population {
+            name: name.name.clone(),
+            size,
+            model,
+            param_overrides: Vec::new(),
+            state_overrides: Vec::new(),
+            override_lets: Vec::new(),
+        };
+        for e in entries {
+            match &e.kind {
+                EntryKind::Let(n, v) => {
+                    let value = self.expr(&mut sc, v)?;
+                    let local = sc.local();
+                    sc.bind(&n.name, Slot::Local(local));
+                    pop.override_lets.push((local, value));
+                }
+                EntryKind::Set(n, v) => {
+                    let value = self.expr(&mut sc, v)?;
+                    match slot_of(&m, &n.name) {
+                        Some((true, s)) => pop.param_overrides.push((s, value)),
+                        Some((false, s)) => pop.state_overrides.push((s, value)),
+                        None => return Err(unsupported(n.span, "overriding this member")),
+                    }
+                }
+                EntryKind::Flag(n) => return Err(unsupported(n.span, "this override")),
+            }
+        }
+        for (k, init) in m.param_init.iter().enumerate() {
+            if matches!(init, Expr::Const(c) if c.is_nan())
+                && !pop.param_overrides.iter().any(|(s, _)| *s as usize == k)
+            {
+                return Err(Diagnostic::error(
+                    "E0703",
+                    format!("parameter `{}` of `{}` has no value", m.params[k], m.name),
+                    name.span,
+                    "not set",
+                )
+                .with_help(format!(
+                    "give it a default in the model, or set it here: `pop {} = {}[…] {{ {} = … }}`",
+                    name.name, m.name, m.params[k]
+                )));
+            }
+        }
+        Ok(pop)
+    }
+
+    fn pop_ref(&self, pops: &HashMap<String, usize>, e: &ast::Expr) -> Result<usize, Diagnostic> {
+        match &e.kind {
+            ExprKind::Name(n) => pops.get(&n.name).copied().ok_or_else(|| unsupported(e.span, "this source")),
+            _ => Err(unsupported(e.span, "slices of populations as sources")),
+        }
+    }
+
+    fn port_ref(&self, pops: &HashMap<String, usize>, e: &ast::Expr) -> Result<(usize, String), Diagnostic> {
+        let ExprKind::Field(base, port) = &e.kind else { return Err(unsupported(e.span, "this target")) };
+        Ok((self.pop_ref(pops, base)?, port.name.clone()))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn projection(
+        &mut self,
+        consts: &HashMap<String, f64>,
+        name: String,
+        source: Source,
+        (target, target_model): (usize, usize),
+        port: String,
+        via: Option<&'p ast::Via>,
+        rules: &'p [ast::Entry],
+        dt: f64,
+        clocked: bool,
+        span: Span,
+    ) -> Result<Projection, Diagnostic> {
+        let pop_model = &self.out_models[target_model];
+        let (port_slot, spike) = port_of(pop_model, &port).ok_or_else(|| unsupported(span, "this target port"))?;
+        if !spike {
+            return Err(unsupported(span, "connections to continuous ports"));
+        }
+        let synapse = match via {
+            Some(v) => {
+                if !v.args.is_empty() {
+                    return Err(unsupported(span, "synapse overrides in `via`"));
+                }
+                let r = self.resolve(&v.model).ok_or_else(|| unsupported(span, "this synapse"))?;
+                Some(self.lower_model(r)?)
+            }
+            None => None,
+        };
+        let mut sc = Scope::new();
+        for (k, v) in consts {
+            sc.bind(k, Slot::Value(Expr::Const(*v)));
+        }
+        let mut rule = Rule::All;
+        let mut autapses = false;
+        let mut weight = Expr::Const(0.0);
+        let mut delay = Expr::Const(0.0);
+        for e in rules {
+            match &e.kind {
+                EntryKind::Flag(n) if n.name == "all" => rule = Rule::All,
+                EntryKind::Flag(n) if n.name == "one_to_one" => rule = Rule::OneToOne,
+                EntryKind::Set(n, v) => match n.name.as_str() {
+                    "p" => {
+                        rule = Rule::Probability(
+                            self.net_value(consts, v)
+                                .ok_or_else(|| unsupported(v.span, "a probability that is not constant"))?,
+                        )
+                    }
+                    "indegree" => {
+                        rule = Rule::Indegree(
+                            self.net_value(consts, v)
+                                .ok_or_else(|| unsupported(v.span, "a degree that is not constant"))?
+                                as u64,
+                        )
+                    }
+                    "outdegree" => {
+                        rule = Rule::Outdegree(
+                            self.net_value(consts, v)
+                                .ok_or_else(|| unsupported(v.span, "a degree that is not constant"))?
+                                as u64,
+                        )
+                    }
+                    "autapses" => autapses = self.net_value(consts, v).is_some_and(|x| x != 0.0),
+                    "weight" => weight = self.expr(&mut sc, v)?,
+                    "delay" => {
+                        let d = self.expr(&mut sc, v)?;
+                        delay = if is_step_duration(v) || clocked {
+                            d
+                        } else {
+                            Expr::Bin(ir::BinOp::Div, Box::new(d), Box::new(Expr::Const(dt)))
+                        };
+                    }
+                    _ => return Err(unsupported(n.span, &format!("the rule `{}`", n.name))),
+                },
+                _ => return Err(unsupported(e.span, "this rule")),
+            }
+        }
+        Ok(Projection { name, source, target, port: port_slot, rule, autapses, weight, delay, synapse })
+    }
+
+    fn monitor(
+        &mut self,
+        out: &mut Network,
+        pops: &HashMap<String, usize>,
+        consts: &HashMap<String, f64>,
+        kind: &ast::Ident,
+        args: &'p [Arg],
+        dt: f64,
+    ) -> Result<(), Diagnostic> {
+        let every = args
+            .iter()
+            .find_map(|a| match a {
+                Arg::Named(n, v) if n.name == "every" => self.net_value(consts, v),
+                _ => None,
+            })
+            .map_or(1, |v| (v / dt).round().max(1.0) as u64);
+        match kind.name.as_str() {
+            "spikes" | "rate" => {
+                let mut list = Vec::new();
+                for a in args {
+                    if let Arg::Positional(e) = a {
+                        list.push(self.pop_ref(pops, e)?);
+                    }
+                }
+                out.monitors.push(Monitor::Spikes(list));
+            }
+            "state" => {
+                for a in args {
+                    let Arg::Positional(e) = a else { continue };
+                    let ExprKind::Field(base, var) = &e.kind else {
+                        return Err(unsupported(e.span, "this state selection"));
+                    };
+                    let (pop, from, to) = match &base.kind {
+                        ExprKind::Index(p, r) => {
+                            let pop = self.pop_ref(pops, p)?;
+                            match &r.kind {
+                                ExprKind::Range(a, b) => {
+                                    let a = self
+                                        .net_value(consts, a)
+                                        .ok_or_else(|| unsupported(r.span, "a range that is not constant"))?
+                                        as u64;
+                                    let b = self
+                                        .net_value(consts, b)
+                                        .ok_or_else(|| unsupported(r.span, "a range that is not constant"))?
+                                        as u64;
+                                    (pop, a, b)
+                                }
+                                _ => {
+                                    let i = self
+                                        .net_value(consts, r)
+                                        .ok_or_else(|| unsupported(r.span, "an index that is not constant"))?
+                                        as u64;
+                                    (pop, i, i + 1)
+                                }
+                            }
+                        }
+                        _ => {
+                            let pop = self.pop_ref(pops, base)?;
+                            (pop, 0, out.populations[pop].size)
+                        }
+                    };
+                    let m = &self.out_models[out.populations[pop].model];
+                    let state = m
+                        .states
+                        .iter()
+                        .position(|s| *s == var.name)
+                        .ok_or_else(|| unsupported(var.span, "monitoring something other than a state"))?;
+                    let to = to.min(out.populations[pop].size);
+                    out.monitors.push(Monitor::State { pop, from, to, state: state as u16, every });
+                }
+            }
+            _ => return Err(unsupported(kind.span, "this monitor")),
+        }
+        Ok(())
+    }
+}
+
+fn pop_name(e: &ast::Expr) -> String {
+    match &e.kind {
+        ExprKind::Name(n) => n.name.clone(),
+        ExprKind::Field(b, _) | ExprKind::Index(b, _) => pop_name(b),
+        _ => "?".into(),
+    }
+}
