@@ -22,3 +22,10 @@ fn stdlib_embeds_every_module() {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), *text, "{path}");
     }
 }
+
+#[test]
+fn examples_and_stdlib_are_formatted() {
+    let out = common::scn(&["fmt", "--check", "examples", "stdlib"]);
+    let (stdout, stderr) = common::text(&out);
+    assert!(out.status.success(), "unformatted files:\n{stdout}{stderr}");
+}

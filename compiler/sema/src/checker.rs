@@ -43,6 +43,18 @@ impl ModelInfo {
     }
 }
 
+/// What the checker learned about the program, keyed by source position: the typed side
+/// tables that, with the syntax tree, form SCN's high-level intermediate form (in the style of
+/// rust-analyzer's inference results). The language server reads hover types and
+/// go-to-definition targets from here; the lowering reads the tree.
+#[derive(Clone, Debug, Default)]
+pub struct Tables {
+    /// The type of every expression the checker visited.
+    pub types: HashMap<(ModuleId, Span), Ty>,
+    /// Every name use and the declaration it resolved to.
+    pub references: HashMap<(ModuleId, Span), (ModuleId, Span)>,
+}
+
 /// Flags that change what an expression may contain.
 #[derive(Clone, Debug, Default)]
 pub struct Flags {
@@ -93,6 +105,8 @@ pub struct Checker<'p> {
     pub module: ModuleId,
     /// The model being checked (for reports).
     pub current_model: String,
+    /// Types and name resolutions, by position.
+    pub tables: Tables,
     /// `scn check --precision` tables, one per model with a `precision`.
     pub precision_reports: Vec<crate::fixed::PrecisionReport>,
     const_types: HashMap<ItemRef, Ty>,
@@ -109,6 +123,7 @@ impl<'p> Checker<'p> {
             diags: Vec::new(),
             module: 0,
             current_model: String::new(),
+            tables: Tables::default(),
             precision_reports: Vec::new(),
             const_types: HashMap::new(),
             const_busy: HashSet::new(),

@@ -25,6 +25,12 @@ fn dim_name(d: Dim) -> String {
 impl<'p> Checker<'p> {
     /// The type of an expression, reporting every error inside it once.
     pub fn expr(&mut self, cx: &mut Cx<'p>, e: &'p Expr) -> Ty {
+        let ty = self.expr_kind(cx, e);
+        self.tables.types.insert((self.module, e.span), ty.clone());
+        ty
+    }
+
+    fn expr_kind(&mut self, cx: &mut Cx<'p>, e: &'p Expr) -> Ty {
         match &e.kind {
             ExprKind::Number(t) => {
                 if t.contains(['.', 'e', 'E']) && !t.starts_with("0x") && !t.starts_with("0X") {
@@ -163,10 +169,18 @@ impl<'p> Checker<'p> {
     /// The type of a name in scope.
     pub fn name(&mut self, cx: &mut Cx<'p>, name: &str, span: Span) -> Ty {
         if let Some(b) = cx.env.get(name) {
+            if b.span != Span::default() {
+                self.tables.references.insert((self.module, span), (self.module, b.span));
+            }
             return b.ty.clone();
         }
         if cx.flags.synapse && matches!(name, "pre" | "post") {
             return Ty::Error;
+        }
+        if let Found::Item(r) = self.lookup(name) {
+            if let Some(n) = crate::scope::item_name(self.item(r)) {
+                self.tables.references.insert((self.module, span), (r.module, n.span));
+            }
         }
         match self.lookup(name) {
             Found::Item(r) => match &self.item(r).kind {

@@ -23,6 +23,7 @@ mod types;
 pub mod value;
 
 pub use builtins::{BUILTINS, PROPERTY_FUNCTIONS};
+pub use checker::Tables;
 pub use modules::{Disk, ModuleId, Program, SourceProvider};
 
 use scn_diagnostics::Diagnostic;
@@ -39,6 +40,20 @@ pub struct Analysis {
     pub precision: Vec<fixed::PrecisionReport>,
     /// The scope of every module, for later passes that resolve names.
     pub scopes: Vec<scope::ModuleScope>,
+    /// Expression types and name resolutions by position.
+    pub tables: Tables,
+}
+
+impl Analysis {
+    /// The type of the expression at exactly `span` in module `m`.
+    pub fn type_at(&self, m: ModuleId, span: scn_diagnostics::Span) -> Option<&ty::Ty> {
+        self.tables.types.get(&(m, span))
+    }
+
+    /// The declaration a name use at `span` in module `m` resolves to.
+    pub fn definition_of(&self, m: ModuleId, span: scn_diagnostics::Span) -> Option<(ModuleId, scn_diagnostics::Span)> {
+        self.tables.references.get(&(m, span)).copied()
+    }
 }
 
 impl Analysis {
@@ -61,9 +76,10 @@ pub fn check_source(name: &str, text: String, dir: Option<&Path>, files: &dyn So
     checker.check_all();
     let precision = std::mem::take(&mut checker.precision_reports);
     let scopes = std::mem::take(&mut checker.scopes);
+    let tables = std::mem::take(&mut checker.tables);
     let syntax_broken: Vec<bool> = program.modules.iter().map(|m| m.parsed.has_errors()).collect();
     diagnostics.extend(checker.diags.into_iter().filter(|(m, _)| !syntax_broken[*m]));
     diagnostics.sort_by_key(|(m, d)| (*m, d.primary.span.start, d.primary.span.end));
     diagnostics.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-    Analysis { program, diagnostics, precision, scopes }
+    Analysis { program, diagnostics, precision, scopes, tables }
 }
