@@ -177,10 +177,10 @@ impl<'p> Checker<'p> {
         if cx.flags.synapse && matches!(name, "pre" | "post") {
             return Ty::Error;
         }
-        if let Found::Item(r) = self.lookup(name) {
-            if let Some(n) = crate::scope::item_name(self.item(r)) {
-                self.tables.references.insert((self.module, span), (r.module, n.span));
-            }
+        if let Found::Item(r) = self.lookup(name)
+            && let Some(n) = crate::scope::item_name(self.item(r))
+        {
+            self.tables.references.insert((self.module, span), (r.module, n.span));
         }
         match self.lookup(name) {
             Found::Item(r) => match &self.item(r).kind {
