@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long)]
     network: Option<String>,
     /// How long to simulate, as a quantity (`1 s`, `500ms`, `4096 cycles`).
-    #[arg(long, conflicts_with = "steps")]
+    #[arg(long, conflicts_with = "steps", allow_hyphen_values = true)]
     duration: Option<String>,
     /// How many steps to simulate.
     #[arg(long)]
