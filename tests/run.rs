@@ -93,9 +93,13 @@ fn another_seed_gives_other_spikes() {
 #[test]
 fn constant_current_fires_when_the_exact_solution_crosses_threshold() {
     // v(t) = v_rest + R I (1 - exp(-t / tau)) crosses v_th at t* = -tau ln(1 - (v_th - v_rest) / (R I)).
-    let src = NET.replace("pop a = Lif[40] { v = uniform(-65 mV, -55 mV) }", "pop a = Lif[1]")
+    let src = NET
+        .replace("pop a = Lif[40] { v = uniform(-65 mV, -55 mV) }", "pop a = Lif[1]")
         .replace("    connect a -> a.syn { p = 0.2, weight = 0.5 mV, delay = 1 ms }\n", "")
-        .replace("stimulus poisson(rate = 400 Hz, n = 40) -> a.syn { one_to_one, weight = 4 mV }", "stimulus current(amplitude = 200 pA) -> a.i_ext");
+        .replace(
+            "stimulus poisson(rate = 400 Hz, n = 40) -> a.syn { one_to_one, weight = 4 mV }",
+            "stimulus current(amplitude = 200 pA) -> a.i_ext",
+        );
     let d = dir("exact");
     let f = write(&d, &src);
     let out = run(&f, &d.join("o"), &[]);
@@ -147,7 +151,12 @@ fn unwritable_output_is_an_error() {
 
 #[test]
 fn unsupported_constructs_are_refused_by_name() {
-    let out = common::scn(&["run", "examples/sc_dense.scn", "-o", std::env::temp_dir().join(format!("scn-sc-{}", std::process::id())).to_str().unwrap()]);
+    let out = common::scn(&[
+        "run",
+        "examples/sc_dense.scn",
+        "-o",
+        std::env::temp_dir().join(format!("scn-sc-{}", std::process::id())).to_str().unwrap(),
+    ]);
     let (_, err) = common::text(&out);
     assert_eq!(out.status.code(), Some(1));
     assert!(err.contains("E0701") && err.contains("streams"), "{err}");

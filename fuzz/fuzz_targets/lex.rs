@@ -11,8 +11,16 @@ fuzz_target!(|data: &[u8]| {
     for t in &lexed.tokens {
         let s = t.span;
         assert!(s.start <= s.end && s.end <= src.len(), "token {:?} at {s:?} outside the text", t.tok);
-        assert!(prev_end <= s.start, "token {:?} at {s:?} overlaps or precedes the previous one (ends {prev_end})", t.tok);
-        assert!(src.is_char_boundary(s.start) && src.is_char_boundary(s.end), "token {:?} at {s:?} splits a char", t.tok);
+        assert!(
+            prev_end <= s.start,
+            "token {:?} at {s:?} overlaps or precedes the previous one (ends {prev_end})",
+            t.tok
+        );
+        assert!(
+            src.is_char_boundary(s.start) && src.is_char_boundary(s.end),
+            "token {:?} at {s:?} splits a char",
+            t.tok
+        );
         prev_end = s.end;
     }
     let mut prev_end = 0;

@@ -378,6 +378,8 @@ pub struct Projection {
     pub delay: Expr,
     /// The synapse model, if any (index into [`Network::models`]).
     pub synapse: Option<usize>,
+    /// Parameter overrides of the synapse model (`via Stdp(a_pre = 0.01)`), per connection.
+    pub synapse_params: Vec<(u16, Expr)>,
 }
 
 /// A continuous drive of a population's input port.
@@ -413,6 +415,23 @@ pub enum Monitor {
         /// Sample every this many steps.
         every: u64,
     },
+    /// A state of connections.
+    Synapse(SynapseMonitor),
+}
+
+/// A state of a range of connections of a projection (`monitor state(proj[0..10].w)`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SynapseMonitor {
+    /// Projection.
+    pub proj: usize,
+    /// First connection.
+    pub from: u64,
+    /// One past the last connection (clipped to the number of connections).
+    pub to: u64,
+    /// State slot of the synapse model.
+    pub state: u16,
+    /// Sample every this many steps.
+    pub every: u64,
 }
 
 /// A whole network, ready to run.

@@ -193,12 +193,18 @@ fn render(net: &Network, sim: &Simulation<'_>, _steps: u64) -> (String, String) 
     }
     let mut states = String::from("step,time_ms,population,neuron,variable,value\n");
     for s in &sim.samples {
-        if let Monitor::State { pop, state, .. } = &net.monitors[s.monitor] {
-            let p = &net.populations[*pop];
-            let var = &net.models[p.model].states[*state as usize];
-            let _ =
-                writeln!(states, "{},{},{},{},{},{:e}", s.step, time_ms(s.step, net), p.name, s.neuron, var, s.value);
-        }
+        let (who, var) = match &net.monitors[s.monitor] {
+            Monitor::State { pop, state, .. } => {
+                let p = &net.populations[*pop];
+                (p.name.as_str(), net.models[p.model].states[*state as usize].as_str())
+            }
+            Monitor::Synapse(m) => {
+                let pr = &net.projections[m.proj];
+                (pr.name.as_str(), pr.synapse.map_or("?", |syn| net.models[syn].states[m.state as usize].as_str()))
+            }
+            Monitor::Spikes(_) => continue,
+        };
+        let _ = writeln!(states, "{},{},{},{},{},{:e}", s.step, time_ms(s.step, net), who, s.neuron, var, s.value);
     }
     (spikes, states)
 }

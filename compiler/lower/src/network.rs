@@ -348,20 +348,26 @@ impl<'p> Lowerer<'p> {
         if !spike {
             return Err(unsupported(span, "connections to continuous ports"));
         }
-        let synapse = match via {
-            Some(v) => {
-                if !v.args.is_empty() {
-                    return Err(unsupported(span, "synapse overrides in `via`"));
-                }
-                let r = self.resolve(&v.model).ok_or_else(|| unsupported(span, "this synapse"))?;
-                Some(self.lower_model(r)?)
-            }
-            None => None,
-        };
         let mut sc = Scope::new();
         for (k, v) in consts {
             sc.bind(k, Slot::Value(Expr::Const(*v)));
         }
+        let mut synapse_params = Vec::new();
+        let synapse = match via {
+            Some(v) => {
+                let r = self.resolve(&v.model).ok_or_else(|| unsupported(span, "this synapse"))?;
+                let idx = self.lower_model(r)?;
+                for a in &v.args {
+                    let Arg::Named(n, value) = a else { return Err(unsupported(span, "unnamed synapse overrides")) };
+                    let Some((true, slot)) = slot_of(&self.out_models[idx], &n.name) else {
+                        return Err(unsupported(n.span, "overriding a synapse state in `via`"));
+                    };
+                    synapse_params.push((slot, self.expr(&mut sc, value)?));
+                }
+                Some(idx)
+            }
+            None => None,
+        };
         let mut rule = Rule::All;
         let mut autapses = false;
         let mut weight = Expr::Const(0.0);
@@ -406,7 +412,7 @@ impl<'p> Lowerer<'p> {
                 _ => return Err(unsupported(e.span, "this rule")),
             }
         }
-        Ok(Projection { name, source, target, port: port_slot, rule, autapses, weight, delay, synapse })
+        Ok(Projection { name, source, target, port: port_slot, rule, autapses, weight, delay, synapse, synapse_params })
     }
 
     fn monitor(
@@ -441,6 +447,43 @@ impl<'p> Lowerer<'p> {
                     let ExprKind::Field(base, var) = &e.kind else {
                         return Err(unsupported(e.span, "this state selection"));
                     };
+                    if let Some(proj) = self.projection_named(out, base) {
+                        let (from, to) = match &base.kind {
+                            ExprKind::Index(_, r) => match &r.kind {
+                                ExprKind::Range(a, b) => (
+                                    self.net_value(consts, a)
+                                        .ok_or_else(|| unsupported(r.span, "a range that is not constant"))?
+                                        as u64,
+                                    self.net_value(consts, b)
+                                        .ok_or_else(|| unsupported(r.span, "a range that is not constant"))?
+                                        as u64,
+                                ),
+                                _ => {
+                                    let i = self
+                                        .net_value(consts, r)
+                                        .ok_or_else(|| unsupported(r.span, "an index that is not constant"))?
+                                        as u64;
+                                    (i, i + 1)
+                                }
+                            },
+                            _ => (0, u64::MAX),
+                        };
+                        let syn = out.projections[proj]
+                            .synapse
+                            .ok_or_else(|| unsupported(var.span, "monitoring a projection without a synapse model"))?;
+                        let state =
+                            self.out_models[syn].states.iter().position(|s| *s == var.name).ok_or_else(|| {
+                                unsupported(var.span, "monitoring something other than a synapse state")
+                            })?;
+                        out.monitors.push(Monitor::Synapse(ir::SynapseMonitor {
+                            proj,
+                            from,
+                            to,
+                            state: state as u16,
+                            every,
+                        }));
+                        continue;
+                    }
                     let (pop, from, to) = match &base.kind {
                         ExprKind::Index(p, r) => {
                             let pop = self.pop_ref(pops, p)?;
@@ -483,6 +526,18 @@ impl<'p> Lowerer<'p> {
             _ => return Err(unsupported(kind.span, "this monitor")),
         }
         Ok(())
+    }
+}
+
+impl Lowerer<'_> {
+    /// The projection a monitor selection names (`plastic[0..10]`), by its connect name.
+    fn projection_named(&self, out: &Network, e: &ast::Expr) -> Option<usize> {
+        let root = match &e.kind {
+            ExprKind::Index(b, _) => b,
+            _ => e,
+        };
+        let ExprKind::Name(n) = &root.kind else { return None };
+        out.projections.iter().position(|p| p.name == n.name)
     }
 }
 

@@ -273,7 +273,8 @@ impl<'a> Layout<'a, '_> {
         let top = self.stack.last().map(|(o, _)| *o);
         if top.is_some_and(Open::joins_lines) {
             // A keyword that will be read as a name (`rng = r`, `state(x)`) does not start one.
-            let k = toks[i + 1..].iter().position(|x| x.tok != Tok::Term).map(|p| i + 1 + p);
+            // `next`'s index, remembered by `next_significant` (scanning again was quadratic).
+            let k = (self.next_sig < toks.len()).then_some(self.next_sig);
             let demoted = k.is_some_and(|k| {
                 let after = toks.get(k + 1);
                 after.is_some_and(|a| {

@@ -82,6 +82,7 @@ struct ProjState {
     ring: Vec<Vec<u32>>,
     syn_states: Vec<f64>,
     syn_params: Vec<f64>,
+    syn_exact: Vec<ExactCache>,
     poisson_entity: u64,
 }
 
@@ -196,14 +197,16 @@ impl<'n> Simulation<'n> {
             let csr = build_projection(net, k, pr);
             let max_delay = csr.delay.iter().copied().max().unwrap_or(0) as usize;
             let (syn_states, syn_params) = match pr.synapse {
-                Some(s) => init_synapses(net, &net.models[s], &csr, k),
+                Some(s) => init_synapses(net, &net.models[s], &csr, k, &pr.synapse_params),
                 None => (Vec::new(), Vec::new()),
             };
             let poisson_entity = entity;
             if let Source::Poisson { n, .. } = pr.source {
                 entity += n;
             }
+            let syn_exact = vec![ExactCache::default(); if pr.synapse.is_some() { csr.target.len() } else { 0 }];
             projs.push(ProjState {
+                syn_exact,
                 csr,
                 ring: vec![Vec::new(); max_delay + 1],
                 syn_states,
@@ -482,7 +485,7 @@ impl<'n> Simulation<'n> {
                 diag: &self.diag[s],
                 solver: m.solver,
                 substeps: m.substeps,
-                exact_static: false,
+                exact_static: exact_static(m),
             };
             for c in 0..ps.csr.target.len() {
                 let draws = Draws {
@@ -493,8 +496,7 @@ impl<'n> Simulation<'n> {
                 };
                 let el =
                     Element { params: &ps.syn_params[c * np..(c + 1) * np], inputs: &[], t, index: c as u64, draws };
-                let mut cache = ExactCache::default();
-                advance(&sys, &el, &mut ps.syn_states[c * ns..(c + 1) * ns], 0, net.dt, &mut cache);
+                advance(&sys, &el, &mut ps.syn_states[c * ns..(c + 1) * ns], 0, net.dt, &mut ps.syn_exact[c]);
             }
         }
         self.step += 1;
@@ -503,6 +505,23 @@ impl<'n> Simulation<'n> {
 
     fn record(&mut self, step: u64) {
         for (k, mon) in self.net.monitors.iter().enumerate() {
+            if let crate::ir::Monitor::Synapse(sm) = mon {
+                if !step.is_multiple_of(sm.every.max(1)) {
+                    continue;
+                }
+                let ps = &self.projs[sm.proj];
+                let ns = self.net.projections[sm.proj].synapse.map_or(0, |s| self.net.models[s].states.len());
+                let to = sm.to.min(ps.csr.target.len() as u64);
+                for c in sm.from..to {
+                    self.samples.push(Sample {
+                        step,
+                        monitor: k,
+                        neuron: c,
+                        value: ps.syn_states[c as usize * ns + sm.state as usize],
+                    });
+                }
+                continue;
+            }
             if let crate::ir::Monitor::State { pop, from, to, state, every } = mon {
                 if !step.is_multiple_of(*every.max(&1)) {
                     continue;
@@ -629,7 +648,7 @@ fn apply(x: &mut f64, op: AssignOp, v: f64) {
     }
 }
 
-fn init_synapses(net: &Network, m: &Model, csr: &Csr, k: usize) -> (Vec<f64>, Vec<f64>) {
+fn init_synapses(net: &Network, m: &Model, csr: &Csr, k: usize, overrides: &[(u16, Expr)]) -> (Vec<f64>, Vec<f64>) {
     let (np, ns) = (m.params.len(), m.states.len());
     let n = csr.target.len();
     let mut params = vec![0.0; n * np];
@@ -654,7 +673,8 @@ fn init_synapses(net: &Network, m: &Model, csr: &Csr, k: usize) -> (Vec<f64>, Ve
                 draws,
                 noise_scale: 1.0,
             };
-            let v = eval(&m.param_init[p], &f);
+            let e = overrides.iter().find(|(s, _)| *s as usize == p).map_or(&m.param_init[p], |(_, e)| e);
+            let v = eval(e, &f);
             params[c * np + p] = v;
         }
         for s in 0..ns {
