@@ -105,6 +105,11 @@ Example:\n\n    on pre { 2 * w = w_max }\n\n\
 Fix: assign the variable itself: `w = w_max / 2`.",
     },
     CodeInfo {
+        code: "E0015",
+        title: "nesting too deep",
+        explanation: "Parentheses, brackets and braces may nest at most 256 deep. Deeper groups are reported once and skipped, so that a pathological file cannot make the parser slow.\n\nExample:\n\n    const A = ((((((((…))))))))     // 300 levels\n\nFix: name intermediate results with `let` or `const`.",
+    },
+    CodeInfo {
         code: "E0101",
         title: "cannot find name",
         explanation: "A name is used that is not declared in the model, the network, the module or its imports.

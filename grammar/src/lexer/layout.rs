@@ -76,7 +76,14 @@ struct Layout<'a, 'd> {
     /// Index of the first non-terminator token after the last newline looked at (see
     /// [`Layout::next_significant`]).
     next_sig: usize,
+    /// While positive, the tokens of a group nested deeper than [`MAX_DEPTH`] are being
+    /// dropped; counts the openers not yet closed.
+    skipping: usize,
 }
+
+/// The deepest nesting of delimiters the parser accepts. Deeper groups are reported once
+/// (E0015) and dropped, which keeps parsing linear on pathological input.
+pub const MAX_DEPTH: usize = 256;
 
 /// Runs the layout pass over the scanned tokens (with every newline as `Term`).
 pub fn arrange<'a>(src: &'a str, toks: Vec<Spanned<'a>>, diags: &mut Vec<Diagnostic>) -> Vec<Spanned<'a>> {
@@ -88,6 +95,7 @@ pub fn arrange<'a>(src: &'a str, toks: Vec<Spanned<'a>>, diags: &mut Vec<Diagnos
         pending_property: false,
         swallowers: Vec::new(),
         next_sig: 0,
+        skipping: 0,
         diags,
     };
     // Only the scan has reported anything yet, in source order; the layout adds no E0002/E0003.
@@ -169,6 +177,24 @@ impl<'a> Layout<'a, '_> {
 
     fn step(&mut self, toks: &[Spanned<'a>], i: usize) {
         let t = &toks[i];
+        let opener = matches!(t.tok, Tok::LParen | Tok::LBracket | Tok::LBrace);
+        let closer = matches!(t.tok, Tok::RParen | Tok::RBracket | Tok::RBrace);
+        if self.skipping > 0 {
+            if opener {
+                self.skipping += 1;
+            } else if closer {
+                self.skipping -= 1;
+            }
+            return;
+        }
+        if opener && self.stack.len() >= MAX_DEPTH {
+            self.skipping = 1;
+            self.diags.push(
+                Diagnostic::error("E0015", format!("delimiters nested more than {MAX_DEPTH} deep"), t.span, "too deep")
+                    .with_help("split the expression with named `let`s; this group was skipped"),
+            );
+            return;
+        }
         let next = toks.get(i + 1);
         let glued_next = |tok: Tok<'static>| next.is_some_and(|n| n.tok == tok && !n.spaced);
         let top = self.stack.last().map(|(o, _)| *o);

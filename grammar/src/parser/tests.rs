@@ -373,3 +373,13 @@ fn keywords_as_names_on_continuation_lines() {
     assert!(matches!(ms[0], MemberKind::Current(_)));
     assert_eq!(expr("count < 3"), "(cmp count < 3)");
 }
+
+#[test]
+fn deep_nesting_is_reported_once_and_stays_fast() {
+    let src = format!("const A = {}1{}\nconst B = 2\n", "(".repeat(20_000), ")".repeat(20_000));
+    let started = std::time::Instant::now();
+    let p = parse(&src);
+    assert_eq!(p.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), ["E0015"]);
+    assert_eq!(p.file.items.len(), 2);
+    assert!(started.elapsed().as_secs() < 5, "took {:?}", started.elapsed());
+}
