@@ -42,3 +42,28 @@ pub fn scn_files(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The codes a corpus file must produce: its first line is `// expect: CODE, CODE…`.
+pub fn expected_codes(src: &str) -> Vec<String> {
+    let first = src.lines().next().unwrap_or_default();
+    let list = first
+        .strip_prefix("// expect:")
+        .unwrap_or_else(|| panic!("first line must be `// expect: …`, found {first:?}"));
+    list.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect()
+}
+
+/// Checks one corpus file: the codes in order, every span inside the file, a help line on
+/// every diagnostic. Returns the rendered report for the snapshot.
+pub fn check_corpus_file(path: &Path) -> String {
+    let src = std::fs::read_to_string(path).unwrap();
+    let diags = scn_cli::check_source(&src);
+    let codes: Vec<String> = diags.iter().map(|d| d.code.to_string()).collect();
+    assert_eq!(codes, expected_codes(&src), "codes of {}", path.display());
+    for d in &diags {
+        let span = d.primary.span;
+        assert!(span.start <= span.end && span.end <= src.len(), "span {span:?} outside {}", path.display());
+        assert!(d.help.is_some(), "{} in {} has no help line", d.code, path.display());
+    }
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    scn_diagnostics::render_human(&scn_diagnostics::SourceFile::new(name, src), &diags, false)
+}

@@ -6,31 +6,12 @@
 
 mod common;
 
-use scn_diagnostics::{SourceFile, render_human};
-
-fn expected_codes(src: &str) -> Vec<String> {
-    let first = src.lines().next().unwrap_or_default();
-    let list = first
-        .strip_prefix("// expect:")
-        .unwrap_or_else(|| panic!("first line must be `// expect: …`, found {first:?}"));
-    list.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect()
-}
-
 #[test]
 fn parse_errors() {
     let mut count = 0;
     insta::glob!("ui/parse/*.scn", |path| {
         count += 1;
-        let src = std::fs::read_to_string(path).unwrap();
-        let diags = scn_cli::check_source(&src);
-        let codes: Vec<String> = diags.iter().map(|d| d.code.to_string()).collect();
-        assert_eq!(codes, expected_codes(&src), "codes of {}", path.display());
-        for d in &diags {
-            assert!(d.primary.span.end <= src.len(), "span past the end in {}", path.display());
-            assert!(d.help.is_some(), "{} in {} has no help line", d.code, path.display());
-        }
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let report = render_human(&SourceFile::new(name, src.clone()), &diags, false);
+        let report = common::check_corpus_file(path);
         insta::assert_snapshot!(report);
     });
     assert!(count >= 40, "only {count} malformed inputs");
