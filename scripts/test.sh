@@ -7,10 +7,26 @@ cd "$(dirname "$0")/.."
 # Tools the tests call. Each later backend adds its packages here; a missing tool is a failure,
 # never a silent skip.
 need_apt=()
+# Python 3 with venv, for the Brian2 comparisons (tests/compare_brian2.rs).
+if ! command -v python3 >/dev/null || ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    need_apt+=(python3 python3-venv)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
+
+# Brian2 and numpy, pinned, in the project-local .venv (gitignored); reinstalled only when
+# tests/compare/requirements.txt changes. The comparison tests run $SCN_PYTHON.
+requirements=tests/compare/requirements.txt
+[ -x .venv/bin/python ] || python3 -m venv .venv
+stamp=.venv/.scn-requirements.sha256
+want=$(sha256sum "$requirements" | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$want" >"$stamp"
+fi
+export SCN_PYTHON="$PWD/.venv/bin/python"
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
