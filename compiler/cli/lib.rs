@@ -5,6 +5,7 @@
 
 mod commands;
 mod files;
+mod output;
 mod report;
 
 pub use commands::check::check_source;
@@ -31,6 +32,8 @@ enum Command {
     Fmt(commands::fmt::Args),
     /// Explain a diagnostic code, with an example and the fix.
     Explain(commands::explain::Args),
+    /// Start the language server on standard input and output.
+    Lsp(commands::lsp::Args),
 }
 
 /// Runs `scn` with `args` (the first is the program name). Returns the exit status.
@@ -54,6 +57,7 @@ where
         Command::Run(a) => commands::run::run(&a, out, err),
         Command::Fmt(a) => commands::fmt::run(&a, out, err),
         Command::Explain(a) => commands::explain::run(&a, out, err),
+        Command::Lsp(a) => commands::lsp::run(&a, out, err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "error: {e}");

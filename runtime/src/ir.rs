@@ -303,6 +303,58 @@ pub struct Model {
     pub locals: u16,
     /// Number of draw sites.
     pub draw_sites: u16,
+    /// The bit-true fixed-point semantics of a model with a `precision` member (DESIGN §3);
+    /// `None` for ordinary f64 models. See [`FixedModel`] for what changes in the rest of the
+    /// model's IR when it is set.
+    pub fixed: Option<FixedModel>,
+}
+
+/// A `precision fix<W,F> overflow … rounding …` scope: the storage format and its modes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixedSpec {
+    /// `fix` (two's complement) or `ufix`.
+    pub signed: bool,
+    /// Total bits W (1..=64), the sign included.
+    pub width: u32,
+    /// Fractional bits F.
+    pub frac: u32,
+    /// What an out-of-range result does.
+    pub overflow: crate::fixed::Overflow,
+    /// How dropped fractional bits round.
+    pub rounding: crate::fixed::Rounding,
+}
+
+impl FixedSpec {
+    /// The storage format.
+    pub fn format(&self) -> crate::fixed::Fix {
+        crate::fixed::Fix::new(self.signed, self.width, self.frac).expect("a valid format (checked by the lowering)")
+    }
+}
+
+/// How a fixed-point model's IR is to be read (DESIGN §3, LANGUAGE §8).
+///
+/// When [`Model::fixed`] is set, every expression of the model (and the `weight` of every
+/// projection that targets one of its spike ports) is in **scaled units**: a quantity of a
+/// dimension with declared scale `s` stands for `value · s` in SI. Every [`Expr::Const`] is
+/// already quantised to the format at lowering time (exactly, from a rational), so it is a
+/// dyadic `raw · 2^-F` held exactly in the f64 (|raw| < 2^53). Parameters flagged in
+/// [`FixedModel::int_params`] are plain integers (shift and loop amounts); every other
+/// parameter, state, port value and intermediate is a value of the format. The interpreter
+/// evaluates such a model with `interp::fixed_eval` instead of the f64 evaluator, stores each
+/// value as its raw integer and reports SI values `raw · 2^-F · scale`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FixedModel {
+    /// The scope's format and modes.
+    pub spec: FixedSpec,
+    /// Per parameter slot: an `int` (or `bool`) parameter, held as an exact integer.
+    pub int_params: Vec<bool>,
+    /// Per state slot: an `int` or `bool` state, held as an exact integer.
+    pub int_states: Vec<bool>,
+    /// Per state slot: the SI value of one scaled unit as an exact fraction `(num, den)`
+    /// (`(1, 1)` for dimensionless and `int` states), used only to report values.
+    pub state_scale: Vec<(i64, i64)>,
+    /// Per input port: the SI value of one scaled unit of the port's dimension, `(num, den)`.
+    pub port_scale: Vec<(i64, i64)>,
 }
 
 /// How connections are drawn.

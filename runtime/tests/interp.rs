@@ -50,6 +50,7 @@ fn lif(solver: Solver, threshold: Option<f64>, refractory_s: f64, noise: Option<
         substeps: 1,
         locals: 1,
         draw_sites: 1,
+        fixed: None,
     }
 }
 

@@ -1,16 +1,18 @@
 //! `scn run`: check, lower and simulate a network with the reference interpreter, then write
 //! `spikes.csv`, `states.csv` and `summary.json` into the output directory, completely or
-//! not at all.
+//! not at all; with `--plot` and `--vcd` also an SVG plot and a value change dump, written
+//! together with the directory.
 
 use crate::files;
+use crate::output::{self, Recorded};
 use crate::report::{self, ColorChoice, MessageFormat};
 use scn_diagnostics::{Diagnostic, SourceFile, Span};
 use scn_runtime::interp::Simulation;
 use scn_runtime::ir::{Monitor, Network};
 use std::fmt::Write as _;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Arguments of `scn run`.
 #[derive(clap::Args, Debug)]
@@ -32,6 +34,12 @@ pub struct Args {
     /// Output directory (default: `out/NETWORK`).
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Also draw a spike raster and the monitored state traces into this SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+    /// Also write the recorded spikes and states as a value change dump (for GTKWave).
+    #[arg(long, value_name = "FILE.vcd")]
+    vcd: Option<PathBuf>,
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
@@ -104,28 +112,58 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         },
     };
     let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("out").join(&net.name));
+    if let Err((msg, help)) = check_extra_paths(args, &dir) {
+        writeln!(err, "error: {msg}")?;
+        writeln!(err, "  = help: {help}; nothing was run")?;
+        return Ok(1);
+    }
     let built = Instant::now();
     let mut sim = Simulation::new(&net);
     let build_s = built.elapsed().as_secs_f64();
     let ran = Instant::now();
-    let result = sim.run(steps, |_| {});
+    let mut progress = Progress::new(steps);
+    let result = sim.run(steps, |done| progress.update(done));
+    progress.finish();
     let run_s = ran.elapsed().as_secs_f64();
     if let Err(e) = result {
         writeln!(err, "error[E0705]: the run stopped: {e}")?;
-        writeln!(err, "  = help: the invariant is part of the model; nothing was written")?;
+        let help = match e {
+            scn_runtime::interp::RunError::Invariant { .. } => {
+                "the invariant is part of the model: check the dynamics or the invariant"
+            }
+            _ => "widen the fixed-point format, rescale the quantities, or use `overflow saturate`",
+        };
+        writeln!(err, "  = help: {help}; nothing was written")?;
         return Ok(1);
     }
     let written = Instant::now();
     let files = render(&net, &sim, steps);
     let timing = (started.elapsed().as_secs_f64() - run_s - build_s, build_s, run_s);
     let summary = summary(&net, &sim, steps, args, &text, timing, written.elapsed().as_secs_f64());
-    if let Err(e) = write_all(&dir, &[("spikes.csv", files.0), ("states.csv", files.1), ("summary.json", summary)]) {
-        writeln!(err, "error: cannot write `{}`: {e}", dir.display())?;
-        writeln!(err, "  = help: choose another directory with `-o DIR`; nothing was written")?;
+    let outcome = (|| {
+        let mut stage = Stage::new(&dir)?;
+        for (name, text) in [("spikes.csv", files.0), ("states.csv", files.1), ("summary.json", summary)] {
+            stage.write(&dir.join(name), |w| w.write_all(text.as_bytes()))?;
+        }
+        if args.plot.is_some() || args.vcd.is_some() {
+            let rec = Recorded::new(&net, &sim);
+            if let Some(path) = &args.plot {
+                stage.write(path, |w| output::svg::write(&net, &sim, &rec, steps, w))?;
+            }
+            if let Some(path) = &args.vcd {
+                stage.write(path, |w| output::vcd::write(&net, &sim, &rec, steps, w))?;
+            }
+        }
+        stage.commit()
+    })();
+    if let Err((path, e)) = outcome {
+        writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
+        writeln!(err, "  = help: choose another place (`-o DIR`, `--plot`, `--vcd`); nothing was written")?;
         return Ok(1);
     }
     rate_table(&net, &sim, steps, err)?;
-    writeln!(err, "wrote {} ({} steps in {:.3} s)", dir.display(), steps, run_s)?;
+    let extras: String = args.plot.iter().chain(&args.vcd).map(|p| format!(", {}", p.display())).collect();
+    writeln!(err, "wrote {}{extras} ({} steps in {:.3} s)", dir.display(), steps, run_s)?;
     Ok(0)
 }
 
@@ -168,7 +206,11 @@ fn duration_steps(text: &str, net: &Network) -> Result<u64, String> {
     Ok((v.to_f64() / net.dt).round() as u64)
 }
 
+/// `step × dt` in milliseconds, or empty for a clocked network (which has no physical time).
 fn time_ms(step: u64, net: &Network) -> String {
+    if net.clocked {
+        return String::new();
+    }
     let ms = step as f64 * net.dt * 1e3;
     let mut s = format!("{ms:.6}");
     while s.ends_with('0') {
@@ -261,30 +303,177 @@ fn summary(
     serde_json::to_string_pretty(&value).expect("summary serialises") + "\n"
 }
 
-/// Writes every file into a fresh sibling directory, then renames it into place, so that the
-/// output directory is complete or absent.
-fn write_all(dir: &Path, files: &[(&str, String)]) -> std::io::Result<()> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = dir.file_name().map_or("out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp)?;
+/// Checks `--plot` and `--vcd` before anything runs: the right extension, an existing
+/// directory to hold them (or the output directory itself), and no clash with each other or
+/// with the output directory. Returns the message and a help line.
+fn check_extra_paths(args: &Args, dir: &Path) -> Result<(), (String, String)> {
+    let extras = [("--plot", "svg", &args.plot), ("--vcd", "vcd", &args.vcd)];
+    for (flag, ext, path) in extras {
+        let Some(path) = path else { continue };
+        let shown = path.display();
+        if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
+            return Err((format!("{flag} `{shown}` must name a `.{ext}` file"), format!("write `{flag} FILE.{ext}`")));
         }
-        std::fs::create_dir(&tmp)?;
-        for (file, text) in files {
-            std::fs::write(tmp.join(file), text)?;
+        if path.is_dir() || same_place(path, dir) {
+            return Err((format!("{flag} `{shown}` is a directory"), format!("write `{flag} FILE.{ext}`")));
         }
-        if dir.exists() {
-            std::fs::remove_dir_all(dir)?;
+        let parent = parent_of(path);
+        if !same_place(parent, dir) && inside(parent, dir) {
+            return Err((
+                format!("{flag} `{shown}` is in a subdirectory of the output directory `{}`", dir.display()),
+                "the output directory is replaced whole: put the file directly in it, or elsewhere".into(),
+            ));
         }
-        std::fs::rename(&tmp, dir)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+        if !parent.is_dir() && !same_place(parent, dir) {
+            return Err((
+                format!("{flag} `{shown}`: the directory `{}` does not exist", parent.display()),
+                "create it first, or write the file into the output directory".into(),
+            ));
+        }
     }
-    result
+    if let (Some(a), Some(b)) = (&args.plot, &args.vcd)
+        && same_place(a, b)
+    {
+        return Err((format!("--plot and --vcd both name `{}`", a.display()), "give them different files".into()));
+    }
+    Ok(())
+}
+
+/// The directory that holds `path` (`.` for a bare file name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Whether two paths name the same place, whether or not it exists yet.
+fn same_place(a: &Path, b: &Path) -> bool {
+    let absolute = |p: &Path| std::path::absolute(p).map(|p| p.components().collect::<PathBuf>()).ok();
+    if absolute(a).is_some_and(|x| Some(x) == absolute(b)) {
+        return true;
+    }
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
+/// Whether `path` lies inside the directory `dir`.
+fn inside(path: &Path, dir: &Path) -> bool {
+    let absolute = |p: &Path| std::path::absolute(p).map(|p| p.components().collect::<PathBuf>()).ok();
+    matches!((absolute(path), absolute(dir)), (Some(p), Some(d)) if p.starts_with(&d))
+}
+
+/// Files written beside their destinations and moved into place together by [`Stage::commit`],
+/// so that the output directory and the extra files are complete or absent. Files inside the
+/// output directory are written into a fresh sibling directory that replaces it; others into
+/// a hidden temporary file next to them. Dropped before the commit, a stage removes what it
+/// wrote.
+struct Stage {
+    dir: PathBuf,
+    tmp: PathBuf,
+    /// Temporary files outside the directory and their destinations.
+    renames: Vec<(PathBuf, PathBuf)>,
+    committed: bool,
+}
+
+/// An error and the path it concerns.
+type StageError = (PathBuf, std::io::Error);
+
+impl Stage {
+    fn new(dir: &Path) -> Result<Stage, StageError> {
+        let at = |e| (dir.to_path_buf(), e);
+        let parent = parent_of(dir);
+        std::fs::create_dir_all(parent).map_err(at)?;
+        let name = dir.file_name().map_or("out".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(at)?;
+        }
+        std::fs::create_dir(&tmp).map_err(at)?;
+        Ok(Stage { dir: dir.to_path_buf(), tmp, renames: Vec::new(), committed: false })
+    }
+
+    /// Stages the file `target` with the bytes `body` writes.
+    fn write(
+        &mut self,
+        target: &Path,
+        body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), StageError> {
+        let name = target.file_name().map_or("file".into(), |n| n.to_string_lossy().into_owned());
+        let parent = parent_of(target);
+        let tmp = if same_place(parent, &self.dir) {
+            self.tmp.join(&name)
+        } else {
+            let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+            self.renames.push((tmp.clone(), target.to_path_buf()));
+            tmp
+        };
+        let at = |e| (target.to_path_buf(), e);
+        let mut w = BufWriter::new(std::fs::File::create(&tmp).map_err(at)?);
+        body(&mut w).map_err(at)?;
+        w.into_inner().map_err(|e| at(e.into_error()))?.sync_all().map_err(at)
+    }
+
+    /// Moves everything into place.
+    fn commit(mut self) -> Result<(), StageError> {
+        let dir = self.dir.clone();
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| (dir.clone(), e))?;
+        }
+        std::fs::rename(&self.tmp, &dir).map_err(|e| (dir.clone(), e))?;
+        for (tmp, target) in std::mem::take(&mut self.renames) {
+            std::fs::rename(&tmp, &target).map_err(|e| (target, e))?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+            for (tmp, _) in &self.renames {
+                let _ = std::fs::remove_file(tmp);
+            }
+        }
+    }
+}
+
+/// A progress bar on standard error for runs that take more than a second, shown only when
+/// standard error is a terminal (so pipes, tests and CI logs stay clean).
+struct Progress {
+    total: u64,
+    started: Instant,
+    enabled: bool,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(total: u64) -> Progress {
+        let enabled = total > 0 && std::io::IsTerminal::is_terminal(&std::io::stderr());
+        Progress { total, started: Instant::now(), enabled, bar: None }
+    }
+
+    fn update(&mut self, done: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(done);
+        } else if self.enabled && done < self.total && self.started.elapsed() >= Duration::from_secs(1) {
+            let style = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} steps  {rate} steps/s  ETA {eta}",
+            )
+            .expect("the template is valid")
+            .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}", s.per_sec());
+            })
+            .progress_chars("=> ");
+            let bar = indicatif::ProgressBar::new(self.total).with_style(style).with_position(done);
+            bar.enable_steady_tick(Duration::from_millis(200));
+            self.bar = Some(bar);
+        }
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn rate_table(net: &Network, sim: &Simulation<'_>, steps: u64, err: &mut dyn Write) -> std::io::Result<()> {

@@ -707,6 +707,11 @@ Fix: `rate(exc)`, where `exc` is a population.",
         explanation: "A run needs a positive duration: the network's `duration`, `--duration` (a time, or cycles for a clocked network) or `--steps`.\n\nExample:\n\n    scn run net.scn --duration -1s\n\nFix: `scn run net.scn --duration 1s`.",
     },
     CodeInfo {
+        code: "E0705",
+        title: "the run stopped",
+        explanation: "A run stopped before its end: an `invariant` of a neuron failed on the candidate state, or a fixed-point operation overflowed under `overflow trap`. The message names the population, the neuron, the step and the values; nothing is written.\n\nExample:\n\n    invariant v > -100 mV\n\nfailing at step 1234 of `exc[17]`.\n\nFix: correct the dynamics, or relax the invariant, or (fixed point) widen the format.",
+    },
+    CodeInfo {
         code: "W0001",
         title: "doc comment documents nothing",
         explanation: "A `///` doc comment must come right before an item or a member; this one \

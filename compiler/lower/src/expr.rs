@@ -1,6 +1,7 @@
 //! Lowering expressions and statements to the runtime IR: names to slots, lets and functions
 //! inlined, units to SI values, draws numbered by call site.
 
+use crate::fixed::FixedCtx;
 use crate::{Lowerer, unsupported};
 use scn_diagnostics::Diagnostic;
 use scn_grammar::ast::{self, Arg, BinOp, CmpOp, ExprKind, UnaryOp};
@@ -39,12 +40,15 @@ pub struct Scope<'p> {
     pub in_ode: bool,
     /// Guard against named expressions that refer to themselves.
     pub depth: u32,
+    /// Inside a `precision` model: constants are quantised into its format in scaled units,
+    /// and constructs without a bit-exact definition are refused.
+    pub fixed: Option<FixedCtx>,
 }
 
 impl<'p> Scope<'p> {
     /// An empty scope.
     pub fn new() -> Self {
-        Scope { frames: vec![HashMap::new()], next_site: 0, next_local: 0, in_ode: false, depth: 0 }
+        Scope { frames: vec![HashMap::new()], next_site: 0, next_local: 0, in_ode: false, depth: 0, fixed: None }
     }
 
     /// Binds a name in the innermost frame.
@@ -77,6 +81,28 @@ fn b(e: Expr) -> Box<Expr> {
 impl<'p> Lowerer<'p> {
     /// Lowers one expression.
     pub fn expr(&mut self, sc: &mut Scope<'p>, e: &'p ast::Expr) -> Result<Expr, Diagnostic> {
+        if let Some(ctx) = &sc.fixed {
+            match &e.kind {
+                ExprKind::Number(t) => {
+                    let r = scn_sema::value::number(t).ok_or_else(|| unsupported(e.span, "this number"))?;
+                    let is_int = matches!(self.analysis.type_at(self.module, e.span), Some(scn_sema::ty::Ty::Int));
+                    if is_int && r.is_integer() {
+                        return crate::fixed::dyadic(r.num(), 0, e.span);
+                    }
+                    return ctx.quantise(r, scn_units::Dim::DIMENSIONLESS, e.span);
+                }
+                ExprKind::Quantity { value, unit } => {
+                    return match scn_units::quantity(value, unit) {
+                        Ok((v, u)) => ctx.quantise(v, u.dim, e.span),
+                        Err(err) => Err(unsupported(e.span, &err.to_string())),
+                    };
+                }
+                ExprKind::Binary(op @ (BinOp::Mul | BinOp::Div | BinOp::Pow), x, y) => {
+                    self.check_scales(ctx, *op, x, y, e)?;
+                }
+                _ => {}
+            }
+        }
         Ok(match &e.kind {
             ExprKind::Number(t) => Expr::Const(scn_sema::value::number(t).map_or(f64::NAN, |r| r.to_f64())),
             ExprKind::Quantity { value, unit } => match scn_units::quantity(value, unit) {
@@ -150,6 +176,9 @@ impl<'p> Lowerer<'p> {
             return Ok(match slot {
                 Slot::Param(i) => Expr::Param(i),
                 Slot::State(i) => Expr::State(i),
+                Slot::Input(_) if sc.fixed.is_some() => {
+                    return Err(unsupported(e.span, "continuous inputs in a fixed-point (`precision`) model"));
+                }
                 Slot::Input(i) => Expr::Input(i),
                 Slot::Local(i) => Expr::Local(i),
                 Slot::SpikePort(_) => return Err(unsupported(e.span, "reading a spike port as a value")),
@@ -165,6 +194,9 @@ impl<'p> Lowerer<'p> {
                 }
             });
         }
+        if sc.fixed.is_some() && (name == "t" || name == "dt") {
+            return Err(unsupported(e.span, &format!("`{name}` in a fixed-point (`precision`) model")));
+        }
         match name {
             "t" => return Ok(Expr::Time),
             "dt" => return Ok(Expr::Dt),
@@ -174,6 +206,12 @@ impl<'p> Lowerer<'p> {
         if let Found::Item(r) = self.lookup(name)
             && let ast::ItemKind::Const(c) = &self.item(r).kind
         {
+            if let Some(ctx) = &sc.fixed {
+                let v = scn_sema::value::eval(&c.value, &crate::ModuleNames { lowerer: self }, 0)
+                    .and_then(|v| v.num())
+                    .ok_or_else(|| unsupported(e.span, "a constant whose value is not known before the run"))?;
+                return ctx.quantise(v.0, v.1, e.span);
+            }
             return match self.const_value(&c.value) {
                 Some(v) => Ok(Expr::Const(v)),
                 None => Err(unsupported(e.span, "a constant whose value is not known before the run")),
@@ -222,7 +260,31 @@ impl<'p> Lowerer<'p> {
             _ => None,
         };
         if let Some(func) = func {
+            if sc.fixed.is_some()
+                && matches!(
+                    func,
+                    Func::Exp
+                        | Func::Log
+                        | Func::Sqrt
+                        | Func::Tanh
+                        | Func::Sigmoid
+                        | Func::Exprel
+                        | Func::Boltz
+                        | Func::Hill
+                )
+            {
+                return Err(unsupported(
+                    e.span,
+                    &format!("`{name}(…)` in a fixed-point (`precision`) model: it has no bit-exact definition"),
+                ));
+            }
             return Ok(Expr::Call(func, lowered));
+        }
+        if sc.fixed.is_some() && matches!(name, "uniform" | "normal" | "lognormal" | "bernoulli" | "noise") {
+            return Err(unsupported(
+                e.span,
+                &format!("the random draw `{name}(…)` in a fixed-point (`precision`) model"),
+            ));
         }
         let draw = match name {
             "uniform" => Some(DrawKind::Uniform),
@@ -295,7 +357,18 @@ impl<'p> Lowerer<'p> {
                 ast::StmtKind::Deliver(v) => ir::Stmt::Deliver(self.expr(sc, v)?),
                 ast::StmtKind::Refractory { duration, clamp } => {
                     let in_steps = is_step_duration(duration);
-                    let d = self.expr(sc, duration)?;
+                    // A duration is a count of steps or seconds, never a fixed-point value; in a
+                    // precision model it must be constant.
+                    let fixed = sc.fixed.take();
+                    let d = self.expr(sc, duration);
+                    sc.fixed = fixed;
+                    let d = d?;
+                    if sc.fixed.is_some() && !matches!(d, Expr::Const(_)) {
+                        return Err(unsupported(
+                            duration.span,
+                            "a refractory period that is not constant in a fixed-point (`precision`) model",
+                        ));
+                    }
                     let mut slots = Vec::new();
                     for c in clamp {
                         match sc.get(&c.name) {
@@ -331,5 +404,50 @@ pub fn is_step_duration(e: &ast::Expr) -> bool {
         }
         ExprKind::Paren(x) => is_step_duration(x),
         _ => false,
+    }
+}
+
+impl Lowerer<'_> {
+    /// In a precision scope, `a * b` holds `(a/sa)(b/sb)`: it is the result in its own scale
+    /// only when `sa · sb` is that scale (`sa / sb` for `/`). Anything else would need a hidden
+    /// rescaling multiply, so it is refused, as is a dimensioned base of `**`.
+    fn check_scales(
+        &self,
+        ctx: &FixedCtx,
+        op: BinOp,
+        x: &ast::Expr,
+        y: &ast::Expr,
+        e: &ast::Expr,
+    ) -> Result<(), Diagnostic> {
+        let ty = |x: &ast::Expr| self.analysis.type_at(self.module, x.span);
+        let (Some(ta), Some(tb), Some(te)) = (ty(x), ty(y), ty(e)) else { return Ok(()) };
+        let missing = |t: &scn_sema::ty::Ty, at: &ast::Expr| {
+            unsupported(at.span, &format!("a value of type {t} inside `precision`, whose dimension has no `scale`"))
+        };
+        let sa = ctx.scale_of_ty(ta).ok_or_else(|| missing(ta, x))?;
+        let sb = ctx.scale_of_ty(tb).ok_or_else(|| missing(tb, y))?;
+        let se = ctx.scale_of_ty(te).ok_or_else(|| missing(te, e))?;
+        let composed = match op {
+            BinOp::Mul => sa.checked_mul(sb),
+            BinOp::Div => sa.checked_div(sb),
+            _ => {
+                if sa == scn_units::Rational::ONE && se == scn_units::Rational::ONE {
+                    return Ok(());
+                }
+                return Err(unsupported(e.span, "`**` of a dimensioned quantity in a fixed-point (`precision`) model"));
+            }
+        };
+        if composed == Some(se) {
+            return Ok(());
+        }
+        Err(unsupported(
+            e.span,
+            &format!(
+                "this {} in a fixed-point (`precision`) model: the scales of its operands do not compose to the \
+                 scale of its result ({te}); choose scales that do (e.g. scale(current) = scale(voltage) · \
+                 scale(conductance))",
+                if op == BinOp::Mul { "product" } else { "quotient" }
+            ),
+        ))
     }
 }

@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 mod expr;
+mod fixed;
 mod model;
 mod network;
 
@@ -18,6 +19,7 @@ use scn_sema::scope::{Found, ItemRef};
 use scn_sema::{Analysis, ModuleId};
 use std::collections::HashMap;
 
+pub use fixed::FixedCtx;
 pub use network::lower_network;
 
 /// State shared while lowering one network.
@@ -30,12 +32,14 @@ pub struct Lowerer<'p> {
     pub models: HashMap<ItemRef, usize>,
     /// The lowered models.
     pub out_models: Vec<scn_runtime::ir::Model>,
+    /// The precision scope of each lowered fixed-point model, by model index.
+    pub fixed_models: HashMap<usize, fixed::FixedCtx>,
 }
 
 impl<'p> Lowerer<'p> {
     /// A lowerer over a checked program.
     pub fn new(analysis: &'p Analysis) -> Self {
-        Lowerer { analysis, module: 0, models: HashMap::new(), out_models: Vec::new() }
+        Lowerer { analysis, module: 0, models: HashMap::new(), out_models: Vec::new(), fixed_models: HashMap::new() }
     }
 
     /// Looks a top-level name up from the current module.

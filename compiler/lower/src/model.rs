@@ -1,10 +1,11 @@
 //! Lowering neurons and synapses.
 
 use crate::expr::{Scope, Slot};
+use crate::fixed::FixedCtx;
 use crate::{Lowerer, unsupported};
 use scn_diagnostics::Diagnostic;
 use scn_grammar::ast::{self, Arg, DeclKind, ExprKind, ItemKind, MemberKind, ModelKind};
-use scn_runtime::ir::{Condition, Expr, Model, Port, PortHandler, Solver, Trigger};
+use scn_runtime::ir::{Condition, Expr, FixedModel, Model, Port, PortHandler, Solver, Trigger};
 use scn_sema::scope::ItemRef;
 
 fn solver_named(name: &str) -> Option<Solver> {
@@ -33,6 +34,21 @@ fn si_unit(ty: Option<&ast::Type>) -> String {
     }
 }
 
+/// Whether a declared type is `int` or `bool` (an exact integer in a precision scope).
+fn is_integer_type(ty: Option<&ast::Type>) -> bool {
+    matches!(ty, Some(ast::Type { kind: ast::TypeKind::Named(n), .. }) if n.name == "int" || n.name == "bool")
+}
+
+/// The dimension of a declared quantity type (`None` when dimensionless or not a quantity).
+fn dim_of(ty: Option<&ast::Type>) -> Option<scn_units::Dim> {
+    let d = match &ty?.kind {
+        ast::TypeKind::Named(n) => scn_units::by_name(&n.name)?,
+        ast::TypeKind::Unit(u) => scn_units::unit_value(u).ok()?.dim,
+        _ => return None,
+    };
+    if d.is_dimensionless() { None } else { Some(d) }
+}
+
 impl<'p> Lowerer<'p> {
     /// Lowers a neuron or synapse model once, returning its index.
     pub fn lower_model(&mut self, r: ItemRef) -> Result<usize, Diagnostic> {
@@ -46,15 +62,31 @@ impl<'p> Lowerer<'p> {
         self.module = r.module;
         let result = self.lower_model_body(model);
         self.module = saved;
-        let m = result?;
+        let (m, ctx) = result?;
         self.out_models.push(m);
         let idx = self.out_models.len() - 1;
         self.models.insert(r, idx);
+        if let Some(ctx) = ctx {
+            self.fixed_models.insert(idx, ctx);
+        }
         Ok(idx)
     }
 
-    fn lower_model_body(&mut self, model: &'p ast::Model) -> Result<Model, Diagnostic> {
+    fn lower_model_body(&mut self, model: &'p ast::Model) -> Result<(Model, Option<FixedCtx>), Diagnostic> {
         let mut sc = Scope::new();
+        // A `precision` member makes the whole model bit-true fixed point.
+        for mem in &model.body.members {
+            if let MemberKind::Precision(p) = &mem.kind {
+                if model.kind == ModelKind::Synapse {
+                    return Err(unsupported(mem.span, "fixed-point synapse models (`precision` in a synapse)"));
+                }
+                sc.fixed = Some(self.fixed_ctx(p, mem.span)?);
+            }
+        }
+        let mut int_params = Vec::new();
+        let mut int_states = Vec::new();
+        let mut state_dims = Vec::new();
+        let mut port_dims = Vec::new();
         let mut m = Model {
             name: model.name.name.clone(),
             params: Vec::new(),
@@ -74,6 +106,7 @@ impl<'p> Lowerer<'p> {
             substeps: 1,
             locals: 0,
             draw_sites: 0,
+            fixed: None,
         };
         // Slots first, so that every expression can refer to every member.
         for mem in &model.body.members {
@@ -82,11 +115,15 @@ impl<'p> Lowerer<'p> {
                     DeclKind::Param => {
                         sc.bind(&d.name.name, Slot::Param(m.params.len() as u16));
                         m.params.push(d.name.name.clone());
+                        int_params.push(is_integer_type(d.ty.as_ref()));
                     }
                     DeclKind::State => {
                         sc.bind(&d.name.name, Slot::State(m.states.len() as u16));
                         m.states.push(d.name.name.clone());
                         m.state_units.push(si_unit(d.ty.as_ref()));
+                        int_states.push(is_integer_type(d.ty.as_ref()));
+                        let dim = if is_integer_type(d.ty.as_ref()) { None } else { dim_of(d.ty.as_ref()) };
+                        state_dims.push((dim, d.name.span));
                     }
                     DeclKind::Input => {
                         let spike = matches!(&d.ty, Some(ast::Type { kind: ast::TypeKind::Apply(n, _), .. }) if n.name == "spike");
@@ -94,18 +131,27 @@ impl<'p> Lowerer<'p> {
                         sc.bind(&d.name.name, if spike { Slot::SpikePort(slot) } else { Slot::Input(slot) });
                         let default = d.value.as_ref().and_then(|v| self.const_value(v)).unwrap_or(0.0);
                         m.inputs.push(Port { name: d.name.name.clone(), spike, default });
+                        let inner = match &d.ty {
+                            Some(ast::Type { kind: ast::TypeKind::Apply(_, t), .. }) if spike => Some(t.as_ref()),
+                            other => other.as_ref(),
+                        };
+                        port_dims.push((dim_of(inner), d.name.span));
                     }
                     DeclKind::Output => return Err(unsupported(mem.span, "neuron outputs")),
                 },
                 MemberKind::Let { name, value, .. } => sc.bind(&name.name, Slot::Let(value)),
+                MemberKind::Const(c) if sc.fixed.is_some() => {
+                    let v = scn_sema::value::eval(&c.value, &crate::ModuleNames { lowerer: self }, 0)
+                        .and_then(|v| v.num())
+                        .ok_or_else(|| unsupported(c.value.span, "a member constant that is not a number"))?;
+                    let ctx = sc.fixed.as_ref().expect("checked");
+                    sc.bind(&c.name.name, Slot::Value(ctx.quantise(v.0, v.1, c.value.span)?));
+                }
                 MemberKind::Const(c) => {
                     let v = self
                         .const_value(&c.value)
                         .ok_or_else(|| unsupported(c.value.span, "a member constant that is not a number"))?;
                     sc.bind(&c.name.name, Slot::Value(Expr::Const(v)));
-                }
-                MemberKind::Precision(_) => {
-                    return Err(unsupported(mem.span, "bit-true fixed-point models (`precision`)"));
                 }
                 MemberKind::Compartment { .. } => return Err(unsupported(mem.span, "compartments")),
                 MemberKind::Use(_) | MemberKind::Gate { .. } | MemberKind::Current(_) => {
@@ -118,7 +164,16 @@ impl<'p> Lowerer<'p> {
         // Initial values, in declaration order.
         for mem in &model.body.members {
             if let MemberKind::Decl(d) = &mem.kind {
+                let int_param = d.kind == DeclKind::Param && is_integer_type(d.ty.as_ref());
                 let init = match &d.value {
+                    // An `int` parameter of a precision model is an exact integer, not a value
+                    // of the format.
+                    Some(v) if int_param && sc.fixed.is_some() => {
+                        let fixed = sc.fixed.take();
+                        let e = self.expr(&mut sc, v);
+                        sc.fixed = fixed;
+                        e?
+                    }
                     Some(v) => self.expr(&mut sc, v)?,
                     None if d.kind == DeclKind::Param => Expr::Const(f64::NAN),
                     None => Expr::Const(0.0),
@@ -133,6 +188,13 @@ impl<'p> Lowerer<'p> {
         let mut explicit_solver = None;
         for mem in &model.body.members {
             match &mem.kind {
+                MemberKind::Ode { var, .. } if sc.fixed.is_some() => {
+                    return Err(unsupported(
+                        var.span,
+                        "ODEs in a fixed-point (`precision`) model: only `next` updates are bit-true for now; write \
+                         the update as `next x = …`",
+                    ));
+                }
                 MemberKind::Ode { var, rhs, .. } => {
                     let Some(Slot::State(s)) = sc.get(&var.name).cloned() else {
                         return Err(unsupported(var.span, "an ODE of a non-state"));
@@ -174,7 +236,25 @@ impl<'p> Lowerer<'p> {
         };
         m.locals = sc.next_local;
         m.draw_sites = sc.next_site;
-        Ok(m)
+        let ctx = sc.fixed.take();
+        if let Some(ctx) = &ctx {
+            let scale = |(dim, span): &(Option<scn_units::Dim>, scn_diagnostics::Span)| match dim {
+                None => Ok((1, 1)),
+                Some(d) => {
+                    let r = ctx.scale(*d).ok_or_else(|| {
+                        unsupported(*span, &format!("{} inside `precision` without a `scale`", scn_units::describe(*d)))
+                    })?;
+                    match (i64::try_from(r.num()), i64::try_from(r.den())) {
+                        (Ok(n), Ok(d)) => Ok((n, d)),
+                        _ => Err(unsupported(*span, "a scale this extreme")),
+                    }
+                }
+            };
+            let state_scale = state_dims.iter().map(scale).collect::<Result<Vec<_>, _>>()?;
+            let port_scale = port_dims.iter().map(scale).collect::<Result<Vec<_>, _>>()?;
+            m.fixed = Some(FixedModel { spec: ctx.spec, int_params, int_states, state_scale, port_scale });
+        }
+        Ok((m, ctx))
     }
 
     fn lower_on(

@@ -61,6 +61,11 @@ impl<'p> Lowerer<'p> {
     /// The SI value of a constant network expression (network constants and parameters with
     /// constant values are in scope).
     fn net_value(&self, consts: &HashMap<String, f64>, e: &ast::Expr) -> Option<f64> {
+        self.net_exact(consts, e).map(|(r, _)| r.to_f64())
+    }
+
+    /// The exact SI value and dimension of a constant network expression.
+    fn net_exact(&self, consts: &HashMap<String, f64>, e: &ast::Expr) -> Option<(scn_units::Rational, scn_units::Dim)> {
         struct Names<'a, 'b, 'p> {
             consts: &'a HashMap<String, f64>,
             module: crate::ModuleNames<'b, 'p>,
@@ -75,7 +80,33 @@ impl<'p> Lowerer<'p> {
             }
         }
         let names = Names { consts, module: crate::ModuleNames { lowerer: self } };
-        scn_sema::value::eval(e, &names, 0).and_then(|v| v.num()).map(|(r, _)| r.to_f64())
+        scn_sema::value::eval(e, &names, 0).and_then(|v| v.num())
+    }
+
+    /// A value of a fixed-point model set from the network (an override or a weight): a
+    /// constant is quantised exactly (an `int` slot keeps its integer); anything else is
+    /// lowered in the model's precision scope, where network constants are not visible.
+    fn fixed_value(
+        &mut self,
+        consts: &HashMap<String, f64>,
+        ctx: &crate::FixedCtx,
+        sc: &mut Scope<'p>,
+        v: &'p ast::Expr,
+        int_slot: bool,
+    ) -> Result<Expr, Diagnostic> {
+        if let Some((r, dim)) = self.net_exact(consts, v) {
+            if int_slot {
+                if !r.is_integer() {
+                    return Err(unsupported(v.span, "a non-integer value for an `int` parameter"));
+                }
+                return crate::fixed::dyadic(r.num(), 0, v.span);
+            }
+            return ctx.quantise(r, dim, v.span);
+        }
+        let saved = sc.fixed.replace(ctx.clone());
+        let e = self.expr(sc, v);
+        sc.fixed = saved;
+        e
     }
 
     fn network(&mut self, net: &'p ast::Network) -> Result<Network, Diagnostic> {
@@ -220,6 +251,12 @@ impl<'p> Lowerer<'p> {
                                 if spike {
                                     return Err(unsupported(t.span, "a current into a spike port"));
                                 }
+                                if m.fixed.is_some() {
+                                    return Err(unsupported(
+                                        t.span,
+                                        "continuous inputs of a fixed-point (`precision`) population",
+                                    ));
+                                }
                                 out.currents.push(CurrentStimulus { target, port, amplitude, start, stop });
                             }
                         }
@@ -244,8 +281,13 @@ impl<'p> Lowerer<'p> {
         path: &[ast::Ident],
     ) -> Result<Population, Diagnostic> {
         let mut sc = Scope::new();
-        for (k, v) in consts {
-            sc.bind(k, Slot::Value(Expr::Const(*v)));
+        // Network constants are SI numbers; a precision population sees them only through
+        // exact constant folding (see `fixed_value`), and its lets are in its scaled units.
+        sc.fixed = self.fixed_models.get(&model).cloned();
+        if sc.fixed.is_none() {
+            for (k, v) in consts {
+                sc.bind(k, Slot::Value(Expr::Const(*v)));
+            }
         }
         let m = self.out_models[model].clone();
         // A preset (`Model.Preset`) overrides parameters first.
@@ -286,6 +328,18 @@ impl<'p> Lowerer<'p> {
                     let local = sc.local();
                     sc.bind(&n.name, Slot::Local(local));
                     pop.override_lets.push((local, value));
+                }
+                EntryKind::Set(n, v) if self.fixed_models.contains_key(&model) => {
+                    let ctx = self.fixed_models[&model].clone();
+                    let fx = m.fixed.as_ref().expect("a fixed-point model");
+                    let slot = slot_of(&m, &n.name).ok_or_else(|| unsupported(n.span, "overriding this member"))?;
+                    let int_slot = if slot.0 { fx.int_params[slot.1 as usize] } else { fx.int_states[slot.1 as usize] };
+                    let value = self.fixed_value(consts, &ctx, &mut sc, v, int_slot)?;
+                    if slot.0 {
+                        pop.param_overrides.push((slot.1, value));
+                    } else {
+                        pop.state_overrides.push((slot.1, value));
+                    }
                 }
                 EntryKind::Set(n, v) => {
                     let value = self.expr(&mut sc, v)?;
@@ -352,8 +406,12 @@ impl<'p> Lowerer<'p> {
         for (k, v) in consts {
             sc.bind(k, Slot::Value(Expr::Const(*v)));
         }
+        let target_fixed = self.fixed_models.get(&target_model).cloned();
         let mut synapse_params = Vec::new();
         let synapse = match via {
+            Some(_) if target_fixed.is_some() => {
+                return Err(unsupported(span, "synapse models into a fixed-point (`precision`) population"));
+            }
             Some(v) => {
                 let r = self.resolve(&v.model).ok_or_else(|| unsupported(span, "this synapse"))?;
                 let idx = self.lower_model(r)?;
@@ -398,7 +456,17 @@ impl<'p> Lowerer<'p> {
                         )
                     }
                     "autapses" => autapses = self.net_value(consts, v).is_some_and(|x| x != 0.0),
-                    "weight" => weight = self.expr(&mut sc, v)?,
+                    "weight" => {
+                        weight = match &target_fixed {
+                            // In the precision of the target port: its format, its dimension's
+                            // scale (the IR weight is then in scaled units).
+                            Some(ctx) => {
+                                let mut wsc = Scope::new();
+                                self.fixed_value(consts, ctx, &mut wsc, v, false)?
+                            }
+                            None => self.expr(&mut sc, v)?,
+                        }
+                    }
                     "delay" => {
                         let d = self.expr(&mut sc, v)?;
                         delay = if is_step_duration(v) || clocked {

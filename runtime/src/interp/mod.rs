@@ -3,6 +3,7 @@
 pub mod connect;
 pub mod eval;
 pub mod expm;
+pub mod fixed_eval;
 pub mod sim;
 pub mod solver;
 

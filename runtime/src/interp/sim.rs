@@ -4,8 +4,10 @@
 
 use super::connect::{Csr, build_projection};
 use super::eval::{Draws, Frame, eval, round_half_even};
+use super::fixed_eval::{FEffects, FFrame, FVal, Fault, Phase, Quant, feval, fexec, holds};
 use super::solver::{Element, ExactCache, System, advance};
-use crate::ir::{AssignOp, Expr, Model, Network, Source, Stmt, Trigger};
+use crate::fixed::{Exact, FixError, requantize, requantize_f64};
+use crate::ir::{AssignOp, Expr, FixedModel, Model, Network, Source, Stmt, Trigger};
 use crate::random::{DrawCoord, Purpose, uniform_f64};
 
 /// A spike: step, population, neuron.
@@ -46,6 +48,18 @@ pub enum RunError {
         /// The states at that point, by name.
         states: Vec<(String, f64)>,
     },
+    /// A fixed-point operation failed: an overflow under `overflow trap`, a division by zero,
+    /// a bad shift amount (DESIGN §3 "Fixed point").
+    FixedPoint {
+        /// Population (or projection, for a weight quantised at build time).
+        pop: String,
+        /// Neuron (or connection).
+        neuron: u64,
+        /// Step (0 at build time).
+        step: u64,
+        /// What failed, with the value in scaled units.
+        message: String,
+    },
 }
 
 impl std::fmt::Display for RunError {
@@ -54,6 +68,9 @@ impl std::fmt::Display for RunError {
             RunError::Invariant { pop, neuron, step, states } => {
                 let vals: Vec<String> = states.iter().map(|(n, v)| format!("{n} = {v}")).collect();
                 write!(f, "an invariant of `{pop}[{neuron}]` failed at step {step} ({})", vals.join(", "))
+            }
+            RunError::FixedPoint { pop, neuron, step, message } => {
+                write!(f, "`{pop}[{neuron}]` at step {step}: {message}")
             }
         }
     }
@@ -75,6 +92,16 @@ struct PopState {
     exact: Vec<ExactCache>,
     entity_base: u64,
     spiked: Vec<bool>,
+    /// Raw fixed-point storage of a population whose model has a `precision` member.
+    fx: Option<FxPop>,
+}
+
+/// Parameters, states and port sums of a fixed-point population, as raw integers
+/// (`raw · 2^-F` in scaled units; exact integers for `int` slots).
+struct FxPop {
+    params: Vec<i128>,
+    states: Vec<i128>,
+    port_sum: Vec<i128>,
 }
 
 struct ProjState {
@@ -84,6 +111,8 @@ struct ProjState {
     syn_params: Vec<f64>,
     syn_exact: Vec<ExactCache>,
     poisson_entity: u64,
+    /// Weights quantised in the precision of the target port (fixed-point targets only).
+    fx_weight: Vec<i128>,
 }
 
 /// A running simulation.
@@ -99,6 +128,67 @@ pub struct Simulation<'n> {
     /// Every recorded sample so far.
     pub samples: Vec<Sample>,
     locals: Vec<f64>,
+    /// A fixed-point failure while building, reported by the first step.
+    pending: Option<RunError>,
+}
+
+fn fx_error(pop: &str, neuron: u64, step: u64, fault: &Fault) -> RunError {
+    RunError::FixedPoint { pop: pop.to_string(), neuron, step, message: fault.to_string() }
+}
+
+/// The SI value of a fixed-point state, `raw · 2^-F · num / den`: correctly rounded (one
+/// division of exact integers) whenever `raw · num` and `den · 2^F` are below 2^53.
+fn fx_si(fx: &FixedModel, state: usize, raw: i128) -> f64 {
+    let (num, den) = fx.state_scale[state];
+    let frac = if fx.int_states[state] { 0 } else { fx.spec.frac };
+    let n = raw.checked_mul(i128::from(num));
+    let d = if frac < 64 { i128::from(den).checked_mul(1i128 << frac) } else { None };
+    match (n, d) {
+        (Some(n), Some(d)) if n.unsigned_abs() < 1 << 53 && d.unsigned_abs() < 1 << 53 => n as f64 / d as f64,
+        _ => Exact::new(raw, frac).to_f64() * num as f64 / den as f64,
+    }
+}
+
+/// Builds the raw parameters and states of element `i` of a fixed-point population.
+fn fx_init(
+    net: &Network,
+    m: &Model,
+    fx: &FixedModel,
+    p: &crate::ir::Population,
+    i: usize,
+    entity: u64,
+) -> Result<(Vec<i128>, Vec<i128>), Fault> {
+    let q = Quant::new(&fx.spec, net.seed, entity, 0, Phase::Build);
+    let nlocals = p.override_lets.iter().map(|(l, _)| *l as usize + 1).max().unwrap_or(0).max(1);
+    let mut locals = vec![FVal::Int(0); nlocals];
+    let mut params = vec![0i128; m.params.len()];
+    let mut states = vec![0i128; m.states.len()];
+    let frame = |params: &[i128], states: &[i128], locals: &[FVal], e: &Expr| {
+        let f = FFrame {
+            params,
+            int_params: &fx.int_params,
+            states,
+            int_states: &fx.int_states,
+            locals,
+            index: i as u64,
+            q: &q,
+        };
+        feval(e, &f)
+    };
+    for (l, e) in &p.override_lets {
+        locals[*l as usize] = frame(&params, &states, &locals, e)?;
+    }
+    for k in 0..params.len() {
+        let e = p.param_overrides.iter().find(|(s, _)| *s as usize == k).map_or(&m.param_init[k], |(_, e)| e);
+        let v = frame(&params, &states, &locals, e)?;
+        params[k] = if fx.int_params[k] { q.to_int(v)? } else { q.to_fix(v)? };
+    }
+    for k in 0..states.len() {
+        let e = p.state_overrides.iter().find(|(s, _)| *s as usize == k).map_or(&m.state_init[k], |(_, e)| e);
+        let v = frame(&params, &states, &locals, e)?;
+        states[k] = if fx.int_states[k] { q.to_int(v)? } else { q.to_fix(v)? };
+    }
+    Ok((params, states))
 }
 
 fn held_mask(clamp: &[u16]) -> u64 {
@@ -111,6 +201,7 @@ impl<'n> Simulation<'n> {
     pub fn new(net: &'n Network) -> Self {
         let mut pops = Vec::new();
         let mut entity = 0u64;
+        let mut pending: Option<RunError> = None;
         for p in &net.populations {
             let m = &net.models[p.model];
             let (np, ns, ni) = (m.params.len(), m.states.len(), m.inputs.len());
@@ -130,7 +221,28 @@ impl<'n> Simulation<'n> {
                 exact: vec![ExactCache::default(); n],
                 entity_base: entity,
                 spiked: vec![false; n],
+                fx: None,
             };
+            if let Some(fx) = &m.fixed {
+                let mut f = FxPop { params: Vec::new(), states: Vec::new(), port_sum: vec![0; n * ni] };
+                for i in 0..n {
+                    match fx_init(net, m, fx, p, i, entity + i as u64) {
+                        Ok((ps, ss)) => {
+                            f.params.extend(ps);
+                            f.states.extend(ss);
+                        }
+                        Err(e) => {
+                            pending.get_or_insert(fx_error(&p.name, i as u64, 0, &e));
+                            f.params.extend(std::iter::repeat_n(0, np));
+                            f.states.extend(std::iter::repeat_n(0, ns));
+                        }
+                    }
+                }
+                st.fx = Some(f);
+                entity += p.size;
+                pops.push(st);
+                continue;
+            }
             let overrides_locals = p.override_lets.iter().map(|(l, _)| *l as usize + 1).max().unwrap_or(0);
             for i in 0..n {
                 let draws =
@@ -205,7 +317,25 @@ impl<'n> Simulation<'n> {
                 entity += n;
             }
             let syn_exact = vec![ExactCache::default(); if pr.synapse.is_some() { csr.target.len() } else { 0 }];
+            let mut fx_weight = Vec::new();
+            if let Some(fx) = &net.models[net.populations[pr.target].model].fixed {
+                // The lowering gives the weights of a fixed-point target in the port's scaled
+                // units; each is quantised once, here, in the target's format and modes.
+                for (c, &w) in csr.weight.iter().enumerate() {
+                    let q = Quant::new(&fx.spec, net.seed, ((k as u64) << 40) | c as u64, 0, Phase::Weight);
+                    let rand = q.rand();
+                    match requantize_f64(w, q.fmt, q.rounding, q.overflow, rand) {
+                        Ok(v) => fx_weight.push(v.raw()),
+                        Err(e) => {
+                            let fault = if e == FixError::Overflow { Fault::Overflow(w) } else { Fault::TooWide };
+                            pending.get_or_insert(fx_error(&pr.name, c as u64, 0, &fault));
+                            fx_weight.push(0);
+                        }
+                    }
+                }
+            }
             projs.push(ProjState {
+                fx_weight,
                 syn_exact,
                 csr,
                 ring: vec![Vec::new(); max_delay + 1],
@@ -226,6 +356,7 @@ impl<'n> Simulation<'n> {
             spikes: Vec::new(),
             samples: Vec::new(),
             locals: vec![0.0; max_locals],
+            pending,
         }
     }
 
@@ -243,6 +374,9 @@ impl<'n> Simulation<'n> {
 
     /// One step in the order of DESIGN §3.
     pub fn step_once(&mut self) -> Result<(), RunError> {
+        if let Some(e) = self.pending.take() {
+            return Err(e);
+        }
         let net = self.net;
         let t_step = self.step;
         let t = t_step as f64 * net.dt;
@@ -269,6 +403,10 @@ impl<'n> Simulation<'n> {
         // 3. Integration (draws are pure functions of their coordinates, step 2).
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
+            if let Some(fx) = &m.fixed {
+                fx_integrate(net, pi, m, fx, &mut self.pops[pi], t_step)?;
+                continue;
+            }
             let sys = System {
                 odes: &m.odes,
                 diag: &self.diag[p.model],
@@ -338,6 +476,10 @@ impl<'n> Simulation<'n> {
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
+            if let Some(fx) = &m.fixed {
+                fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?;
+                continue;
+            }
             for i in 0..p.size as usize {
                 st.spiked[i] = false;
                 let refractory = t_step < st.refractory_until[i];
@@ -416,6 +558,7 @@ impl<'n> Simulation<'n> {
             let mut arriving = std::mem::take(&mut ps.ring[slot]);
             arriving.sort_unstable();
             let tgt = &mut self.pops[pr.target];
+            let tgt_fixed = &net.models[net.populations[pr.target].model].fixed;
             for &c in &arriving {
                 let c = c as usize;
                 let j = ps.csr.target[c] as usize;
@@ -424,18 +567,50 @@ impl<'n> Simulation<'n> {
                     None => ps.csr.weight[c],
                 };
                 let slot = j * tgt.ni + pr.port as usize;
-                tgt.port_sum[slot] += w;
                 tgt.port_hit[slot] = true;
+                if let (Some(fx), Some(f)) = (tgt_fixed, tgt.fx.as_mut()) {
+                    // Weights are summed in the port's format: exact sums, the overflow mode
+                    // after each addition, no rounding (so no draws).
+                    let fmt = fx.spec.format();
+                    let raw = match pr.synapse {
+                        Some(_) => requantize_f64(w, fmt, fx.spec.rounding, fx.spec.overflow, 0).map(|v| v.raw()),
+                        None => Ok(ps.fx_weight[c]),
+                    };
+                    let sum = raw.and_then(|r| {
+                        requantize(
+                            Exact::new(f.port_sum[slot] + r, fx.spec.frac),
+                            fmt,
+                            fx.spec.rounding,
+                            fx.spec.overflow,
+                            0,
+                        )
+                    });
+                    match sum {
+                        Ok(v) => f.port_sum[slot] = v.raw(),
+                        Err(_) => {
+                            let x =
+                                Exact::new(f.port_sum[slot] + ps.fx_weight.get(c).copied().unwrap_or(0), fx.spec.frac);
+                            let name = &net.populations[pr.target].name;
+                            return Err(fx_error(name, j as u64, t_step, &Fault::Overflow(x.to_f64())));
+                        }
+                    }
+                    continue;
+                }
+                tgt.port_sum[slot] += w;
             }
             arriving.clear();
             ps.ring[slot] = arriving;
         }
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
+            let st = &mut self.pops[pi];
+            if let Some(fx) = &m.fixed {
+                fx_handlers(net, pi, m, fx, st, t_step)?;
+                continue;
+            }
             if m.handlers.is_empty() {
                 continue;
             }
-            let st = &mut self.pops[pi];
             for i in 0..p.size as usize {
                 for h in &m.handlers {
                     let slot = i * st.ni + h.port as usize;
@@ -527,13 +702,14 @@ impl<'n> Simulation<'n> {
                     continue;
                 }
                 let st = &self.pops[*pop];
+                let fixed = &self.net.models[self.net.populations[*pop].model].fixed;
                 for i in *from..*to {
-                    self.samples.push(Sample {
-                        step,
-                        monitor: k,
-                        neuron: i,
-                        value: st.states[i as usize * st.ns + *state as usize],
-                    });
+                    let at = i as usize * st.ns + *state as usize;
+                    let value = match (fixed, &st.fx) {
+                        (Some(fx), Some(f)) => fx_si(fx, *state as usize, f.states[at]),
+                        _ => st.states[at],
+                    };
+                    self.samples.push(Sample { step, monitor: k, neuron: i, value });
                 }
             }
         }
@@ -542,7 +718,18 @@ impl<'n> Simulation<'n> {
     /// The current value of a state.
     pub fn state(&self, pop: usize, neuron: u64, state: u16) -> f64 {
         let st = &self.pops[pop];
-        st.states[neuron as usize * st.ns + state as usize]
+        let at = neuron as usize * st.ns + state as usize;
+        match (&self.net.models[self.net.populations[pop].model].fixed, &st.fx) {
+            (Some(fx), Some(f)) => fx_si(fx, state as usize, f.states[at]),
+            _ => st.states[at],
+        }
+    }
+
+    /// The raw integer of a state of a fixed-point population (`value = raw · 2^-F` in the
+    /// state's scaled units; the integer itself for `int` states); `None` for f64 models.
+    pub fn raw_state(&self, pop: usize, neuron: u64, state: u16) -> Option<i128> {
+        let st = &self.pops[pop];
+        st.fx.as_ref().map(|f| f.states[neuron as usize * st.ns + state as usize])
     }
 
     /// Number of connections of each projection.
@@ -716,6 +903,7 @@ fn run_synapse(m: &Model, ps: &mut ProjState, c: usize, body: &[Stmt], t: f64, d
         exact: Vec::new(),
         entity_base: 0,
         spiked: vec![false],
+        fx: None,
     };
     let draws = Draws { seed, purpose: Purpose::StepDraws, entity: c as u64, step: 0 };
     let mut locals = vec![0.0; m.locals.max(1) as usize];
@@ -733,4 +921,182 @@ fn on_pre(m: &Model, ps: &mut ProjState, c: usize, t: f64, dt: f64, seed: u64) -
     }
     let body = m.on_pre.clone();
     run_synapse(m, ps, c, &body, t, dt, seed).unwrap_or(0.0)
+}
+
+/// Step 3 and 4 for a fixed-point population: every `next` from the same pre-update state,
+/// re-quantised into its slot, clamped states held; then the invariants.
+fn fx_integrate(
+    net: &Network,
+    pi: usize,
+    m: &Model,
+    fx: &FixedModel,
+    st: &mut PopState,
+    t_step: u64,
+) -> Result<(), RunError> {
+    let p = &net.populations[pi];
+    let (np, ns) = (st.np, st.ns);
+    let f = st.fx.as_mut().expect("fixed-point storage");
+    for i in 0..p.size as usize {
+        let err = |e: Fault| fx_error(&p.name, i as u64, t_step, &e);
+        let held = if t_step < st.refractory_until[i] { st.held[i] } else { 0 };
+        let entity = st.entity_base + i as u64;
+        let params = &f.params[i * np..(i + 1) * np];
+        let states = &mut f.states[i * ns..(i + 1) * ns];
+        if !m.nexts.is_empty() {
+            let q = Quant::new(&fx.spec, net.seed, entity, t_step, Phase::Integrate);
+            let old = states.to_vec();
+            let fr = FFrame {
+                params,
+                int_params: &fx.int_params,
+                states: &old,
+                int_states: &fx.int_states,
+                locals: &[],
+                index: i as u64,
+                q: &q,
+            };
+            let mut new = Vec::with_capacity(m.nexts.len());
+            for (s, e) in &m.nexts {
+                let s = *s as usize;
+                let v = feval(e, &fr).map_err(err)?;
+                let v = if fx.int_states[s] { q.to_int(v) } else { q.to_fix(v) }.map_err(err)?;
+                new.push((s, v));
+            }
+            for (s, v) in new {
+                if held & (1u64 << s.min(63)) == 0 {
+                    states[s] = v;
+                }
+            }
+        }
+        if !m.invariants.is_empty() {
+            let q = Quant::new(&fx.spec, net.seed, entity, t_step, Phase::Invariants);
+            let fr = FFrame {
+                params,
+                int_params: &fx.int_params,
+                states,
+                int_states: &fx.int_states,
+                locals: &[],
+                index: i as u64,
+                q: &q,
+            };
+            for inv in &m.invariants {
+                if !holds(feval(inv, &fr).map_err(err)?) {
+                    return Err(RunError::Invariant {
+                        pop: p.name.clone(),
+                        neuron: i as u64,
+                        step: t_step,
+                        states: m
+                            .states
+                            .iter()
+                            .cloned()
+                            .zip(states.iter().enumerate().map(|(k, &r)| fx_si(fx, k, r)))
+                            .collect(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Step 5 for a fixed-point population.
+fn fx_conditions(
+    net: &Network,
+    pi: usize,
+    m: &Model,
+    fx: &FixedModel,
+    st: &mut PopState,
+    spikes: &mut Vec<Spike>,
+    t_step: u64,
+) -> Result<(), RunError> {
+    let p = &net.populations[pi];
+    let (np, ns) = (st.np, st.ns);
+    let nc = m.conditions.len();
+    let mut locals = vec![FVal::Int(0); m.locals.max(1) as usize];
+    let f = st.fx.as_mut().expect("fixed-point storage");
+    for i in 0..p.size as usize {
+        let err = |e: Fault| fx_error(&p.name, i as u64, t_step, &e);
+        st.spiked[i] = false;
+        let refractory = t_step < st.refractory_until[i];
+        let q = Quant::new(&fx.spec, net.seed, st.entity_base + i as u64, t_step, Phase::Conditions);
+        let params = &f.params[i * np..(i + 1) * np];
+        let held_now: Vec<bool> = {
+            let fr = FFrame {
+                params,
+                int_params: &fx.int_params,
+                states: &f.states[i * ns..(i + 1) * ns],
+                int_states: &fx.int_states,
+                locals: &[],
+                index: i as u64,
+                q: &q,
+            };
+            let mut out = Vec::with_capacity(nc);
+            for c in &m.conditions {
+                out.push(holds(feval(&c.cond, &fr).map_err(err)?));
+            }
+            out
+        };
+        for (k, c) in m.conditions.iter().enumerate() {
+            let prev = st.last_cond[i * nc + k];
+            st.last_cond[i * nc + k] = held_now[k];
+            let fire = match c.trigger {
+                Trigger::Level => held_now[k],
+                Trigger::Rise => held_now[k] && !prev,
+                Trigger::Fall => !held_now[k] && prev,
+            };
+            if fire && !refractory {
+                let mut effects = FEffects::default();
+                let states = &mut f.states[i * ns..(i + 1) * ns];
+                fexec(&c.body, params, &fx.int_params, states, &fx.int_states, &mut locals, i as u64, &q, &mut effects)
+                    .map_err(err)?;
+                if effects.emitted {
+                    st.spiked[i] = true;
+                    spikes.push(Spike { step: t_step, pop: pi, neuron: i as u64 });
+                }
+                if let Some((d, in_steps, held)) = effects.refractory {
+                    let steps = if in_steps { d } else { d / net.dt };
+                    st.refractory_until[i] = t_step + (round_half_even(steps).max(0.0) as u64).max(1);
+                    st.held[i] = held;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Step 6 (port handlers) for a fixed-point population: each handler runs once with the
+/// summed weight of its port, a value of the format.
+fn fx_handlers(
+    net: &Network,
+    pi: usize,
+    m: &Model,
+    fx: &FixedModel,
+    st: &mut PopState,
+    t_step: u64,
+) -> Result<(), RunError> {
+    let p = &net.populations[pi];
+    let (np, ns, ni) = (st.np, st.ns, st.ni);
+    let mut locals = vec![FVal::Int(0); m.locals.max(1) as usize];
+    let f = st.fx.as_mut().expect("fixed-point storage");
+    for i in 0..p.size as usize {
+        let q = Quant::new(&fx.spec, net.seed, st.entity_base + i as u64, t_step, Phase::Ports);
+        for h in &m.handlers {
+            let slot = i * ni + h.port as usize;
+            if !st.port_hit[slot] {
+                continue;
+            }
+            st.port_hit[slot] = false;
+            locals[h.local as usize] = FVal::Fix(std::mem::take(&mut f.port_sum[slot]));
+            let mut effects = FEffects::default();
+            let params = &f.params[i * np..(i + 1) * np];
+            let states = &mut f.states[i * ns..(i + 1) * ns];
+            fexec(&h.body, params, &fx.int_params, states, &fx.int_states, &mut locals, i as u64, &q, &mut effects)
+                .map_err(|e| fx_error(&p.name, i as u64, t_step, &e))?;
+        }
+        // Weights at a port without a handler are dropped, not carried into the next step.
+        for k in 0..ni {
+            st.port_hit[i * ni + k] = false;
+            f.port_sum[i * ni + k] = 0;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,212 @@
+//! The `LanguageServer` implementation: keeps the open documents, feeds them to the compiler
+//! database and answers requests with the functions of the other modules.
+
+use crate::navigate::{self, Overlay};
+use crate::position::LineIndex;
+use crate::symbols;
+use scn_db::Database;
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+/// LSP's `RequestFailed` error code: the request was valid but could not be served (formatting
+/// text with syntax errors).
+const REQUEST_FAILED: i64 = -32803;
+
+/// One open document.
+struct Doc {
+    /// The path the database knows it by.
+    path: PathBuf,
+    /// The editor's text.
+    text: String,
+    /// The editor's version.
+    version: i32,
+}
+
+#[derive(Default)]
+struct State {
+    db: Database,
+    docs: HashMap<Uri, Doc>,
+}
+
+impl State {
+    /// Open buffers by path, for imports between open files.
+    fn open_texts(&self) -> HashMap<PathBuf, String> {
+        self.docs.values().map(|d| (d.path.clone(), d.text.clone())).collect()
+    }
+
+    /// A fresh database holding every open buffer (after a compiler panic).
+    fn reset(&mut self) {
+        self.db = Database::default();
+        for d in self.docs.values() {
+            self.db.set_file(d.path.clone(), d.text.clone());
+        }
+    }
+}
+
+/// The SCN language server.
+pub struct Backend {
+    client: Client,
+    state: Mutex<State>,
+    std_dir: PathBuf,
+}
+
+/// The database path of a document: its file for `file:` URIs, the URI text otherwise.
+pub fn path_of(uri: &Uri) -> PathBuf {
+    if uri.as_str().starts_with("file:")
+        && let Some(p) = uri.to_file_path()
+    {
+        return p.into_owned();
+    }
+    PathBuf::from(uri.as_str())
+}
+
+/// Runs `f`, turning a panic in the compiler into `None` so that one bad input never takes the
+/// server down.
+fn guard<T>(f: impl FnOnce() -> T) -> Option<T> {
+    catch_unwind(AssertUnwindSafe(f)).ok()
+}
+
+impl Backend {
+    /// A server talking to `client` that copies standard-library sources to `std_dir` for
+    /// go-to-definition.
+    pub fn new(client: Client, std_dir: PathBuf) -> Self {
+        Backend { client, state: Mutex::default(), std_dir }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stores the new text and publishes the file's diagnostics.
+    async fn update(&self, uri: Uri, text: String, version: i32) {
+        let diagnostics = {
+            let mut state = self.state();
+            let path = path_of(&uri);
+            state.docs.insert(uri.clone(), Doc { path: path.clone(), text: text.clone(), version });
+            let state = &mut *state;
+            let result = guard(|| {
+                state.db.set_file(path.clone(), text.clone());
+                state.db.check_file(&path)
+            });
+            match result {
+                Some(diags) => crate::diagnostics::to_lsp(&uri, &text, &diags),
+                None => {
+                    state.reset();
+                    Vec::new()
+                }
+            }
+        };
+        self.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+    }
+
+    /// Runs `f` on a document's path and text and the open buffers, if the document is open.
+    fn with_doc<T>(&self, uri: &Uri, f: impl FnOnce(&Path, &str, &HashMap<PathBuf, String>) -> Option<T>) -> Option<T> {
+        let state = self.state();
+        let doc = state.docs.get(uri)?;
+        let open = state.open_texts();
+        guard(|| f(&doc.path, &doc.text, &open)).flatten()
+    }
+}
+
+/// What the server offers.
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(PositionEncodingKind::UTF16),
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions::default()),
+        ..Default::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, _: InitializeParams) -> Result<InitializeResult> {
+        Ok(InitializeResult {
+            capabilities: capabilities(),
+            server_info: Some(ServerInfo {
+                name: "scn-lsp".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            ..Default::default()
+        })
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let d = params.text_document;
+        self.update(d.uri, d.text, d.version).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Full synchronisation: the last change holds the whole text.
+        if let Some(change) = params.content_changes.into_iter().last() {
+            let d = params.text_document;
+            self.update(d.uri, change.text, d.version).await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = self.state().docs.remove(&uri).map(|d| d.version);
+        self.client.publish_diagnostics(uri, Vec::new(), version).await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        Ok(self.with_doc(&p.text_document.uri, |path, text, open| {
+            let index = LineIndex::new(text);
+            let analysis = navigate::analyse(path, text, &Overlay { open });
+            let (span, value) = navigate::hover(&analysis, index.offset(p.position))?;
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
+                range: Some(index.range(span)),
+            })
+        }))
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let uri = p.text_document.uri;
+        Ok(self.with_doc(&uri, |path, text, open| {
+            let offset = LineIndex::new(text).offset(p.position);
+            let analysis = navigate::analyse(path, text, &Overlay { open });
+            navigate::definition(&analysis, offset, &uri, &self.std_dir).map(GotoDefinitionResponse::Scalar)
+        }))
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(self.with_doc(&params.text_document.uri, |_, text, _| {
+            Some(DocumentSymbolResponse::Nested(symbols::document_symbols(text)))
+        }))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let result = self.with_doc(&params.text_document.uri, |_, text, _| Some(symbols::format(text)));
+        match result {
+            Some(Ok(edits)) => Ok(edits),
+            Some(Err(message)) => {
+                Err(Error { message: message.into(), ..Error::new(ErrorCode::ServerError(REQUEST_FAILED)) })
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        Ok(self.with_doc(&p.text_document.uri, |_, text, _| {
+            let offset = LineIndex::new(text).offset(p.position);
+            Some(CompletionResponse::Array(symbols::completion(text, offset)))
+        }))
+    }
+}

@@ -1,0 +1,183 @@
+//! The server end to end: JSON-RPC over an in-memory pipe, as an editor drives it.
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
+
+struct Editor {
+    reader: BufReader<ReadHalf<DuplexStream>>,
+    writer: WriteHalf<DuplexStream>,
+    next_id: i64,
+    /// Notifications received while waiting for responses.
+    notifications: Vec<Value>,
+}
+
+impl Editor {
+    async fn start() -> Editor {
+        let (ours, theirs) = tokio::io::duplex(1 << 20);
+        let (their_read, their_write) = tokio::io::split(theirs);
+        let std_dir = std::env::temp_dir().join(format!("scn-lsp-e2e-{}", std::process::id()));
+        tokio::spawn(scn_lsp::serve(their_read, their_write, std_dir));
+        let (read, writer) = tokio::io::split(ours);
+        let mut editor = Editor { reader: BufReader::new(read), writer, next_id: 1, notifications: Vec::new() };
+        let init = editor.request("initialize", json!({ "capabilities": {} })).await;
+        assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+        editor.notify("initialized", json!({})).await;
+        editor
+    }
+
+    async fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.writer.write_all(frame.as_bytes()).await.unwrap();
+    }
+
+    async fn receive(&mut self) -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).await.unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                length = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body).await.unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    async fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params })).await;
+    }
+
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })).await;
+        loop {
+            let message = self.receive().await;
+            if message["id"] == json!(id) && message.get("method").is_none() {
+                return message;
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    async fn diagnostics(&mut self, uri: &str) -> Value {
+        if let Some(i) = self
+            .notifications
+            .iter()
+            .position(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
+        {
+            return self.notifications.remove(i)["params"].clone();
+        }
+        loop {
+            let message = self.receive().await;
+            if message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri {
+                return message["params"].clone();
+            }
+            self.notifications.push(message);
+        }
+    }
+}
+
+const URI: &str = "file:///scn-lsp-test/model.scn";
+
+/// A wrong unit after non-ASCII text on the same line: `µ` is one UTF-16 unit (two bytes) and
+/// the emoji two units (four bytes).
+const WRONG_UNIT: &str = "// µ 🧠\nneuron A {\n    param tau_m: time /* µs 🧠 */ = 20 mV\n    state v: voltage = 0 mV\n    dv/dt = -v / tau_m\n}\n";
+
+#[tokio::test]
+async fn diagnostics_of_a_wrong_unit_have_utf16_ranges() {
+    let mut editor = Editor::start().await;
+    editor
+        .notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": URI, "languageId": "scn", "version": 1, "text": WRONG_UNIT } }),
+        )
+        .await;
+    let published = editor.diagnostics(URI).await;
+    let diags = published["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{published}");
+    let d = &diags[0];
+    assert_eq!(d["code"], "E0201");
+    assert!(d["message"].as_str().unwrap().starts_with("expected time, found voltage"), "{d}");
+    // `    param tau_m: time /* µs 🧠 */ = ` is 39 bytes but 36 UTF-16 units.
+    assert_eq!(d["range"], json!({ "start": { "line": 2, "character": 36 }, "end": { "line": 2, "character": 41 } }));
+    assert_eq!(published["version"], 1);
+
+    // Fixing the unit clears the diagnostic.
+    let fixed = WRONG_UNIT.replace("20 mV", "20 ms");
+    editor
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [{ "text": fixed }] }),
+        )
+        .await;
+    let published = editor.diagnostics(URI).await;
+    assert_eq!(published["diagnostics"], json!([]));
+    assert_eq!(published["version"], 2);
+
+    // Hover over `tau_m` in the ODE shows its dimension; definition jumps to the declaration.
+    let at = json!({ "textDocument": { "uri": URI }, "position": { "line": 4, "character": 18 } });
+    let hover = editor.request("textDocument/hover", at.clone()).await;
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("tau_m: time"), "{hover}");
+    let def = editor.request("textDocument/definition", at).await;
+    assert_eq!(def["result"]["uri"], URI);
+    assert_eq!(def["result"]["range"]["start"], json!({ "line": 2, "character": 10 }));
+
+    let symbols = editor.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } })).await;
+    assert_eq!(symbols["result"][0]["name"], "A");
+
+    let formatted = editor
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } }),
+        )
+        .await;
+    let edits = formatted["result"].as_array().map_or(0, Vec::len);
+    assert!(formatted.get("error").is_none() && edits <= 1, "{formatted}");
+
+    let shutdown = editor.request("shutdown", Value::Null).await;
+    assert!(shutdown.get("error").is_none(), "{shutdown}");
+}
+
+#[tokio::test]
+async fn half_typed_text_never_breaks_the_server() {
+    let mut editor = Editor::start().await;
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/cuba.scn")).unwrap();
+    editor
+        .notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": URI, "languageId": "scn", "version": 0, "text": "" } }),
+        )
+        .await;
+    editor.diagnostics(URI).await;
+    let mut version = 0;
+    for cut in (0..=text.len()).step_by(41).chain([text.len()]) {
+        let cut = (0..=cut).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+        version += 1;
+        let prefix = &text[..cut];
+        editor
+            .notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": URI, "version": version }, "contentChanges": [{ "text": prefix }] }),
+            )
+            .await;
+        let published = editor.diagnostics(URI).await;
+        assert_eq!(published["version"], version);
+        let last = prefix.lines().count().saturating_sub(1);
+        let at = json!({ "textDocument": { "uri": URI }, "position": { "line": last, "character": 3 } });
+        for method in ["textDocument/hover", "textDocument/definition", "textDocument/completion"] {
+            let response = editor.request(method, at.clone()).await;
+            assert!(response.get("error").is_none(), "{method} at cut {cut}: {response}");
+        }
+        let symbols = editor.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } })).await;
+        assert!(symbols.get("error").is_none(), "{symbols}");
+    }
+}
