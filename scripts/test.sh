@@ -11,6 +11,11 @@ need_apt=()
 if ! command -v python3 >/dev/null || ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
     need_apt+=(python3 python3-venv)
 fi
+# Node.js and npm for the VS Code extension's grammar test and packaging, Neovim (0.7+) for the
+# headless editor test (tests/editors.rs).
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
+command -v nvim >/dev/null || need_apt+=(neovim)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
@@ -27,6 +32,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "$want" >"$stamp"
 fi
 export SCN_PYTHON="$PWD/.venv/bin/python"
+
+# The VS Code extension's npm packages, pinned by editors/vscode/package-lock.json, in its
+# node_modules (gitignored); reinstalled only when the lock file changes.
+lock=editors/vscode/package-lock.json
+stamp=editors/vscode/node_modules/.scn-lock.sha256
+want=$(sha256sum "$lock" | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+fi
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

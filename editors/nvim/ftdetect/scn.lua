@@ -1,0 +1,2 @@
+-- Files ending in .scn are SCN sources.
+vim.cmd([[autocmd BufRead,BufNewFile *.scn setfiletype scn]])
