@@ -54,7 +54,9 @@ fn vscode_extension_packages_into_a_vsix() {
     let out_dir = scratch("vsix");
     let vsix = out_dir.join("scn.vsix");
     let mut cmd = Command::new("npx");
-    cmd.args(["--no-install", "@vscode/vsce", "package", "--allow-missing-repository", "--out"]).arg(&vsix).current_dir(&dir);
+    cmd.args(["--no-install", "@vscode/vsce", "package", "--allow-missing-repository", "--out"])
+        .arg(&vsix)
+        .current_dir(&dir);
     run(cmd, "npx --no-install @vscode/vsce package", "is npm installed and `npm ci` run?");
     let bytes = std::fs::read(&vsix).unwrap_or_else(|e| panic!("no {}: {e}", vsix.display()));
     // A .vsix is a zip archive holding the manifest, the grammar and the client.

@@ -407,6 +407,14 @@ pub enum Source {
         /// Active until (seconds).
         stop: f64,
     },
+    /// `stimulus bits(s)`: one source per element of stream `stream` (flat, row-major), which
+    /// spikes on every cycle whose stream bit is 1.
+    Stream {
+        /// Index into [`ScNetwork::streams`].
+        stream: usize,
+        /// Number of elements.
+        n: u64,
+    },
 }
 
 /// A projection (from `connect` or a spiking `stimulus`).
@@ -509,4 +517,151 @@ pub struct Network {
     pub currents: Vec<CurrentStimulus>,
     /// Monitors.
     pub monitors: Vec<Monitor>,
+    /// Stochastic-computing streams, parameter arrays and outputs (empty without streams).
+    pub sc: ScNetwork,
+}
+
+/// The stochastic-computing part of a network (DESIGN §3, LANGUAGE §7): streams live in frames
+/// of [`ScNetwork::length`] cycles; frame k of an LFSR stream uses the register states
+/// k·L … (k+1)·L−1 from its seed (the source keeps running), a Sobol/Halton source the points
+/// start + k·L + i; outputs are computed at the end of every frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScNetwork {
+    /// The frame length L in cycles (0 when there are no streams).
+    pub length: u64,
+    /// Network `param` arrays.
+    pub arrays: Vec<ScArray>,
+    /// Stream declarations.
+    pub streams: Vec<StreamDecl>,
+    /// Network outputs.
+    pub outputs: Vec<ScOutput>,
+    /// Number of `encode` sites (each keeps one source per element).
+    pub sites: u32,
+}
+
+/// A constant array (`param w: prob[4][16] = load("w.csv")`), row-major, SI values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScArray {
+    /// Its name.
+    pub name: String,
+    /// Its dimensions.
+    pub dims: Vec<u64>,
+    /// Its values, row-major.
+    pub values: Vec<f64>,
+}
+
+/// `stream NAME[i in 0..a][j in 0..b] = e`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamDecl {
+    /// Its name.
+    pub name: String,
+    /// The extent of each index binder (binder k is [`ScExpr::Index`]`(k)`).
+    pub dims: Vec<u64>,
+    /// Its value per element.
+    pub value: StreamExpr,
+}
+
+/// `output NAME[o in 0..a] = e`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScOutput {
+    /// Its name.
+    pub name: String,
+    /// The extent of each index binder.
+    pub dims: Vec<u64>,
+    /// Its value per element, at the end of each frame.
+    pub value: ScExpr,
+}
+
+/// A number source of an `encode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScSource {
+    /// `lfsr16(seed = e[, variant = NAME])`: the expression is the seed.
+    Lfsr16(crate::sc::LfsrDialect),
+    /// `sobol16(start = e)`.
+    Sobol16,
+    /// `halton2(start = e)`.
+    Halton2,
+}
+
+/// A scalar over index binders, constants, arrays and stream counts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScExpr {
+    /// A constant.
+    Const(f64),
+    /// The value of index binder k.
+    Index(u16),
+    /// An array element.
+    Array {
+        /// Index into [`ScNetwork::arrays`].
+        array: usize,
+        /// One index per dimension.
+        index: Vec<ScExpr>,
+    },
+    /// -x.
+    Neg(Box<ScExpr>),
+    /// Arithmetic.
+    Bin(BinOp, Box<ScExpr>, Box<ScExpr>),
+    /// `popcount(s)` at the end of the frame.
+    Popcount(Box<StreamExpr>),
+    /// `decode(s)` or `decode(popcount(s))`: count / L (unipolar) or 2·count / L − 1 (bipolar).
+    Decode {
+        /// Bipolar decoding.
+        bipolar: bool,
+        /// The count.
+        count: Box<ScExpr>,
+        /// The stream length.
+        length: u64,
+    },
+    /// `sum(k in from..to, body)`: binder slot `binder` runs over `from..to`.
+    Sum {
+        /// The binder slot.
+        binder: u16,
+        /// First value.
+        from: i64,
+        /// One past the last value.
+        to: i64,
+        /// The summand.
+        body: Box<ScExpr>,
+    },
+}
+
+/// A stream-valued expression, evaluated for one frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StreamExpr {
+    /// `encode(value, SOURCE(seed/start), length = L)` (or `encode_bipolar`).
+    Encode {
+        /// The site (its sources are kept per site and element).
+        site: u32,
+        /// Bipolar encoding (`encode_bipolar`).
+        bipolar: bool,
+        /// The value to encode.
+        value: Box<ScExpr>,
+        /// The source kind.
+        source: ScSource,
+        /// The seed (LFSR) or start index (Sobol, Halton).
+        seed: Box<ScExpr>,
+        /// The length L.
+        length: u64,
+    },
+    /// Another stream's element.
+    Ref {
+        /// Index into [`ScNetwork::streams`].
+        stream: usize,
+        /// One index per dimension.
+        index: Vec<ScExpr>,
+    },
+    /// `!a`.
+    Not(Box<StreamExpr>),
+    /// `a & b`.
+    And(Box<StreamExpr>, Box<StreamExpr>),
+    /// `a | b`.
+    Or(Box<StreamExpr>, Box<StreamExpr>),
+    /// `a ^ b`.
+    Xor(Box<StreamExpr>, Box<StreamExpr>),
+    /// `xnor(a, b)`.
+    Xnor(Box<StreamExpr>, Box<StreamExpr>),
+    /// `mux(sel, a, b)`: a where sel is 1.
+    Mux(Box<StreamExpr>, Box<StreamExpr>, Box<StreamExpr>),
+    /// `cordiv(a, b)` (the divider's state starts at 0 in every frame).
+    Cordiv(Box<StreamExpr>, Box<StreamExpr>),
 }

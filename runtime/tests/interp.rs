@@ -73,6 +73,7 @@ fn network(model: Model, size: u64, dt: f64) -> Network {
         projections: vec![],
         currents: vec![],
         monitors: vec![Monitor::Spikes(vec![0])],
+        sc: Default::default(),
     }
 }
 

@@ -145,6 +145,10 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         for (name, text) in [("spikes.csv", files.0), ("states.csv", files.1), ("summary.json", summary)] {
             stage.write(&dir.join(name), |w| w.write_all(text.as_bytes()))?;
         }
+        if !net.sc.outputs.is_empty() {
+            let text = outputs_json(&net, &sim);
+            stage.write(&dir.join("outputs.json"), |w| w.write_all(text.as_bytes()))?;
+        }
         if args.plot.is_some() || args.vcd.is_some() {
             let rec = Recorded::new(&net, &sim);
             if let Some(path) = &args.plot {
@@ -165,6 +169,33 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     let extras: String = args.plot.iter().chain(&args.vcd).map(|p| format!(", {}", p.display())).collect();
     writeln!(err, "wrote {}{extras} ({} steps in {:.3} s)", dir.display(), steps, run_s)?;
     Ok(0)
+}
+
+/// `outputs.json`: every network output per completed frame (a number, or nested arrays for an
+/// output with index binders), the number of frames and the frame length.
+fn outputs_json(net: &Network, sim: &Simulation) -> String {
+    fn num(v: f64) -> String {
+        if v.is_finite() { format!("{v}") } else { "null".into() }
+    }
+    fn nested(dims: &[u64], vals: &[f64]) -> String {
+        match dims.split_first() {
+            None => num(vals[0]),
+            Some((&d, rest)) => {
+                let step = rest.iter().product::<u64>() as usize;
+                let parts: Vec<String> =
+                    (0..d as usize).map(|k| nested(rest, &vals[k * step..(k + 1) * step])).collect();
+                format!("[{}]", parts.join(", "))
+            }
+        }
+    }
+    let mut s = String::from("{\n  \"outputs\": {");
+    for (k, o) in net.sc.outputs.iter().enumerate() {
+        let frames: Vec<String> = sim.outputs.iter().map(|f| nested(&o.dims, &f[k])).collect();
+        let sep = if k == 0 { "" } else { "," };
+        let _ = write!(s, "{sep}\n    {}: [{}]", serde_json::to_string(&o.name).unwrap_or_default(), frames.join(", "));
+    }
+    let _ = write!(s, "\n  }},\n  \"frames\": {},\n  \"length\": {}\n}}\n", sim.outputs.len(), net.sc.length);
+    s
 }
 
 fn fail(

@@ -58,6 +58,11 @@ fn setting<'p>(net: &'p ast::Network, name: &str) -> Option<&'p ast::Expr> {
 }
 
 impl<'p> Lowerer<'p> {
+    /// [`Self::net_value`] for the stream lowering.
+    pub(crate) fn net_value_pub(&self, consts: &HashMap<String, f64>, e: &ast::Expr) -> Option<f64> {
+        self.net_value(consts, e)
+    }
+
     /// The SI value of a constant network expression (network constants and parameters with
     /// constant values are in scope).
     fn net_value(&self, consts: &HashMap<String, f64>, e: &ast::Expr) -> Option<f64> {
@@ -111,6 +116,7 @@ impl<'p> Lowerer<'p> {
 
     fn network(&mut self, net: &'p ast::Network) -> Result<Network, Diagnostic> {
         let mut consts: HashMap<String, f64> = HashMap::new();
+        let mut arrays = Vec::new();
         for m in &net.body.members {
             match &m.kind {
                 MemberKind::Const(c) => {
@@ -119,15 +125,17 @@ impl<'p> Lowerer<'p> {
                     }
                 }
                 MemberKind::Decl(d) if d.kind == ast::DeclKind::Param => {
-                    if let Some(v) = d.value.as_ref().and_then(|v| self.net_value(&consts, v)) {
+                    if let Some(a) = self.sc_array(&consts, d, m.span)? {
+                        arrays.push(a);
+                    } else if let Some(v) = d.value.as_ref().and_then(|v| self.net_value(&consts, v)) {
                         consts.insert(d.name.name.clone(), v);
                     }
                 }
-                MemberKind::Stream { .. } | MemberKind::Sub { .. } => {
-                    return Err(unsupported(m.span, "stochastic-computing streams and sub-networks"));
+                MemberKind::Sub { .. } => {
+                    return Err(unsupported(m.span, "sub-networks"));
                 }
-                MemberKind::Decl(d) if d.kind != ast::DeclKind::Param => {
-                    return Err(unsupported(m.span, "network inputs and outputs"));
+                MemberKind::Decl(d) if d.kind != ast::DeclKind::Param && d.kind != ast::DeclKind::Output => {
+                    return Err(unsupported(m.span, "network inputs"));
                 }
                 MemberKind::Precision(_) => {
                     return Err(unsupported(m.span, "bit-true fixed-point networks (`precision`)"));
@@ -163,7 +171,10 @@ impl<'p> Lowerer<'p> {
             projections: Vec::new(),
             currents: Vec::new(),
             monitors: Vec::new(),
+            sc: ir::ScNetwork::default(),
         };
+        let (sc, sc_names) = self.sc_network(net, &consts, arrays)?;
+        out.sc = sc;
         let mut pops: HashMap<String, usize> = HashMap::new();
         for m in &net.body.members {
             if let MemberKind::Pop { name, model, size, overrides } = &m.kind {
@@ -228,6 +239,38 @@ impl<'p> Lowerer<'p> {
                                     &consts,
                                     label,
                                     src,
+                                    (tgt, tm),
+                                    port,
+                                    via.as_ref(),
+                                    rules,
+                                    dt,
+                                    clocked,
+                                    m.span,
+                                )?;
+                                out.projections.push(p);
+                            }
+                        }
+                        "bits" => {
+                            let stream = match args.as_slice() {
+                                [Arg::Positional(e)] => match &e.kind {
+                                    ExprKind::Name(n) => sc_names.streams.get(&n.name).copied(),
+                                    _ => None,
+                                },
+                                _ => None,
+                            }
+                            .ok_or_else(|| {
+                                unsupported(kind.span, "`bits` of something other than a declared stream")
+                            })?;
+                            let n = scn_runtime::interp::sc::elements(&out.sc.streams[stream].dims) as u64;
+                            for t in targets {
+                                let (tgt, port) = self.port_ref(&pops, t)?;
+                                let label =
+                                    name.as_ref().map_or_else(|| format!("bits->{}", pop_name(t)), |n| n.name.clone());
+                                let tm = out.populations[tgt].model;
+                                let p = self.projection(
+                                    &consts,
+                                    label,
+                                    Source::Stream { stream, n },
                                     (tgt, tm),
                                     port,
                                     via.as_ref(),

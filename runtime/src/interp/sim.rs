@@ -60,6 +60,14 @@ pub enum RunError {
         /// What failed, with the value in scaled units.
         message: String,
     },
+    /// A stochastic-computing stream or output could not be computed (an index outside its
+    /// range, streams of different lengths combined).
+    Stream {
+        /// Step.
+        step: u64,
+        /// What failed.
+        message: String,
+    },
 }
 
 impl std::fmt::Display for RunError {
@@ -72,6 +80,7 @@ impl std::fmt::Display for RunError {
             RunError::FixedPoint { pop, neuron, step, message } => {
                 write!(f, "`{pop}[{neuron}]` at step {step}: {message}")
             }
+            RunError::Stream { step, message } => write!(f, "a stream at step {step}: {message}"),
         }
     }
 }
@@ -130,6 +139,11 @@ pub struct Simulation<'n> {
     locals: Vec<f64>,
     /// A fixed-point failure while building, reported by the first step.
     pending: Option<RunError>,
+    /// The streams' sources and the current frame's streams.
+    sc: super::sc::ScState,
+    /// The network outputs of every completed frame: per frame, per output, the values of its
+    /// elements (row-major).
+    pub outputs: Vec<Vec<Vec<f64>>>,
 }
 
 fn fx_error(pop: &str, neuron: u64, step: u64, fault: &Fault) -> RunError {
@@ -357,6 +371,8 @@ impl<'n> Simulation<'n> {
             samples: Vec::new(),
             locals: vec![0.0; max_locals],
             pending,
+            sc: super::sc::ScState::new(),
+            outputs: Vec::new(),
         }
     }
 
@@ -539,6 +555,19 @@ impl<'n> Simulation<'n> {
                         }
                     }
                 }
+                Source::Stream { stream, n } => {
+                    let len = net.sc.length.max(1);
+                    let (frame, bit) = (t_step / len, (t_step % len) as usize);
+                    for i in 0..*n as usize {
+                        let b = self
+                            .sc
+                            .stream(&net.sc, frame, *stream, i)
+                            .map_err(|message| RunError::Stream { step: t_step, message })?;
+                        if b.get(bit) == Some(true) {
+                            schedule(ps, i, t_step, slots);
+                        }
+                    }
+                }
                 Source::Poisson { rate, n, start, stop } => {
                     if t >= *start && t < *stop {
                         let p = rate * net.dt;
@@ -673,6 +702,14 @@ impl<'n> Simulation<'n> {
                     Element { params: &ps.syn_params[c * np..(c + 1) * np], inputs: &[], t, index: c as u64, draws };
                 advance(&sys, &el, &mut ps.syn_states[c * ns..(c + 1) * ns], 0, net.dt, &mut ps.syn_exact[c]);
             }
+        }
+        // Outputs are valid at the end of each frame.
+        let len = net.sc.length;
+        if len > 0 && !net.sc.outputs.is_empty() && (t_step + 1).is_multiple_of(len) {
+            let frame = t_step / len;
+            let values =
+                self.sc.outputs(&net.sc, frame).map_err(|message| RunError::Stream { step: t_step, message })?;
+            self.outputs.push(values);
         }
         self.step += 1;
         Ok(())

@@ -1,0 +1,248 @@
+//! Stochastic-computing streams and outputs of a network, frame by frame (DESIGN §3).
+//!
+//! Frame k of a stream covers cycles k·L … (k+1)·L−1. Every `encode` site keeps one number
+//! source per element (per value of the index binders in scope): an LFSR-16 keeps running
+//! across frames, so frame k compares the register states k·L … (k+1)·L−1 from the seed
+//! (compare first, then advance); a Sobol-16 or halton2 source uses the points
+//! start + k·L + i. Streams are computed once per frame and element, outputs at the end of
+//! each frame.
+
+use crate::ir::{BinOp, ScExpr, ScNetwork, ScSource, StreamExpr};
+use crate::sc::{Bitstream, Halton2, Lfsr16, NumberSource, Sobol16, Threshold, computed_seed, encode};
+use std::collections::HashMap;
+
+/// The running state of a network's streams.
+#[derive(Debug, Default)]
+pub struct ScState {
+    /// LFSR registers per (site, binder values): the next frame they will produce and the
+    /// register at its start.
+    lfsrs: HashMap<(u32, Vec<i64>), (u64, Lfsr16)>,
+    /// The frame the cache holds.
+    frame: Option<u64>,
+    /// Stream elements of that frame, by (stream, flat element).
+    cache: HashMap<(usize, usize), Bitstream>,
+}
+
+fn flat(dims: &[u64], index: &[i64], what: &str) -> Result<usize, String> {
+    if dims.len() != index.len() {
+        return Err(format!("`{what}` takes {} indices, found {}", dims.len(), index.len()));
+    }
+    let mut f = 0usize;
+    for (&d, &i) in dims.iter().zip(index) {
+        if i < 0 || i as u64 >= d {
+            return Err(format!("index {i} of `{what}` is outside 0..{d}"));
+        }
+        f = f * d as usize + i as usize;
+    }
+    Ok(f)
+}
+
+/// The binder values of flat element `e` of an array with `dims`.
+pub fn unflatten(dims: &[u64], mut e: usize) -> Vec<i64> {
+    let mut out = vec![0i64; dims.len()];
+    for k in (0..dims.len()).rev() {
+        let d = dims[k].max(1) as usize;
+        out[k] = (e % d) as i64;
+        e /= d;
+    }
+    out
+}
+
+/// Number of elements of an array with `dims`.
+pub fn elements(dims: &[u64]) -> usize {
+    dims.iter().map(|&d| d as usize).product()
+}
+
+fn as_index(v: f64) -> Result<i64, String> {
+    if v.fract() != 0.0 || !v.is_finite() {
+        return Err(format!("index {v} is not an integer"));
+    }
+    Ok(v as i64)
+}
+
+impl ScState {
+    /// A fresh state: every source at its seed.
+    pub fn new() -> Self {
+        ScState::default()
+    }
+
+    fn enter(&mut self, frame: u64) {
+        if self.frame != Some(frame) {
+            self.frame = Some(frame);
+            self.cache.clear();
+        }
+    }
+
+    /// Element `elem` (flat, row-major) of stream `stream` in frame `frame`.
+    pub fn stream(&mut self, net: &ScNetwork, frame: u64, stream: usize, elem: usize) -> Result<Bitstream, String> {
+        self.enter(frame);
+        self.element(net, frame, stream, elem, 0)
+    }
+
+    fn element(
+        &mut self,
+        net: &ScNetwork,
+        frame: u64,
+        stream: usize,
+        elem: usize,
+        depth: u32,
+    ) -> Result<Bitstream, String> {
+        if let Some(b) = self.cache.get(&(stream, elem)) {
+            return Ok(b.clone());
+        }
+        if depth > 256 {
+            return Err(format!("stream `{}` refers to itself", net.streams[stream].name));
+        }
+        let decl = &net.streams[stream];
+        let mut env = unflatten(&decl.dims, elem);
+        let b = self.sexpr(net, frame, &decl.value, &mut env, depth + 1)?;
+        self.cache.insert((stream, elem), b.clone());
+        Ok(b)
+    }
+
+    /// The values of every output in frame `frame`, flat per output (row-major).
+    pub fn outputs(&mut self, net: &ScNetwork, frame: u64) -> Result<Vec<Vec<f64>>, String> {
+        self.enter(frame);
+        let mut out = Vec::with_capacity(net.outputs.len());
+        for o in &net.outputs {
+            let n = elements(&o.dims);
+            let mut vals = Vec::with_capacity(n);
+            for e in 0..n {
+                let mut env = unflatten(&o.dims, e);
+                vals.push(self.num(net, frame, &o.value, &mut env, 0)?);
+            }
+            out.push(vals);
+        }
+        Ok(out)
+    }
+
+    fn num(&mut self, net: &ScNetwork, frame: u64, e: &ScExpr, env: &mut Vec<i64>, depth: u32) -> Result<f64, String> {
+        Ok(match e {
+            ScExpr::Const(c) => *c,
+            ScExpr::Index(k) => *env.get(*k as usize).ok_or("an unbound index")? as f64,
+            ScExpr::Array { array, index } => {
+                let a = &net.arrays[*array];
+                let mut idx = Vec::with_capacity(index.len());
+                for i in index {
+                    idx.push(as_index(self.num(net, frame, i, env, depth)?)?);
+                }
+                a.values[flat(&a.dims, &idx, &a.name)?]
+            }
+            ScExpr::Neg(x) => -self.num(net, frame, x, env, depth)?,
+            ScExpr::Bin(op, a, b) => {
+                let a = self.num(net, frame, a, env, depth)?;
+                let b = self.num(net, frame, b, env, depth)?;
+                match op {
+                    BinOp::Add => a + b,
+                    BinOp::Sub => a - b,
+                    BinOp::Mul => a * b,
+                    BinOp::Div => a / b,
+                    BinOp::Rem => a - b * (a / b).floor(),
+                    BinOp::Pow => a.powf(b),
+                    BinOp::Shl => a * 2f64.powf(b),
+                    BinOp::Shr => (a / 2f64.powf(b)).floor(),
+                }
+            }
+            ScExpr::Popcount(s) => self.sexpr(net, frame, s, env, depth)?.popcount() as f64,
+            ScExpr::Decode { bipolar, count, length } => {
+                let c = self.num(net, frame, count, env, depth)?;
+                let l = *length as f64;
+                if *bipolar { 2.0 * c / l - 1.0 } else { c / l }
+            }
+            ScExpr::Sum { binder, from, to, body } => {
+                let slot = *binder as usize;
+                if env.len() <= slot {
+                    env.resize(slot + 1, 0);
+                }
+                let saved = env[slot];
+                let mut acc = 0.0;
+                for i in *from..*to {
+                    env[slot] = i;
+                    acc += self.num(net, frame, body, env, depth)?;
+                }
+                env[slot] = saved;
+                acc
+            }
+        })
+    }
+
+    fn sexpr(
+        &mut self,
+        net: &ScNetwork,
+        frame: u64,
+        e: &StreamExpr,
+        env: &mut Vec<i64>,
+        depth: u32,
+    ) -> Result<Bitstream, String> {
+        let err = |e: crate::sc::ScError| e.to_string();
+        Ok(match e {
+            StreamExpr::Encode { site, bipolar, value, source, seed, length } => {
+                let v = self.num(net, frame, value, env, depth)?;
+                let t = if *bipolar { Threshold::from_bipolar(v) } else { Threshold::from_prob(v) }.map_err(err)?;
+                let s = self.num(net, frame, seed, env, depth)?;
+                let len = *length as usize;
+                match source {
+                    ScSource::Lfsr16(dialect) => {
+                        let key = (*site, env.clone());
+                        let seed16 = computed_seed(as_index(s)?);
+                        let fresh = || Lfsr16::with_dialect(seed16, *dialect).map(|l| (0u64, l));
+                        let mut entry = match self.lfsrs.get(&key) {
+                            Some(&(next, l)) if next <= frame => (next, l),
+                            _ => fresh().map_err(err)?,
+                        };
+                        // Catch up on frames nobody asked for: the source keeps running.
+                        while entry.0 < frame {
+                            for _ in 0..len {
+                                entry.1.next_value();
+                            }
+                            entry.0 += 1;
+                        }
+                        let b = encode(&mut entry.1, t, len);
+                        self.lfsrs.insert(key, (frame + 1, entry.1));
+                        b
+                    }
+                    ScSource::Sobol16 => {
+                        let start = as_index(s)?.max(0) as u64 + frame * *length;
+                        encode(&mut Sobol16::new(start), t, len)
+                    }
+                    ScSource::Halton2 => {
+                        let start = as_index(s)?.max(0) as u64 + frame * *length;
+                        encode(&mut Halton2::new(start), t, len)
+                    }
+                }
+            }
+            StreamExpr::Ref { stream, index } => {
+                let mut idx = Vec::with_capacity(index.len());
+                for i in index {
+                    idx.push(as_index(self.num(net, frame, i, env, depth)?)?);
+                }
+                let decl = &net.streams[*stream];
+                let f = flat(&decl.dims, &idx, &decl.name)?;
+                self.element(net, frame, *stream, f, depth)?
+            }
+            StreamExpr::Not(a) => self.sexpr(net, frame, a, env, depth)?.not(),
+            StreamExpr::And(a, b) | StreamExpr::Or(a, b) | StreamExpr::Xor(a, b) | StreamExpr::Xnor(a, b) => {
+                let x = self.sexpr(net, frame, a, env, depth)?;
+                let y = self.sexpr(net, frame, b, env, depth)?;
+                match e {
+                    StreamExpr::And(..) => x.and(&y),
+                    StreamExpr::Or(..) => x.or(&y),
+                    StreamExpr::Xor(..) => x.xor(&y),
+                    _ => x.xnor(&y),
+                }
+                .map_err(err)?
+            }
+            StreamExpr::Mux(s, a, b) => {
+                let s = self.sexpr(net, frame, s, env, depth)?;
+                let a = self.sexpr(net, frame, a, env, depth)?;
+                let b = self.sexpr(net, frame, b, env, depth)?;
+                Bitstream::mux(&s, &a, &b).map_err(err)?
+            }
+            StreamExpr::Cordiv(a, b) => {
+                let x = self.sexpr(net, frame, a, env, depth)?;
+                let y = self.sexpr(net, frame, b, env, depth)?;
+                crate::sc::cordiv(&x, &y).map_err(err)?
+            }
+        })
+    }
+}
