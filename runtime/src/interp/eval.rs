@@ -25,6 +25,23 @@ pub struct Frame<'a> {
     pub noise_scale: f64,
 }
 
+impl<'a> Frame<'a> {
+    /// A frame outside any stochastic solver stage (noise terms unscaled).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        params: &'a [f64],
+        states: &'a [f64],
+        inputs: &'a [f64],
+        locals: &'a [f64],
+        t: f64,
+        dt: f64,
+        index: u64,
+        draws: Draws,
+    ) -> Self {
+        Frame { params, states, inputs, locals, t, dt, index, draws, noise_scale: 1.0 }
+    }
+}
+
 /// The coordinates of this element's draws.
 #[derive(Clone, Copy, Debug)]
 pub struct Draws {

@@ -266,47 +266,17 @@ impl<'n> Simulation<'n> {
                 let mut states = vec![0.0; ns];
                 let inputs: Vec<f64> = m.inputs.iter().map(|port| port.default).collect();
                 for (l, e) in &p.override_lets {
-                    let f = Frame {
-                        params: &params,
-                        states: &states,
-                        inputs: &inputs,
-                        locals: &locals,
-                        t: 0.0,
-                        dt: net.dt,
-                        index: i as u64,
-                        draws,
-                        noise_scale: 1.0,
-                    };
+                    let f = Frame::new(&params, &states, &inputs, &locals, 0.0, net.dt, i as u64, draws);
                     locals[*l as usize] = eval(e, &f);
                 }
                 for k in 0..np {
-                    let f = Frame {
-                        params: &params,
-                        states: &states,
-                        inputs: &inputs,
-                        locals: &locals,
-                        t: 0.0,
-                        dt: net.dt,
-                        index: i as u64,
-                        draws,
-                        noise_scale: 1.0,
-                    };
+                    let f = Frame::new(&params, &states, &inputs, &locals, 0.0, net.dt, i as u64, draws);
                     let e =
                         p.param_overrides.iter().find(|(s, _)| *s as usize == k).map_or(&m.param_init[k], |(_, e)| e);
                     params[k] = eval(e, &f);
                 }
                 for k in 0..ns {
-                    let f = Frame {
-                        params: &params,
-                        states: &states,
-                        inputs: &inputs,
-                        locals: &locals,
-                        t: 0.0,
-                        dt: net.dt,
-                        index: i as u64,
-                        draws,
-                        noise_scale: 1.0,
-                    };
+                    let f = Frame::new(&params, &states, &inputs, &locals, 0.0, net.dt, i as u64, draws);
                     let e =
                         p.state_overrides.iter().find(|(s, _)| *s as usize == k).map_or(&m.state_init[k], |(_, e)| e);
                     states[k] = eval(e, &f);
@@ -886,33 +856,22 @@ fn init_synapses(net: &Network, m: &Model, csr: &Csr, k: usize, overrides: &[(u1
             step: 0,
         };
         for p in 0..np {
-            let f = Frame {
-                params: &params[c * np..(c + 1) * np],
-                states: &[],
-                inputs: &[],
-                locals: &[],
-                t: 0.0,
-                dt: net.dt,
-                index: c as u64,
-                draws,
-                noise_scale: 1.0,
-            };
+            let f = Frame::new(&params[c * np..(c + 1) * np], &[], &[], &[], 0.0, net.dt, c as u64, draws);
             let e = overrides.iter().find(|(s, _)| *s as usize == p).map_or(&m.param_init[p], |(_, e)| e);
             let v = eval(e, &f);
             params[c * np + p] = v;
         }
         for s in 0..ns {
-            let f = Frame {
-                params: &params[c * np..(c + 1) * np],
-                states: &states[c * ns..(c + 1) * ns],
-                inputs: &[],
-                locals: &[],
-                t: 0.0,
-                dt: net.dt,
-                index: c as u64,
+            let f = Frame::new(
+                &params[c * np..(c + 1) * np],
+                &states[c * ns..(c + 1) * ns],
+                &[],
+                &[],
+                0.0,
+                net.dt,
+                c as u64,
                 draws,
-                noise_scale: 1.0,
-            };
+            );
             let v = eval(&m.state_init[s], &f);
             states[c * ns + s] = v;
         }
