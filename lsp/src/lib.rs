@@ -4,13 +4,15 @@
 //! from the incremental database ([`scn_db::Database::check_file`], the same codes and
 //! messages as `scn check`), hover types and go-to-definition from the checker's side tables
 //! ([`scn_sema::Analysis::type_at`], [`scn_sema::Analysis::definition_of`]), outlines from the
-//! syntax tree and formatting from `scn-fmt`. Positions are UTF-16 as the protocol requires
+//! syntax tree and formatting from `scn-fmt`; references, rename and semantic tokens from the
+//! reference table ([`refs`]). Positions are UTF-16 as the protocol requires
 //! ([`position`]). The features are plain functions ([`navigate`], [`symbols`],
 //! [`diagnostics`]) that tests call directly; [`server::Backend`] wires them to the protocol.
 
 pub mod diagnostics;
 pub mod navigate;
 pub mod position;
+pub mod refs;
 pub mod server;
 pub mod symbols;
 

@@ -3,6 +3,7 @@
 
 use crate::navigate::{self, Overlay};
 use crate::position::LineIndex;
+use crate::refs;
 use crate::symbols;
 use scn_db::Database;
 use std::collections::HashMap;
@@ -123,6 +124,15 @@ pub fn capabilities() -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions::default()),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: refs::legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                ..Default::default()
+            },
+        )),
         ..Default::default()
     }
 }
@@ -207,6 +217,45 @@ impl LanguageServer for Backend {
         Ok(self.with_doc(&p.text_document.uri, |_, text, _| {
             let offset = LineIndex::new(text).offset(p.position);
             Some(CompletionResponse::Array(symbols::completion(text, offset)))
+        }))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let uri = p.text_document.uri;
+        let include = params.context.include_declaration;
+        Ok(self.with_doc(&uri, |path, text, open| {
+            let index = LineIndex::new(text);
+            let analysis = navigate::analyse(path, text, &Overlay { open });
+            let spans = refs::references(&analysis, index.offset(p.position), include);
+            (!spans.is_empty()).then(|| spans.into_iter().map(|s| Location::new(uri.clone(), index.range(s))).collect())
+        }))
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let uri = p.text_document.uri;
+        let result = self.with_doc(&uri, |path, text, open| {
+            let offset = LineIndex::new(text).offset(p.position);
+            let analysis = navigate::analyse(path, text, &Overlay { open });
+            Some(refs::rename(&analysis, offset, &params.new_name))
+        });
+        match result {
+            Some(Ok(edits)) => {
+                Ok(Some(WorkspaceEdit { changes: Some(HashMap::from([(uri, edits)])), ..Default::default() }))
+            }
+            Some(Err(message)) => {
+                Err(Error { message: message.into(), ..Error::new(ErrorCode::ServerError(REQUEST_FAILED)) })
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        Ok(self.with_doc(&params.text_document.uri, |path, text, open| {
+            let analysis = navigate::analyse(path, text, &Overlay { open });
+            let data = refs::semantic_tokens(&analysis);
+            Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data }))
         }))
     }
 }

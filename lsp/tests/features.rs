@@ -140,9 +140,12 @@ fn exercise(path: &str, text: &str, std_dir: &Path) {
         let _ = navigate::hover(&an, at);
         let _ = navigate::definition(&an, at, &uri, std_dir);
         let _ = symbols::completion(text, at);
+        let _ = scn_lsp::refs::references(&an, at, true);
+        let _ = scn_lsp::refs::rename(&an, at, "renamed");
     }
     let _ = symbols::document_symbols(text);
     let _ = symbols::format(text);
+    let _ = scn_lsp::refs::semantic_tokens(&an);
 }
 
 #[test]
@@ -167,4 +170,104 @@ fn positions_round_trip_through_non_ascii_text() {
     let index = LineIndex::new(text);
     assert_eq!(index.position(nth(text, "neuron", 0)), Position::new(1, 0));
     assert_eq!(index.offset(Position::new(0, 5)), nth(text, "🧠", 0));
+}
+
+/// Applies non-overlapping single-document edits to `text`.
+fn apply(text: &str, edits: &[tower_lsp_server::ls_types::TextEdit]) -> String {
+    let index = LineIndex::new(text);
+    let mut spans: Vec<_> = edits.iter().map(|e| (index.span(e.range), e.new_text.as_str())).collect();
+    spans.sort_by_key(|(s, _)| std::cmp::Reverse(s.start));
+    let mut out = text.to_string();
+    for (s, new) in spans {
+        out.replace_range(s.start..s.end, new);
+    }
+    out
+}
+
+#[test]
+fn references_of_tau_m_find_the_declaration_and_its_uses() {
+    let text = "neuron Leaky {\n    param tau_m: time = 20 ms\n    state v: voltage = -65 mV\n    dv/dt = -v / tau_m\n    on v > -50 mV {\n        v = -65 mV + 0 * tau_m / tau_m\n    }\n}\n";
+    let an = analyse("/m/lif.scn", text);
+    let uses = [nth(text, "tau_m", 1), nth(text, "tau_m", 2), nth(text, "tau_m", 3)];
+    let decl = nth(text, "tau_m", 0);
+    for at in [decl, uses[0] + 2, uses[2] + 5] {
+        let with = scn_lsp::refs::references(&an, at, true);
+        let starts: Vec<usize> = with.iter().map(|s| s.start).collect();
+        assert_eq!(starts, [decl, uses[0], uses[1], uses[2]], "from {at}");
+        assert!(with.iter().all(|s| &text[s.start..s.end] == "tau_m"));
+        let without: Vec<usize> = scn_lsp::refs::references(&an, at, false).iter().map(|s| s.start).collect();
+        assert_eq!(without, uses);
+    }
+    // In the small LIF model: the declaration and both uses (`v` includes the `v` of `dv/dt`).
+    let an = analyse("/m/lif.scn", LIF);
+    let found = scn_lsp::refs::references(&an, nth(LIF, "tau_m", 1), true);
+    assert_eq!(found.iter().map(|s| s.start).collect::<Vec<_>>(), [nth(LIF, "tau_m", 0), nth(LIF, "tau_m", 1)]);
+    let v = scn_lsp::refs::references(&an, nth(LIF, "-v", 0) + 1, true);
+    assert_eq!(v.len(), 3, "{v:?}");
+    assert!(scn_lsp::refs::references(&an, nth(LIF, "=", 0), true).is_empty());
+}
+
+#[test]
+fn rename_tau_m_gives_a_file_that_checks_clean() {
+    let an = analyse("/m/lif.scn", LIF);
+    assert!(!an.has_errors());
+    let edits = scn_lsp::refs::rename(&an, nth(LIF, "tau_m", 1), "tau_mem").expect("edits");
+    assert_eq!(edits.len(), 2);
+    let renamed = apply(LIF, &edits);
+    assert_eq!(renamed, LIF.replace("tau_m", "tau_mem"));
+    let after = analyse("/m/lif.scn", &renamed);
+    assert!(after.diagnostics.is_empty(), "{:?}", after.diagnostics);
+    // Renaming the state also renames the `v` of `dv/dt`.
+    let edits = scn_lsp::refs::rename(&an, nth(LIF, "state v", 0) + 6, "vm").expect("edits");
+    let renamed = apply(LIF, &edits);
+    assert!(renamed.contains("dvm/dt = -vm / tau_m"), "{renamed}");
+    assert!(analyse("/m/lif.scn", &renamed).diagnostics.is_empty());
+}
+
+#[test]
+fn rename_to_a_keyword_or_a_non_identifier_is_refused() {
+    let an = analyse("/m/lif.scn", LIF);
+    let at = nth(LIF, "tau_m", 1);
+    let err = scn_lsp::refs::rename(&an, at, "neuron").unwrap_err();
+    assert!(err.contains("keyword"), "{err}");
+    for bad in ["", "1tau", "tau-m", "tau m", "µ"] {
+        assert!(scn_lsp::refs::rename(&an, at, bad).is_err(), "{bad:?}");
+    }
+    assert!(scn_lsp::refs::rename(&an, nth(LIF, "=", 0), "x").is_err(), "nothing to rename");
+}
+
+#[test]
+fn semantic_tokens_classify_names_in_utf16_deltas() {
+    use scn_lsp::refs::{TOKEN_TYPES, semantic_tokens};
+    use tower_lsp_server::ls_types::SemanticTokenType;
+    // `µ` is two bytes and one UTF-16 unit; the emoji is four bytes and two units.
+    let text =
+        "neuron N {\n    param tau_m: time = 20 ms\n    state v: voltage = 0 mV\n    /* µ🧠 */ dv/dt = -v / tau_m\n}\n";
+    let an = analyse("/m/n.scn", text);
+    let tokens = semantic_tokens(&an);
+    // Decode to absolute (line, character, length, type).
+    let (mut line, mut col) = (0, 0);
+    let mut abs = Vec::new();
+    for t in &tokens {
+        if t.delta_line > 0 {
+            col = 0;
+        }
+        line += t.delta_line;
+        col += t.delta_start;
+        abs.push((line, col, t.length, TOKEN_TYPES[t.token_type as usize].clone(), t.token_modifiers_bitset));
+    }
+    let find = |l: u32, c: u32| abs.iter().find(|t| t.0 == l && t.1 == c).cloned();
+    assert_eq!(find(0, 0).unwrap().3, SemanticTokenType::KEYWORD);
+    assert_eq!(find(0, 7).unwrap().3, SemanticTokenType::TYPE);
+    let decl = find(1, 10).expect("tau_m declaration");
+    assert_eq!((decl.2, decl.3.clone(), decl.4 & 1), (5, SemanticTokenType::PARAMETER, 1));
+    assert_eq!(find(1, 24).map(|t| (t.2, t.3)), Some((5, SemanticTokenType::NUMBER)), "`20 ms` is one number");
+    assert_eq!(find(2, 10).map(|t| t.3), Some(SemanticTokenType::VARIABLE));
+    // Line 3: `    /* µ🧠 */ dv/dt = -v / tau_m`: `-v` at UTF-16 column 23 (bytes: 25).
+    let line3 = text.lines().nth(3).unwrap();
+    assert_eq!(line3.find("-v").unwrap(), 25);
+    let v = find(3, 23).expect("v use");
+    assert_eq!((v.2, v.3, v.4), (1, SemanticTokenType::VARIABLE, 0));
+    let tau = find(3, 27).expect("tau_m use");
+    assert_eq!((tau.2, tau.3, tau.4), (5, SemanticTokenType::PARAMETER, 0));
 }

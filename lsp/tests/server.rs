@@ -21,6 +21,8 @@ impl Editor {
         let mut editor = Editor { reader: BufReader::new(read), writer, next_id: 1, notifications: Vec::new() };
         let init = editor.request("initialize", json!({ "capabilities": {} })).await;
         assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+        let legend = &init["result"]["capabilities"]["semanticTokensProvider"]["legend"];
+        assert_eq!(legend["tokenTypes"][1], "parameter", "{legend}");
         editor.notify("initialized", json!({})).await;
         editor
     }
@@ -142,6 +144,25 @@ async fn diagnostics_of_a_wrong_unit_have_utf16_ranges() {
         .await;
     let edits = formatted["result"].as_array().map_or(0, Vec::len);
     assert!(formatted.get("error").is_none() && edits <= 1, "{formatted}");
+
+    // References, rename (accepted and refused) and semantic tokens.
+    let refs = editor
+        .request(
+            "textDocument/references",
+            json!({ "textDocument": { "uri": URI }, "position": { "line": 4, "character": 18 },
+                    "context": { "includeDeclaration": true } }),
+        )
+        .await;
+    let refs = refs["result"].as_array().expect("locations");
+    assert_eq!(refs.len(), 2, "{refs:?}");
+    assert_eq!(refs[0]["range"]["start"], json!({ "line": 2, "character": 10 }));
+    let rename = |name: &str| json!({ "textDocument": { "uri": URI }, "position": { "line": 4, "character": 18 }, "newName": name });
+    let renamed = editor.request("textDocument/rename", rename("tau_mem")).await;
+    assert_eq!(renamed["result"]["changes"][URI].as_array().map(Vec::len), Some(2), "{renamed}");
+    let refused = editor.request("textDocument/rename", rename("neuron")).await;
+    assert!(refused["error"]["message"].as_str().unwrap().contains("keyword"), "{refused}");
+    let tokens = editor.request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": URI } })).await;
+    assert!(tokens["result"]["data"].as_array().is_some_and(|d| !d.is_empty()), "{tokens}");
 
     let shutdown = editor.request("shutdown", Value::Null).await;
     assert!(shutdown.get("error").is_none(), "{shutdown}");
