@@ -415,6 +415,13 @@ pub enum Source {
         /// Number of elements.
         n: u64,
     },
+    /// `stimulus spikes(load("times.csv"))`: `n` sources replaying a recorded spike trace.
+    Replay {
+        /// Number of sources.
+        n: u64,
+        /// `(step, source)` pairs, sorted, without duplicates (start/stop already applied).
+        spikes: Vec<(u64, u64)>,
+    },
 }
 
 /// A projection (from `connect` or a spiking `stimulus`).
@@ -477,6 +484,13 @@ pub enum Monitor {
     },
     /// A state of connections.
     Synapse(SynapseMonitor),
+    /// `monitor rate(P, …, bin = D)`: spike counts of populations per bin (`rates.csv`).
+    Rate {
+        /// Populations.
+        pops: Vec<usize>,
+        /// The bin in whole steps (≥ 1).
+        bin: u64,
+    },
 }
 
 /// A state of a range of connections of a projection (`monitor state(proj[0..10].w)`).

@@ -1,7 +1,7 @@
 //! `scn run`: check, lower and simulate a network with the reference interpreter, then write
-//! `spikes.csv`, `states.csv` and `summary.json` into the output directory, completely or
-//! not at all; with `--plot` and `--vcd` also an SVG plot and a value change dump, written
-//! together with the directory.
+//! `spikes.csv`, `states.csv` and `summary.json` (and `rates.csv` for a `monitor rate`) into
+//! the output directory, completely or not at all; with `--plot` and `--vcd` also an SVG plot
+//! and a value change dump, written together with the directory.
 
 use crate::files;
 use crate::output::{self, Recorded};
@@ -145,6 +145,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         for (name, text) in [("spikes.csv", files.0), ("states.csv", files.1), ("summary.json", summary)] {
             stage.write(&dir.join(name), |w| w.write_all(text.as_bytes()))?;
         }
+        if let Some(text) = rates_csv(&net, &sim, steps) {
+            stage.write(&dir.join("rates.csv"), |w| w.write_all(text.as_bytes()))?;
+        }
         if !net.sc.outputs.is_empty() {
             let text = outputs_json(&net, &sim);
             stage.write(&dir.join("outputs.json"), |w| w.write_all(text.as_bytes()))?;
@@ -237,6 +240,49 @@ fn duration_steps(text: &str, net: &Network) -> Result<u64, String> {
     Ok((v.to_f64() / net.dt).round() as u64)
 }
 
+/// `rates.csv` (only when the network has a `monitor rate`): per rate monitor, per bin of its
+/// width from step 0, per population of the monitor, the mean rate per neuron in Hz: the
+/// population's spikes in the bin / (size × the bin's length); the last bin may be shorter
+/// (cut at the end of the run) and is divided by its own length.
+fn rates_csv(net: &Network, sim: &Simulation<'_>, steps: u64) -> Option<String> {
+    let monitors: Vec<(&[usize], u64)> = net
+        .monitors
+        .iter()
+        .filter_map(|m| match m {
+            Monitor::Rate { pops, bin } => Some((pops.as_slice(), (*bin).max(1))),
+            _ => None,
+        })
+        .collect();
+    if monitors.is_empty() {
+        return None;
+    }
+    let mut s = String::from("bin_start_ms,population,rate_hz\n");
+    for (pops, bin) in monitors {
+        let bins = steps.div_ceil(bin) as usize;
+        let mut counts = vec![vec![0u64; bins]; pops.len()];
+        for sp in &sim.spikes {
+            if sp.step >= steps {
+                continue;
+            }
+            for (k, p) in pops.iter().enumerate() {
+                if *p == sp.pop {
+                    counts[k][(sp.step / bin) as usize] += 1;
+                }
+            }
+        }
+        for b in 0..bins as u64 {
+            let first = b * bin;
+            let len = (steps - first).min(bin) as f64 * net.dt;
+            for (k, p) in pops.iter().enumerate() {
+                let size = net.populations[*p].size.max(1) as f64;
+                let rate = counts[k][b as usize] as f64 / (size * len);
+                let _ = writeln!(s, "{},{},{rate}", time_ms(first, net), net.populations[*p].name);
+            }
+        }
+    }
+    Some(s)
+}
+
 /// `step × dt` in milliseconds, or empty for a clocked network (which has no physical time).
 fn time_ms(step: u64, net: &Network) -> String {
     if net.clocked {
@@ -275,7 +321,7 @@ fn render(net: &Network, sim: &Simulation<'_>, _steps: u64) -> (String, String) 
                 let pr = &net.projections[m.proj];
                 (pr.name.as_str(), pr.synapse.map_or("?", |syn| net.models[syn].states[m.state as usize].as_str()))
             }
-            Monitor::Spikes(_) => continue,
+            Monitor::Spikes(_) | Monitor::Rate { .. } => continue,
         };
         let _ = writeln!(states, "{},{},{},{},{},{:e}", s.step, time_ms(s.step, net), who, s.neuron, var, s.value);
     }

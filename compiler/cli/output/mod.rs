@@ -56,7 +56,7 @@ impl Recorded {
         let mut monitor_trace = Vec::new();
         for m in &net.monitors {
             let (owner, state, range) = match m {
-                Monitor::Spikes(_) => {
+                Monitor::Spikes(_) | Monitor::Rate { .. } => {
                     monitor_trace.push(None);
                     continue;
                 }

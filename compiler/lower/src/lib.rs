@@ -12,6 +12,7 @@ mod expr;
 mod fixed;
 mod model;
 mod network;
+mod replay;
 mod streams;
 
 use scn_diagnostics::{Diagnostic, Span};

@@ -303,6 +303,37 @@ impl<'p> Lowerer<'p> {
                                 out.currents.push(CurrentStimulus { target, port, amplitude, start, stop });
                             }
                         }
+                        "spikes" => {
+                            let trace = self.replay_trace(kind, args, dt, clocked)?;
+                            let spikes: Vec<(u64, u64)> = trace
+                                .spikes
+                                .into_iter()
+                                .filter(|&(step, _)| {
+                                    let t = step as f64 * dt;
+                                    t >= start && t < stop
+                                })
+                                .collect();
+                            for t in targets {
+                                let (tgt, port) = self.port_ref(&pops, t)?;
+                                let label = name
+                                    .as_ref()
+                                    .map_or_else(|| format!("spikes->{}", pop_name(t)), |n| n.name.clone());
+                                let tm = out.populations[tgt].model;
+                                let p = self.projection(
+                                    &consts,
+                                    label,
+                                    Source::Replay { n: trace.n, spikes: spikes.clone() },
+                                    (tgt, tm),
+                                    port,
+                                    via.as_ref(),
+                                    rules,
+                                    dt,
+                                    clocked,
+                                    m.span,
+                                )?;
+                                out.projections.push(p);
+                            }
+                        }
                         _ => return Err(unsupported(kind.span, &format!("`{}` stimuli", kind.name))),
                     }
                 }
@@ -543,7 +574,42 @@ impl<'p> Lowerer<'p> {
             })
             .map_or(1, |v| (v / dt).round().max(1.0) as u64);
         match kind.name.as_str() {
-            "spikes" | "rate" => {
+            "rate" => {
+                if out.clocked {
+                    return Err(unsupported(kind.span, "`monitor rate` in a clocked network"));
+                }
+                let bin = args
+                    .iter()
+                    .find_map(|a| match a {
+                        Arg::Named(n, v) if n.name == "bin" => Some(v),
+                        _ => None,
+                    })
+                    .ok_or_else(|| {
+                        Diagnostic::error("E0701", "`monitor rate` needs a bin", kind.span, "no `bin`")
+                            .with_help("give the bin width: `monitor rate(P, bin = 10 ms)`")
+                    })?;
+                let width = self
+                    .net_value(consts, bin)
+                    .ok_or_else(|| unsupported(bin.span, "a rate bin that is not constant"))?;
+                let steps = width / dt;
+                if !(steps.round() >= 1.0 && (steps - steps.round()).abs() <= 1e-9 * steps.abs().max(1.0)) {
+                    return Err(Diagnostic::error(
+                        "E0701",
+                        "the rate bin is not a whole number of steps",
+                        bin.span,
+                        format!("{} steps of dt", steps),
+                    )
+                    .with_help("choose a bin that is a positive multiple of `dt`"));
+                }
+                let mut list = Vec::new();
+                for a in args {
+                    if let Arg::Positional(e) = a {
+                        list.push(self.pop_ref(pops, e)?);
+                    }
+                }
+                out.monitors.push(Monitor::Rate { pops: list, bin: steps.round() as u64 });
+            }
+            "spikes" => {
                 let mut list = Vec::new();
                 for a in args {
                     if let Arg::Positional(e) = a {
@@ -641,6 +707,44 @@ impl<'p> Lowerer<'p> {
 }
 
 impl Lowerer<'_> {
+    /// The trace of `spikes(load("FILE.csv"))`, read relative to the root model file.
+    fn replay_trace(
+        &self,
+        kind: &ast::Ident,
+        args: &[Arg],
+        dt: f64,
+        clocked: bool,
+    ) -> Result<crate::replay::Trace, Diagnostic> {
+        let load = args.iter().find_map(|a| match a {
+            Arg::Positional(e) => Some(e),
+            _ => None,
+        });
+        let file = load
+            .and_then(|e| match &e.kind {
+                ExprKind::Call(f, fargs) if matches!(&f.kind, ExprKind::Name(n) if n.name == "load") => {
+                    fargs.iter().find_map(|a| match a {
+                        Arg::Positional(x) => match &x.kind {
+                            ExprKind::Str(s) => Some(s.clone()),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                }
+                _ => None,
+            })
+            .ok_or_else(|| unsupported(kind.span, "`spikes` of something other than `load(\"FILE.csv\")`"))?;
+        let span = load.map_or(kind.span, |e| e.span);
+        let dir = match &self.analysis.program.modules[0].origin {
+            scn_sema::modules::Origin::File(p) => p.parent().map(std::path::Path::to_path_buf).unwrap_or_default(),
+            _ => std::path::PathBuf::new(),
+        };
+        crate::replay::read_trace(&dir.join(&file), &file, dt, clocked).map_err(|m| {
+            Diagnostic::error("E0701", format!("cannot load the spike trace `{file}`"), span, m).with_help(
+                "give a CSV with the header `step,time_ms,population,neuron` and one row per spike, next to the model file",
+            )
+        })
+    }
+
     /// The projection a monitor selection names (`plastic[0..10]`), by its connect name.
     fn projection_named(&self, out: &Network, e: &ast::Expr) -> Option<usize> {
         let root = match &e.kind {

@@ -43,7 +43,7 @@ fn choose(rng: &mut PhiloxStream, n: u64, k: u64) -> Vec<u64> {
 pub fn build_projection(net: &Network, k: usize, pr: &Projection) -> Csr {
     let n_src = match &pr.source {
         Source::Population(p) => net.populations[*p].size,
-        Source::Poisson { n, .. } | Source::Stream { n, .. } => *n,
+        Source::Poisson { n, .. } | Source::Stream { n, .. } | Source::Replay { n, .. } => *n,
     };
     let n_tgt = net.populations[pr.target].size;
     let same = matches!(pr.source, Source::Population(p) if p == pr.target);

@@ -512,7 +512,7 @@ impl<'n> Simulation<'n> {
                 }
             }
         }
-        // Poisson sources fire here too; then 6. the pre pathway.
+        // Poisson and replayed sources fire here too; then 6. the pre pathway.
         for (k, pr) in net.projections.iter().enumerate() {
             let ps = &mut self.projs[k];
             let slots = ps.ring.len() as u64;
@@ -536,6 +536,12 @@ impl<'n> Simulation<'n> {
                         if b.get(bit) == Some(true) {
                             schedule(ps, i, t_step, slots);
                         }
+                    }
+                }
+                Source::Replay { spikes, .. } => {
+                    let from = spikes.partition_point(|&(s, _)| s < t_step);
+                    for &(_, i) in spikes[from..].iter().take_while(|&&(s, _)| s == t_step) {
+                        schedule(ps, i as usize, t_step, slots);
                     }
                 }
                 Source::Poisson { rate, n, start, stop } => {
