@@ -399,6 +399,7 @@ impl<'n> Simulation<'n> {
                 solver: m.solver,
                 substeps: m.substeps,
                 exact_static: exact_static(m),
+                noisy: m.odes.iter().any(|(_, e)| super::solver::has_noise(e)),
             };
             let st = &mut self.pops[pi];
             for i in 0..p.size as usize {
@@ -414,7 +415,8 @@ impl<'n> Simulation<'n> {
                     &mut st.states[i * st.ns..(i + 1) * st.ns],
                     &st.inputs[i * st.ni..(i + 1) * st.ni],
                 );
-                let old: Vec<f64> = states.to_vec();
+                // `next` reads the pre-update state; copy it only for models that have one.
+                let old: Vec<f64> = if m.nexts.is_empty() { Vec::new() } else { states.to_vec() };
                 let el = Element { params, inputs, t, index: i as u64, draws };
                 advance(&sys, &el, states, held, net.dt, &mut st.exact[i]);
                 if !m.nexts.is_empty() {
@@ -666,6 +668,7 @@ impl<'n> Simulation<'n> {
                 solver: m.solver,
                 substeps: m.substeps,
                 exact_static: exact_static(m),
+                noisy: m.odes.iter().any(|(_, e)| super::solver::has_noise(e)),
             };
             for c in 0..ps.csr.target.len() {
                 let draws = Draws {

@@ -18,6 +18,44 @@ pub struct Element<'a> {
     pub draws: Draws,
 }
 
+/// A short scratch buffer: on the stack for up to 16 values (every model so far), else on the
+/// heap. The solvers run once per element per step, so allocation would dominate.
+enum Buf {
+    Inline([f64; 16], usize),
+    Heap(Vec<f64>),
+}
+
+impl Buf {
+    fn zeros(n: usize) -> Self {
+        if n <= 16 { Buf::Inline([0.0; 16], n) } else { Buf::Heap(vec![0.0; n]) }
+    }
+
+    fn copy_of(values: &[f64]) -> Self {
+        let mut b = Buf::zeros(values.len());
+        b.copy_from_slice(values);
+        b
+    }
+}
+
+impl std::ops::Deref for Buf {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        match self {
+            Buf::Inline(a, n) => &a[..*n],
+            Buf::Heap(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Buf {
+    fn deref_mut(&mut self) -> &mut [f64] {
+        match self {
+            Buf::Inline(a, n) => &mut a[..*n],
+            Buf::Heap(v) => v,
+        }
+    }
+}
+
 /// Cached propagators of the exact solver for one element.
 #[derive(Clone, Debug, Default)]
 pub struct ExactCache {
@@ -38,6 +76,8 @@ pub struct System<'a> {
     pub substeps: u32,
     /// Whether A depends on parameters and constants only (the exact solver caches it).
     pub exact_static: bool,
+    /// Whether any right-hand side has a `noise` term (see [`has_noise`]).
+    pub noisy: bool,
 }
 
 fn rhs(sys: &System<'_>, el: &Element<'_>, states: &[f64], noise_scale: f64, out: &mut [f64]) {
@@ -76,11 +116,10 @@ pub fn advance(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], held: u64
     if n == 0 {
         return;
     }
-    let before: Vec<f64> = states.to_vec();
+    let before = Buf::copy_of(states);
     let h = dt / f64::from(sys.substeps.max(1));
-    let noisy = sys.odes.iter().any(|(_, e)| has_noise(e));
-    let noise_scale = if noisy { 1.0 / h.sqrt() } else { 1.0 };
-    let mut k1 = vec![0.0; n];
+    let noise_scale = if sys.noisy { 1.0 / h.sqrt() } else { 1.0 };
+    let mut k1 = Buf::zeros(n);
     for _ in 0..sys.substeps.max(1) {
         match sys.solver {
             Solver::Euler => {
@@ -91,22 +130,22 @@ pub fn advance(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], held: u64
             }
             Solver::Heun => {
                 rhs(sys, el, states, noise_scale, &mut k1);
-                let mut tmp = states.to_vec();
+                let mut tmp = Buf::copy_of(states);
                 for (k, (s, _)) in sys.odes.iter().enumerate() {
                     tmp[*s as usize] += h * k1[k];
                 }
-                let mut k2 = vec![0.0; n];
+                let mut k2 = Buf::zeros(n);
                 rhs(sys, el, &tmp, noise_scale, &mut k2);
                 for (k, (s, _)) in sys.odes.iter().enumerate() {
                     states[*s as usize] += h * 0.5 * (k1[k] + k2[k]);
                 }
             }
             Solver::Rk4 => {
-                let mut ks = [vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+                let mut ks = [Buf::zeros(n), Buf::zeros(n), Buf::zeros(n), Buf::zeros(n)];
                 rhs(sys, el, states, noise_scale, &mut ks[0]);
                 for stage in 1..4 {
                     let w = if stage == 3 { h } else { h / 2.0 };
-                    let mut tmp = states.to_vec();
+                    let mut tmp = Buf::copy_of(states);
                     for (k, (s, _)) in sys.odes.iter().enumerate() {
                         tmp[*s as usize] += w * ks[stage - 1][k];
                     }
@@ -153,22 +192,22 @@ pub fn advance(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], held: u64
 /// x(t + h) = E x + F b for the affine system x' = A x + b.
 fn exact_step(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], h: f64, cache: &mut ExactCache) {
     let n = sys.odes.len();
-    let slots: Vec<usize> = sys.odes.iter().map(|(s, _)| *s as usize).collect();
-    let mut f0 = vec![0.0; n];
+    let slot = |k: usize| sys.odes[k].0 as usize;
+    let mut f0 = Buf::zeros(n);
     let need_a = !sys.exact_static || cache.e.is_none();
     if need_a {
         // b = f(x with the ODE states zeroed); column j of A = f(e_j) - b.
-        let mut probe = states.to_vec();
-        for &s in &slots {
-            probe[s] = 0.0;
+        let mut probe = Buf::copy_of(states);
+        for (s, _) in sys.odes {
+            probe[*s as usize] = 0.0;
         }
         rhs(sys, el, &probe, 1.0, &mut f0);
         let mut a = vec![0.0; n * n];
         let mut col = vec![0.0; n];
         for j in 0..n {
-            probe[slots[j]] = 1.0;
+            probe[slot(j)] = 1.0;
             rhs(sys, el, &probe, 1.0, &mut col);
-            probe[slots[j]] = 0.0;
+            probe[slot(j)] = 0.0;
             for i in 0..n {
                 a[i * n + j] = col[i] - f0[i];
             }
@@ -182,20 +221,26 @@ fn exact_step(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], h: f64, ca
         }
     }
     let (Some(e), Some(f)) = (&cache.e, &cache.f) else { return };
-    let x: Vec<f64> = slots.iter().map(|&s| states[s]).collect();
-    let b: Vec<f64> = if need_a {
+    let mut x = Buf::zeros(n);
+    for (k, v) in x.iter_mut().enumerate() {
+        *v = states[slot(k)];
+    }
+    let b: Buf = if need_a {
         f0
     } else {
         // b = f(x) - A x, from one evaluation at the current state.
-        let mut fx = vec![0.0; n];
+        let mut fx = Buf::zeros(n);
         rhs(sys, el, states, 1.0, &mut fx);
-        (0..n).map(|i| fx[i] - (0..n).map(|j| cache.a[i * n + j] * x[j]).sum::<f64>()).collect()
+        for (i, v) in fx.iter_mut().enumerate() {
+            *v -= (0..n).map(|j| cache.a[i * n + j] * x[j]).sum::<f64>();
+        }
+        fx
     };
     for i in 0..n {
         let mut v = 0.0;
         for j in 0..n {
             v += e.at(i, j) * x[j] + f.at(i, j) * b[j];
         }
-        states[slots[i]] = v;
+        states[slot(i)] = v;
     }
 }
