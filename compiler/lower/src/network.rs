@@ -192,26 +192,15 @@ impl<'p> Lowerer<'p> {
             match &m.kind {
                 MemberKind::Connect { name, source, targets, via, rules } => {
                     let src = self.pop_ref(&pops, source)?;
-                    for t in targets {
-                        let (tgt, port) = self.port_ref(&pops, t)?;
-                        let label = name
-                            .as_ref()
-                            .map_or_else(|| format!("{}->{}", pop_name(source), pop_name(t)), |n| n.name.clone());
-                        let tm = out.populations[tgt].model;
-                        let p = self.projection(
-                            &consts,
-                            label,
-                            Source::Population(src),
-                            (tgt, tm),
-                            port,
-                            via.as_ref(),
-                            rules,
-                            dt,
-                            clocked,
-                            m.span,
-                        )?;
-                        out.projections.push(p);
-                    }
+                    let wiring = Wiring {
+                        name: name.as_ref(),
+                        from: pop_name(source),
+                        targets,
+                        via: via.as_ref(),
+                        rules,
+                        span: m.span,
+                    };
+                    self.project(&mut out, &pops, &consts, &wiring, Source::Population(src), dt, clocked)?;
                 }
                 MemberKind::Stimulus { name, kind, args, targets, via, rules } => {
                     let named = |key: &str| {
@@ -228,27 +217,23 @@ impl<'p> Lowerer<'p> {
                                 .and_then(|v| self.net_value(&consts, v))
                                 .ok_or_else(|| unsupported(kind.span, "a Poisson rate that is not constant"))?;
                             let n = named("n").and_then(|v| self.net_value(&consts, v)).map_or(1, |v| v as u64);
-                            for t in targets {
-                                let (tgt, port) = self.port_ref(&pops, t)?;
-                                let label = name
-                                    .as_ref()
-                                    .map_or_else(|| format!("poisson->{}", pop_name(t)), |n| n.name.clone());
-                                let src = Source::Poisson { rate, n, start, stop };
-                                let tm = out.populations[tgt].model;
-                                let p = self.projection(
-                                    &consts,
-                                    label,
-                                    src,
-                                    (tgt, tm),
-                                    port,
-                                    via.as_ref(),
-                                    rules,
-                                    dt,
-                                    clocked,
-                                    m.span,
-                                )?;
-                                out.projections.push(p);
-                            }
+                            let wiring = Wiring {
+                                name: name.as_ref(),
+                                from: "poisson".to_string(),
+                                targets,
+                                via: via.as_ref(),
+                                rules,
+                                span: m.span,
+                            };
+                            self.project(
+                                &mut out,
+                                &pops,
+                                &consts,
+                                &wiring,
+                                Source::Poisson { rate, n, start, stop },
+                                dt,
+                                clocked,
+                            )?;
                         }
                         "bits" => {
                             let stream = match args.as_slice() {
@@ -262,25 +247,15 @@ impl<'p> Lowerer<'p> {
                                 unsupported(kind.span, "`bits` of something other than a declared stream")
                             })?;
                             let n = scn_runtime::interp::sc::elements(&out.sc.streams[stream].dims) as u64;
-                            for t in targets {
-                                let (tgt, port) = self.port_ref(&pops, t)?;
-                                let label =
-                                    name.as_ref().map_or_else(|| format!("bits->{}", pop_name(t)), |n| n.name.clone());
-                                let tm = out.populations[tgt].model;
-                                let p = self.projection(
-                                    &consts,
-                                    label,
-                                    Source::Stream { stream, n },
-                                    (tgt, tm),
-                                    port,
-                                    via.as_ref(),
-                                    rules,
-                                    dt,
-                                    clocked,
-                                    m.span,
-                                )?;
-                                out.projections.push(p);
-                            }
+                            let wiring = Wiring {
+                                name: name.as_ref(),
+                                from: "bits".to_string(),
+                                targets,
+                                via: via.as_ref(),
+                                rules,
+                                span: m.span,
+                            };
+                            self.project(&mut out, &pops, &consts, &wiring, Source::Stream { stream, n }, dt, clocked)?;
                         }
                         "current" => {
                             let amplitude = named("amplitude")
@@ -313,26 +288,23 @@ impl<'p> Lowerer<'p> {
                                     t >= start && t < stop
                                 })
                                 .collect();
-                            for t in targets {
-                                let (tgt, port) = self.port_ref(&pops, t)?;
-                                let label = name
-                                    .as_ref()
-                                    .map_or_else(|| format!("spikes->{}", pop_name(t)), |n| n.name.clone());
-                                let tm = out.populations[tgt].model;
-                                let p = self.projection(
-                                    &consts,
-                                    label,
-                                    Source::Replay { n: trace.n, spikes: spikes.clone() },
-                                    (tgt, tm),
-                                    port,
-                                    via.as_ref(),
-                                    rules,
-                                    dt,
-                                    clocked,
-                                    m.span,
-                                )?;
-                                out.projections.push(p);
-                            }
+                            let wiring = Wiring {
+                                name: name.as_ref(),
+                                from: "spikes".to_string(),
+                                targets,
+                                via: via.as_ref(),
+                                rules,
+                                span: m.span,
+                            };
+                            self.project(
+                                &mut out,
+                                &pops,
+                                &consts,
+                                &wiring,
+                                Source::Replay { n: trace.n, spikes },
+                                dt,
+                                clocked,
+                            )?;
                         }
                         _ => return Err(unsupported(kind.span, &format!("`{}` stimuli", kind.name))),
                     }
@@ -443,6 +415,29 @@ impl<'p> Lowerer<'p> {
             }
         }
         Ok(pop)
+    }
+
+    /// One projection per target port of `w`, all from `source`.
+    #[allow(clippy::too_many_arguments)]
+    fn project(
+        &mut self,
+        out: &mut Network,
+        pops: &HashMap<String, usize>,
+        consts: &HashMap<String, f64>,
+        w: &Wiring<'p>,
+        source: Source,
+        dt: f64,
+        clocked: bool,
+    ) -> Result<(), Diagnostic> {
+        for t in w.targets {
+            let (tgt, port) = self.port_ref(pops, t)?;
+            let label = w.name.map_or_else(|| format!("{}->{}", w.from, pop_name(t)), |n| n.name.clone());
+            let tm = out.populations[tgt].model;
+            let p =
+                self.projection(consts, label, source.clone(), (tgt, tm), port, w.via, w.rules, dt, clocked, w.span)?;
+            out.projections.push(p);
+        }
+        Ok(())
     }
 
     fn pop_ref(&self, pops: &HashMap<String, usize>, e: &ast::Expr) -> Result<usize, Diagnostic> {
@@ -754,6 +749,22 @@ impl Lowerer<'_> {
         let ExprKind::Name(n) = &root.kind else { return None };
         out.projections.iter().position(|p| p.name == n.name)
     }
+}
+
+/// Where a `connect` or a spiking stimulus sends its spikes.
+struct Wiring<'a> {
+    /// The projection's name, if it has one.
+    name: Option<&'a ast::Ident>,
+    /// The source, for default labels (`exc`, `poisson`).
+    from: String,
+    /// Target ports.
+    targets: &'a [ast::Expr],
+    /// The synapse model.
+    via: Option<&'a ast::Via>,
+    /// Rule, weight and delay.
+    rules: &'a [ast::Entry],
+    /// The member, for messages.
+    span: Span,
 }
 
 fn pop_name(e: &ast::Expr) -> String {
