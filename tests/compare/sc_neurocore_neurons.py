@@ -1,0 +1,154 @@
+"""SC-NeuroCore's neuron models (PyPI `sc-neurocore`), for comparison with SCN.
+
+Each case runs one neuron model of SC-NeuroCore's Python implementation with the stepped
+input of the network of the same name in tests/compare/sc_neurocore_neurons.scn (or, for the
+fixed-point case, tests/compare/sc_neurocore_fixed.scn) and writes what `scn run` writes:
+`spikes.csv` (`step,time_ms,population,neuron`) and `states.csv`
+(`step,time_ms,population,neuron,variable,value`, values in SI units, recorded at the start of
+each step, before the update, as SCN's monitors do). tests/compare_sc_neurocore.rs compares
+both with the same code.
+
+Step k of SCN integrates from k*dt to (k+1)*dt and then tests the threshold; the reference's
+k-th call of `step(I)` does the same, so a spike in call k is a spike at step k. The input of
+step k is the sum of the amplitudes of the stimuli active at step k (start <= k*dt < stop,
+evaluated on whole steps).
+
+Usage: python sc_neurocore_neurons.py CASE OUTDIR
+"""
+
+import os
+import sys
+
+from sc_neurocore.neurons.fixed_point_lif import FixedPointLIFNeuron
+from sc_neurocore.neurons.models.adex import AdExNeuron
+from sc_neurocore.neurons.models.expif import ExpIFNeuron
+from sc_neurocore.neurons.models.lapicque import LapicqueNeuron
+from sc_neurocore.neurons.sc_izhikevich import SCIzhikevichNeuron
+from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
+
+DT_MS = 0.1
+STEPS = 5000
+MV, PA, NA = 1e-3, 1e-12, 1e-9
+
+
+def stepped(levels):
+    """The input of every step: `levels` is [(amplitude, start_ms, stop_ms)], summed."""
+    out = []
+    for k in range(STEPS):
+        total = 0.0
+        for amp, start, stop in levels:
+            # Windows on whole steps: start and stop are multiples of dt.
+            if round(start / DT_MS) <= k < round(stop / DT_MS):
+                total += amp
+        out.append(total)
+    return out
+
+
+def lapicque():
+    """LapicqueNeuron (exact RC flow), R = 100 Mohm, current in nA (R*I in mV)."""
+    n = LapicqueNeuron(v=-65.0, v_rest=-65.0, v_reset=-70.0, v_threshold=-50.0, tau=20.0, resistance=100.0, dt=DT_MS)
+    drive = stepped([(0.120, 50, 500), (0.200, 150, 300), (0.080, 300, 400)])
+    return n, drive, lambda: {"v": n.v * MV}
+
+
+def stochastic_lif():
+    """StochasticLIFNeuron without noise: Euler, input I / C in mV/ms (C = 250 pF)."""
+    n = StochasticLIFNeuron(
+        v_rest=-65.0,
+        v_reset=-65.0,
+        v_threshold=-50.0,
+        tau_mem=20.0,
+        dt=DT_MS,
+        noise_std=0.0,
+        resistance=1.0,
+        refractory_period=20,
+        seed=1,
+    )
+    drive = [i / 250.0 for i in stepped([(250.0, 50, 500), (250.0, 150, 300), (-100.0, 300, 400)])]
+    return n, drive, lambda: {"v": n.v * MV}
+
+
+def expif():
+    """ExpIFNeuron (RK4), input a voltage drive in mV."""
+    n = ExpIFNeuron(
+        v=-65.0, v_rest=-65.0, v_reset=-68.0, v_threshold=-50.0, v_rh=-55.0, delta_t=2.0, tau=20.0, dt=DT_MS
+    )
+    drive = stepped([(8.0, 50, 500), (12.0, 150, 300), (5.0, 300, 400)])
+    return n, drive, lambda: {"v": n.v * MV}
+
+
+def adex():
+    """AdExNeuron (baseline Euler): mV, ms, pA, pF, nS."""
+    n = AdExNeuron(
+        v=-65.0,
+        w=0.0,
+        v_rest=-65.0,
+        v_reset=-68.0,
+        v_threshold=-50.0,
+        v_rh=-55.0,
+        delta_t=2.0,
+        tau=20.0,
+        tau_w=100.0,
+        a=0.5,
+        b=7.0,
+        c_m=200.0,
+        dt=DT_MS,
+        integrator="baseline_euler",
+    )
+    drive = stepped([(300.0, 50, 500), (400.0, 150, 300), (150.0, 300, 400)])
+    return n, drive, lambda: {"v": n.v * MV, "w": n.w * PA}
+
+
+def izhikevich():
+    """SCIzhikevichNeuron, regular spiking, RK4, input in mV/ms."""
+    n = SCIzhikevichNeuron(a=0.02, b=0.2, c=-65.0, d=8.0, dt=DT_MS, noise_std=0.0, seed=1, integrator="rk4")
+    drive = stepped([(4.0, 50, 500), (10.0, 150, 300), (3.0, 300, 400)])
+    return n, drive, lambda: {"v": n.v * MV, "u": n.u * MV}
+
+
+def fixed_lif():
+    """FixedPointLIFNeuron (Q8.8, bit-true to the Verilog sc_lif_neuron): integers throughout.
+
+    leak_k and gain_k are Q8.8 constants; the input I_t is in Q8.8 LSBs (1/256 mV in SCN)."""
+    n = FixedPointLIFNeuron(data_width=16, fraction=8, v_rest=0, v_reset=0, v_threshold=20 * 256, refractory_period=2)
+    drive = [int(i) for i in stepped([(600, 50, 500), (900, 150, 300), (-300, 300, 400)])]
+    leak_k, gain_k = 16, 128
+
+    def step(i):
+        spike, _ = n.step(leak_k=leak_k, gain_k=gain_k, I_t=i)
+        return spike
+
+    n.step_current = step
+    return n, drive, lambda: {"v": n.v * MV / 256}
+
+
+CASES = {
+    "Lapicque": lapicque,
+    "StochasticLif": stochastic_lif,
+    "ExpIfNet": expif,
+    "AdExNet": adex,
+    "IzhikevichNet": izhikevich,
+    "FixedLifNet": fixed_lif,
+}
+
+
+def main():
+    case, out = sys.argv[1], sys.argv[2]
+    neuron, drive, state = CASES[case]()
+    step = getattr(neuron, "step_current", neuron.step)
+    os.makedirs(out, exist_ok=True)
+    spikes = ["step,time_ms,population,neuron"]
+    states = ["step,time_ms,population,neuron,variable,value"]
+    for k, i in enumerate(drive):
+        for name, value in state().items():
+            states.append(f"{k},{k * DT_MS!r},n,0,{name},{float(value)!r}")
+        if step(i):
+            spikes.append(f"{k},{k * DT_MS!r},n,0")
+    with open(os.path.join(out, "spikes.csv"), "w") as f:
+        f.write("\n".join(spikes) + "\n")
+    with open(os.path.join(out, "states.csv"), "w") as f:
+        f.write("\n".join(states) + "\n")
+
+
+if __name__ == "__main__":
+    main()
