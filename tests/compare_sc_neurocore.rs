@@ -228,14 +228,38 @@ fn dense_16x4_l256_matches_sc_forward_bit_for_bit() {
 /// wrap past 0xFFFF, where seed 0 becomes 1.
 #[test]
 fn dense_wrapping_seeds_and_ragged_length_match_sc_forward() {
-    compare_dense(&DenseCase { n_in: 6, n_out: 3, length: 100, x_seed: 0xFFFB, w_seed: 0x8000, w_stride: 7, gen_seed: 2 });
-    compare_dense(&DenseCase { n_in: 3, n_out: 2, length: 65, x_seed: 0x1234, w_seed: 0x0100, w_stride: 1, gen_seed: 3 });
+    compare_dense(&DenseCase {
+        n_in: 6,
+        n_out: 3,
+        length: 100,
+        x_seed: 0xFFFB,
+        w_seed: 0x8000,
+        w_stride: 7,
+        gen_seed: 2,
+    });
+    compare_dense(&DenseCase {
+        n_in: 3,
+        n_out: 2,
+        length: 65,
+        x_seed: 0x1234,
+        w_seed: 0x0100,
+        w_stride: 1,
+        gen_seed: 3,
+    });
 }
 
 /// Larger layers and longer streams.
 #[test]
 fn dense_larger_layers_match_sc_forward() {
-    compare_dense(&DenseCase { n_in: 32, n_out: 10, length: 1000, x_seed: 1, w_seed: 0x4000, w_stride: 3, gen_seed: 4 });
+    compare_dense(&DenseCase {
+        n_in: 32,
+        n_out: 10,
+        length: 1000,
+        x_seed: 1,
+        w_seed: 0x4000,
+        w_stride: 3,
+        gen_seed: 4,
+    });
     compare_dense(&DenseCase {
         n_in: 64,
         n_out: 8,
@@ -300,8 +324,12 @@ fn compare_neuron(file: &str, case: &str, tol: Tolerance) -> usize {
         let b = &t_theirs[var];
         assert_eq!(a.len(), b.len(), "{case}.{var}: samples");
         let scale = a.iter().chain(b).fold(0.0f64, |m, x| m.max(x.abs()));
-        let (k, worst) =
-            a.iter().zip(b).map(|(x, y)| (x - y).abs()).enumerate().fold((0, 0.0f64), |m, (k, d)| if d > m.1 { (k, d) } else { m });
+        let (k, worst) = a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .enumerate()
+            .fold((0, 0.0f64), |m, (k, d)| if d > m.1 { (k, d) } else { m });
         match tol {
             Tolerance::Relative(r) => assert!(
                 worst <= r * scale,
@@ -311,7 +339,11 @@ fn compare_neuron(file: &str, case: &str, tol: Tolerance) -> usize {
             ),
             Tolerance::Exact => assert_eq!(a, b, "{case}.{var}: first difference at step {k}"),
         }
-        println!("{case}: {} spikes identical; {var} differs by at most {worst:e} (scale {scale:e}) over {} steps", s_ours.len(), a.len());
+        println!(
+            "{case}: {} spikes identical; {var} differs by at most {worst:e} (scale {scale:e}) over {} steps",
+            s_ours.len(),
+            a.len()
+        );
     }
     let _ = std::fs::remove_dir_all(&d);
     s_ours.len()
@@ -352,4 +384,12 @@ fn adex_matches_sc_neurocore() {
 #[test]
 fn izhikevich_matches_sc_neurocore() {
     compare_neuron(NEURONS, "IzhikevichNet", FLOAT_TOL);
+}
+
+/// `FixedPointLIFNeuron` (Q8.8, the bit-true model of the Verilog `sc_lif_neuron`, checked on
+/// every cycle against the engine's `FixedPointLif`) against std.neurons.lif_q88_rtl in a
+/// clocked network: spikes and every Q8.8 value of v identical.
+#[test]
+fn fixed_point_q88_lif_matches_sc_neurocore_bit_for_bit() {
+    compare_neuron("tests/compare/sc_neurocore_fixed.scn", "FixedLifNet", Tolerance::Exact);
 }

@@ -260,7 +260,8 @@ pub struct Port {
     pub name: String,
     /// Spike port (summed weights) or continuous (summed values).
     pub spike: bool,
-    /// Default value of a continuous port.
+    /// Default value of a continuous port: SI, or in a fixed-point model the port's scaled
+    /// units (on the format's grid).
     pub default: f64,
 }
 
@@ -402,10 +403,8 @@ pub enum Source {
         rate: f64,
         /// Number of sources.
         n: u64,
-        /// Active from (seconds).
-        start: f64,
-        /// Active until (seconds).
-        stop: f64,
+        /// The steps on which it fires.
+        window: Window,
     },
     /// `stimulus bits(s)`: one source per element of stream `stream` (flat, row-major), which
     /// spikes on every cycle whose stream bit is 1.
@@ -456,12 +455,32 @@ pub struct CurrentStimulus {
     pub target: usize,
     /// Target continuous port.
     pub port: u16,
-    /// Amplitude (SI).
+    /// Amplitude: SI, or for a fixed-point target the port's scaled units (on the format's
+    /// grid, quantised by the lowering).
     pub amplitude: f64,
-    /// Active from (seconds).
-    pub start: f64,
-    /// Active until (seconds).
-    pub stop: f64,
+    /// The steps on which it is applied.
+    pub window: Window,
+}
+
+/// The steps on which a stimulus is active: `start <= step < stop`. The lowering derives them
+/// exactly from `start = …, stop = …` (LANGUAGE §6: active where start ≤ t·dt < stop), so no
+/// rounding of t·dt can move an edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// First active step.
+    pub start: u64,
+    /// First step after the window (`u64::MAX`: never ends).
+    pub stop: u64,
+}
+
+impl Window {
+    /// Every step.
+    pub const ALWAYS: Window = Window { start: 0, stop: u64::MAX };
+
+    /// Whether `step` is inside the window.
+    pub fn contains(&self, step: u64) -> bool {
+        self.start <= step && step < self.stop
+    }
 }
 
 /// What to record.

@@ -19,6 +19,8 @@ Usage: python sc_neurocore_neurons.py CASE OUTDIR
 import os
 import sys
 
+import sc_neurocore_engine as engine
+
 from sc_neurocore.neurons.fixed_point_lif import FixedPointLIFNeuron
 from sc_neurocore.neurons.models.adex import AdExNeuron
 from sc_neurocore.neurons.models.expif import ExpIFNeuron
@@ -109,17 +111,22 @@ def izhikevich():
 def fixed_lif():
     """FixedPointLIFNeuron (Q8.8, bit-true to the Verilog sc_lif_neuron): integers throughout.
 
-    leak_k and gain_k are Q8.8 constants; the input I_t is in Q8.8 LSBs (1/256 mV in SCN)."""
+    leak_k and gain_k are Q8.8 constants; the input I_t is in Q8.8 LSBs (1/256 mV in SCN). The
+    network is clocked in SCN: step k is cycle k, and the windows are the same step indices."""
     n = FixedPointLIFNeuron(data_width=16, fraction=8, v_rest=0, v_reset=0, v_threshold=20 * 256, refractory_period=2)
-    drive = [int(i) for i in stepped([(600, 50, 500), (900, 150, 300), (-300, 300, 400)])]
+    drive = [int(i) for i in stepped([(700, 50, 500), (900, 150, 300), (-400, 300, 400)])]
     leak_k, gain_k = 16, 128
+    # The Rust engine's FixedPointLif runs alongside and must agree on every cycle.
+    rust = engine.FixedPointLif(16, 8, 0, 0, 20 * 256, 2)
 
     def step(i):
-        spike, _ = n.step(leak_k=leak_k, gain_k=gain_k, I_t=i)
+        spike, v = n.step(leak_k=leak_k, gain_k=gain_k, I_t=i)
+        assert rust.step(leak_k, gain_k, i) == (spike, v), "engine and Python model disagree"
         return spike
 
     n.step_current = step
-    return n, drive, lambda: {"v": n.v * MV / 256}
+    # raw / 256 mV in volts, as one correctly rounded division (as SCN reports Q8.8 states).
+    return n, drive, lambda: {"v": n.v / 256000}
 
 
 CASES = {

@@ -176,9 +176,6 @@ impl<'p> Lowerer<'p> {
             return Ok(match slot {
                 Slot::Param(i) => Expr::Param(i),
                 Slot::State(i) => Expr::State(i),
-                Slot::Input(_) if sc.fixed.is_some() => {
-                    return Err(unsupported(e.span, "continuous inputs in a fixed-point (`precision`) model"));
-                }
                 Slot::Input(i) => Expr::Input(i),
                 Slot::Local(i) => Expr::Local(i),
                 Slot::SpikePort(_) => return Err(unsupported(e.span, "reading a spike port as a value")),

@@ -129,7 +129,19 @@ impl<'p> Lowerer<'p> {
                         let spike = matches!(&d.ty, Some(ast::Type { kind: ast::TypeKind::Apply(n, _), .. }) if n.name == "spike");
                         let slot = m.inputs.len() as u16;
                         sc.bind(&d.name.name, if spike { Slot::SpikePort(slot) } else { Slot::Input(slot) });
-                        let default = d.value.as_ref().and_then(|v| self.const_value(v)).unwrap_or(0.0);
+                        let default = match (&sc.fixed, &d.value) {
+                            // In a precision scope, in the port's scaled units on the format's grid.
+                            (Some(ctx), Some(v)) if !spike => {
+                                let (r, dim) = scn_sema::value::eval(v, &crate::ModuleNames { lowerer: self }, 0)
+                                    .and_then(|v| v.num())
+                                    .ok_or_else(|| unsupported(v.span, "a port default that is not constant"))?;
+                                match ctx.quantise(r, dim, v.span)? {
+                                    Expr::Const(c) => c,
+                                    _ => return Err(unsupported(v.span, "this port default")),
+                                }
+                            }
+                            _ => d.value.as_ref().and_then(|v| self.const_value(v)).unwrap_or(0.0),
+                        };
                         m.inputs.push(Port { name: d.name.name.clone(), spike, default });
                         let inner = match &d.ty {
                             Some(ast::Type { kind: ast::TypeKind::Apply(_, t), .. }) if spike => Some(t.as_ref()),

@@ -114,6 +114,31 @@ impl<'p> Lowerer<'p> {
         e
     }
 
+    /// The steps of a stimulus window `start = …, stop = …` (LANGUAGE §6: active where
+    /// start ≤ t·dt < stop): a bound in `steps`/`cycles` (or any bound of a clocked network) is
+    /// a step index; a time is divided by dt exactly and rounded up. Missing bounds are open.
+    fn window(
+        &self,
+        consts: &HashMap<String, f64>,
+        start: Option<&'p ast::Expr>,
+        stop: Option<&'p ast::Expr>,
+        dt: Option<scn_units::Rational>,
+        clocked: bool,
+    ) -> Result<ir::Window, Diagnostic> {
+        let bound = |e: &'p ast::Expr| -> Result<u64, Diagnostic> {
+            let (r, _) = self
+                .net_exact(consts, e)
+                .ok_or_else(|| unsupported(e.span, "a stimulus window that is not constant"))?;
+            let steps = if is_step_duration(e) || clocked { Some(r) } else { dt.and_then(|dt| r.checked_div(dt)) }
+                .ok_or_else(|| unsupported(e.span, "this stimulus window"))?;
+            Ok(u64::try_from(steps.ceil().max(0)).unwrap_or(u64::MAX))
+        };
+        Ok(ir::Window {
+            start: start.map(bound).transpose()?.unwrap_or(0),
+            stop: stop.map(bound).transpose()?.unwrap_or(u64::MAX),
+        })
+    }
+
     fn network(&mut self, net: &'p ast::Network) -> Result<Network, Diagnostic> {
         let mut consts: HashMap<String, f64> = HashMap::new();
         let mut arrays = Vec::new();
@@ -145,6 +170,7 @@ impl<'p> Lowerer<'p> {
         }
         let dt_expr = setting(net, "dt");
         let clocked = dt_expr.is_none();
+        let dt_exact = dt_expr.and_then(|e| self.net_exact(&consts, e)).map(|(r, _)| r);
         let dt = match dt_expr {
             Some(e) => {
                 self.net_value(&consts, e).ok_or_else(|| unsupported(e.span, "a time step that is not constant"))?
@@ -209,8 +235,7 @@ impl<'p> Lowerer<'p> {
                             _ => None,
                         })
                     };
-                    let start = named("start").and_then(|v| self.net_value(&consts, v)).unwrap_or(f64::NEG_INFINITY);
-                    let stop = named("stop").and_then(|v| self.net_value(&consts, v)).unwrap_or(f64::INFINITY);
+                    let window = self.window(&consts, named("start"), named("stop"), dt_exact, clocked)?;
                     match kind.name.as_str() {
                         "poisson" => {
                             let rate = named("rate")
@@ -230,7 +255,7 @@ impl<'p> Lowerer<'p> {
                                 &pops,
                                 &consts,
                                 &wiring,
-                                Source::Poisson { rate, n, start, stop },
+                                Source::Poisson { rate, n, window },
                                 dt,
                                 clocked,
                             )?;
@@ -258,36 +283,35 @@ impl<'p> Lowerer<'p> {
                             self.project(&mut out, &pops, &consts, &wiring, Source::Stream { stream, n }, dt, clocked)?;
                         }
                         "current" => {
-                            let amplitude = named("amplitude")
-                                .and_then(|v| self.net_value(&consts, v))
-                                .ok_or_else(|| unsupported(kind.span, "a current amplitude that is not constant"))?;
+                            let amp = named("amplitude")
+                                .ok_or_else(|| unsupported(kind.span, "a current without an amplitude"))?;
                             for t in targets {
                                 let (target, port) = self.port_ref(&pops, t)?;
-                                let m = &self.out_models[out.populations[target].model];
-                                let (port, spike) =
-                                    port_of(m, &port).ok_or_else(|| unsupported(t.span, "this target port"))?;
+                                let model = out.populations[target].model;
+                                let (port, spike) = port_of(&self.out_models[model], &port)
+                                    .ok_or_else(|| unsupported(t.span, "this target port"))?;
                                 if spike {
                                     return Err(unsupported(t.span, "a current into a spike port"));
                                 }
-                                if m.fixed.is_some() {
-                                    return Err(unsupported(
-                                        t.span,
-                                        "continuous inputs of a fixed-point (`precision`) population",
-                                    ));
+                                let amplitude = match self.fixed_models.get(&model).cloned() {
+                                    // In the precision of the target port: its format, its
+                                    // dimension's scale (the amplitude is then in scaled units).
+                                    Some(ctx) => {
+                                        match self.fixed_value(&consts, &ctx, &mut Scope::new(), amp, false)? {
+                                            Expr::Const(c) => Some(c),
+                                            _ => None,
+                                        }
+                                    }
+                                    None => self.net_value(&consts, amp),
                                 }
-                                out.currents.push(CurrentStimulus { target, port, amplitude, start, stop });
+                                .ok_or_else(|| unsupported(amp.span, "a current amplitude that is not constant"))?;
+                                out.currents.push(CurrentStimulus { target, port, amplitude, window });
                             }
                         }
                         "spikes" => {
                             let trace = self.replay_trace(kind, args, dt, clocked)?;
-                            let spikes: Vec<(u64, u64)> = trace
-                                .spikes
-                                .into_iter()
-                                .filter(|&(step, _)| {
-                                    let t = step as f64 * dt;
-                                    t >= start && t < stop
-                                })
-                                .collect();
+                            let spikes: Vec<(u64, u64)> =
+                                trace.spikes.into_iter().filter(|&(step, _)| window.contains(step)).collect();
                             let wiring = Wiring {
                                 name: name.as_ref(),
                                 from: "spikes".to_string(),

@@ -751,9 +751,7 @@ impl<'p> Checker<'p> {
                             }
                         }
                         "delay" => self.check_delay(cx, v, &t, dt),
-                        "start" | "stop" if !connect => {
-                            self.expect_dim(&t, Dim::TIME, v, "stimulus start and stop are times")
-                        }
+                        "start" | "stop" if !connect => self.check_window_bound(v, &t, dt),
                         other => {
                             let d = crate::hints::unknown("E0513", other, n.span, "connection rule", RULE_KEYS);
                             self.report(d);
@@ -767,6 +765,28 @@ impl<'p> Checker<'p> {
                 Diagnostic::error("E0513", "a projection has one connection rule", span, "several rules").with_help(
                     "choose one of `p = …`, `indegree = …`, `outdegree = …`, `all`, `one_to_one`, `pairs = …`",
                 ),
+            );
+        }
+    }
+
+    /// A stimulus `start`/`stop`: a time (which needs the network's `dt`) or a count of
+    /// steps/cycles.
+    fn check_window_bound(&mut self, v: &'p Expr, t: &Ty, dt: Option<Rational>) {
+        let Some(d) = t.dim() else { return };
+        if t.is_error() || d == Dim::STEPS || crate::expr::is_zero_literal(v) {
+            return;
+        }
+        if d != Dim::TIME {
+            self.mismatch_at(v, Dim::TIME, d, "stimulus start and stop are times (or cycles)");
+        } else if dt.is_none() {
+            self.report(
+                Diagnostic::error(
+                    "E0506",
+                    "a stimulus window in time needs a network time step",
+                    v.span,
+                    "the network is clocked",
+                )
+                .with_help("write the bound in cycles (`500 cycles`) or give the network `dt = …`"),
             );
         }
     }
@@ -947,7 +967,7 @@ impl<'p> Checker<'p> {
             if let Arg::Named(n, v) = a {
                 if n.name == "start" || n.name == "stop" {
                     let t = self.expr(cx, v);
-                    self.expect_dim(&t, Dim::TIME, v, "stimulus start and stop are times");
+                    self.check_window_bound(v, &t, dt);
                 } else if !allowed.contains(&n.name.as_str()) {
                     let d = crate::hints::unknown(
                         "E0204",

@@ -374,6 +374,9 @@ pub struct FFrame<'a> {
     pub states: &'a [i128],
     /// Which states are integers.
     pub int_states: &'a [bool],
+    /// Continuous input ports this step, raw values of the format (empty where no input is
+    /// defined, e.g. while building).
+    pub inputs: &'a [i128],
     /// Handler locals.
     pub locals: &'a [FVal],
     /// The element's index in its population.
@@ -412,7 +415,7 @@ pub fn feval(e: &Expr, f: &FFrame<'_>) -> Result<FVal, Fault> {
         }
         Expr::Local(i) => f.locals[*i as usize],
         Expr::Index => FVal::Int(i128::from(f.index)),
-        Expr::Input(_) => return Err(Fault::Unsupported("a continuous input")),
+        Expr::Input(i) => FVal::Fix(*f.inputs.get(*i as usize).ok_or(Fault::Unsupported("a continuous input here"))?),
         Expr::Time => return Err(Fault::Unsupported("`t`")),
         Expr::Dt => return Err(Fault::Unsupported("`dt`")),
         Expr::Draw { .. } => return Err(Fault::Unsupported("a random draw")),
@@ -529,6 +532,7 @@ pub fn fexec(
     int_params: &[bool],
     states: &mut [i128],
     int_states: &[bool],
+    inputs: &[i128],
     locals: &mut [FVal],
     index: u64,
     q: &Quant,
@@ -537,7 +541,7 @@ pub fn fexec(
     for s in body {
         macro_rules! value {
             ($e:expr) => {{
-                let f = FFrame { params, int_params, states, int_states, locals, index, q };
+                let f = FFrame { params, int_params, states, int_states, inputs, locals, index, q };
                 feval($e, &f)?
             }};
         }
@@ -564,7 +568,7 @@ pub fn fexec(
             Stmt::If { cond, then, otherwise } => {
                 let c = value!(cond);
                 let branch = if is_true(c) { then } else { otherwise };
-                fexec(branch, params, int_params, states, int_states, locals, index, q, fx)?;
+                fexec(branch, params, int_params, states, int_states, inputs, locals, index, q, fx)?;
             }
         }
     }
@@ -596,6 +600,7 @@ mod tests {
             int_params: &[true],
             states: &states,
             int_states: &[false, false],
+            inputs: &[],
             locals: &[],
             index: 5,
             q,
@@ -770,12 +775,12 @@ mod tests {
         let mut states = [32000i128, 7];
         let mut locals = [FVal::Fix(1000)];
         let mut fx = FEffects::default();
-        fexec(&body, &[], &[], &mut states, &[false, true], &mut locals, 0, &q, &mut fx).unwrap();
+        fexec(&body, &[], &[], &mut states, &[false, true], &[], &mut locals, 0, &q, &mut fx).unwrap();
         assert!(fx.emitted);
         assert_eq!(states, [10922, 8], "saturated to 32767, then /3 rounded to nearest");
         let t = quant(Overflow::Trap, Rounding::Floor);
         let mut states = [32000i128, 7];
-        let err = fexec(&body, &[], &[], &mut states, &[false, true], &mut locals, 0, &t, &mut fx);
+        let err = fexec(&body, &[], &[], &mut states, &[false, true], &[], &mut locals, 0, &t, &mut fx);
         assert_eq!(err, Err(Fault::Overflow(33000.0 / 256.0)));
     }
 }

@@ -111,6 +111,10 @@ struct FxPop {
     params: Vec<i128>,
     states: Vec<i128>,
     port_sum: Vec<i128>,
+    /// Continuous inputs of the current step, per element and port.
+    inputs: Vec<i128>,
+    /// Each continuous port's default, quantised once (0 for spike ports).
+    defaults: Vec<i128>,
 }
 
 struct ProjState {
@@ -144,6 +148,16 @@ pub struct Simulation<'n> {
     /// The network outputs of every completed frame: per frame, per output, the values of its
     /// elements (row-major).
     pub outputs: Vec<Vec<Vec<f64>>>,
+    /// Per current stimulus: its amplitude as a raw value of a fixed-point target's format.
+    fx_currents: Vec<i128>,
+}
+
+/// The raw value of `x` (scaled units, already on the format's grid as the lowering quantises
+/// it) in `fx`'s format; overflow follows the format's mode.
+fn fx_grid(fx: &FixedModel, x: f64) -> Result<i128, Fault> {
+    requantize_f64(x, fx.spec.format(), fx.spec.rounding, fx.spec.overflow, 0)
+        .map(|v| v.raw())
+        .map_err(|e| if e == FixError::Overflow { Fault::Overflow(x) } else { Fault::TooWide })
 }
 
 fn fx_error(pop: &str, neuron: u64, step: u64, fault: &Fault) -> RunError {
@@ -183,6 +197,7 @@ fn fx_init(
             int_params: &fx.int_params,
             states,
             int_states: &fx.int_states,
+            inputs: &[],
             locals,
             index: i as u64,
             q: &q,
@@ -238,7 +253,22 @@ impl<'n> Simulation<'n> {
                 fx: None,
             };
             if let Some(fx) = &m.fixed {
-                let mut f = FxPop { params: Vec::new(), states: Vec::new(), port_sum: vec![0; n * ni] };
+                let defaults = m
+                    .inputs
+                    .iter()
+                    .map(|port| if port.spike { Ok(0) } else { fx_grid(fx, port.default) })
+                    .collect::<Result<Vec<i128>, Fault>>()
+                    .unwrap_or_else(|e| {
+                        pending.get_or_insert(fx_error(&p.name, 0, 0, &e));
+                        vec![0; ni]
+                    });
+                let mut f = FxPop {
+                    params: Vec::new(),
+                    states: Vec::new(),
+                    port_sum: vec![0; n * ni],
+                    inputs: vec![0; n * ni],
+                    defaults,
+                };
                 for i in 0..n {
                     match fx_init(net, m, fx, p, i, entity + i as u64) {
                         Ok((ps, ss)) => {
@@ -331,7 +361,21 @@ impl<'n> Simulation<'n> {
         let diag =
             net.models.iter().map(|m| m.odes.iter().map(|(s, e)| crate::ir_diff::diff(e, *s)).collect()).collect();
         let max_locals = net.models.iter().map(|m| m.locals as usize).max().unwrap_or(0).max(1);
+        // Current stimuli into fixed-point ports: the lowering gives their amplitudes in the
+        // port's scaled units, on the format's grid.
+        let fx_currents = net
+            .currents
+            .iter()
+            .map(|c| match &net.models[net.populations[c.target].model].fixed {
+                Some(fx) => fx_grid(fx, c.amplitude).unwrap_or_else(|e| {
+                    pending.get_or_insert(fx_error(&net.populations[c.target].name, 0, 0, &e));
+                    0
+                }),
+                None => 0,
+            })
+            .collect();
         Simulation {
+            fx_currents,
             net,
             pops,
             projs,
@@ -378,10 +422,37 @@ impl<'n> Simulation<'n> {
                 }
             }
         }
-        for c in &net.currents {
-            if t >= c.start && t < c.stop {
+        for st in &mut self.pops {
+            if let Some(f) = st.fx.as_mut() {
+                for (i, v) in f.inputs.iter_mut().enumerate() {
+                    *v = f.defaults[i % st.ni];
+                }
+            }
+        }
+        for (k, c) in net.currents.iter().enumerate() {
+            if c.window.contains(t_step) {
                 let st = &mut self.pops[c.target];
-                for i in 0..net.populations[c.target].size as usize {
+                let size = net.populations[c.target].size as usize;
+                if let (Some(fx), Some(f)) = (&net.models[net.populations[c.target].model].fixed, st.fx.as_mut()) {
+                    // Summed in the port's format: exact sums, the overflow mode after each
+                    // addition (as for arriving weights).
+                    for i in 0..size {
+                        let slot = i * st.ni + c.port as usize;
+                        let sum = Exact::new(f.inputs[slot] + self.fx_currents[k], fx.spec.frac);
+                        f.inputs[slot] = requantize(sum, fx.spec.format(), fx.spec.rounding, fx.spec.overflow, 0)
+                            .map_err(|_| {
+                                fx_error(
+                                    &net.populations[c.target].name,
+                                    i as u64,
+                                    t_step,
+                                    &Fault::Overflow(sum.to_f64()),
+                                )
+                            })?
+                            .raw();
+                    }
+                    continue;
+                }
+                for i in 0..size {
                     st.inputs[i * st.ni + c.port as usize] += c.amplitude;
                 }
             }
@@ -546,8 +617,8 @@ impl<'n> Simulation<'n> {
                         schedule(ps, i as usize, t_step, slots);
                     }
                 }
-                Source::Poisson { rate, n, start, stop } => {
-                    if t >= *start && t < *stop {
+                Source::Poisson { rate, n, window } => {
+                    if window.contains(t_step) {
                         let p = rate * net.dt;
                         for i in 0..*n as usize {
                             let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
@@ -939,7 +1010,7 @@ fn fx_integrate(
     t_step: u64,
 ) -> Result<(), RunError> {
     let p = &net.populations[pi];
-    let (np, ns) = (st.np, st.ns);
+    let (np, ns, ni) = (st.np, st.ns, st.ni);
     let f = st.fx.as_mut().expect("fixed-point storage");
     for i in 0..p.size as usize {
         let err = |e: Fault| fx_error(&p.name, i as u64, t_step, &e);
@@ -947,6 +1018,7 @@ fn fx_integrate(
         let entity = st.entity_base + i as u64;
         let params = &f.params[i * np..(i + 1) * np];
         let states = &mut f.states[i * ns..(i + 1) * ns];
+        let inputs = &f.inputs[i * ni..(i + 1) * ni];
         if !m.nexts.is_empty() {
             let q = Quant::new(&fx.spec, net.seed, entity, t_step, Phase::Integrate);
             let old = states.to_vec();
@@ -955,6 +1027,7 @@ fn fx_integrate(
                 int_params: &fx.int_params,
                 states: &old,
                 int_states: &fx.int_states,
+                inputs,
                 locals: &[],
                 index: i as u64,
                 q: &q,
@@ -979,6 +1052,7 @@ fn fx_integrate(
                 int_params: &fx.int_params,
                 states,
                 int_states: &fx.int_states,
+                inputs,
                 locals: &[],
                 index: i as u64,
                 q: &q,
@@ -1014,7 +1088,7 @@ fn fx_conditions(
     t_step: u64,
 ) -> Result<(), RunError> {
     let p = &net.populations[pi];
-    let (np, ns) = (st.np, st.ns);
+    let (np, ns, ni) = (st.np, st.ns, st.ni);
     let nc = m.conditions.len();
     let mut locals = vec![FVal::Int(0); m.locals.max(1) as usize];
     let f = st.fx.as_mut().expect("fixed-point storage");
@@ -1024,12 +1098,14 @@ fn fx_conditions(
         let refractory = t_step < st.refractory_until[i];
         let q = Quant::new(&fx.spec, net.seed, st.entity_base + i as u64, t_step, Phase::Conditions);
         let params = &f.params[i * np..(i + 1) * np];
+        let inputs = &f.inputs[i * ni..(i + 1) * ni];
         let held_now: Vec<bool> = {
             let fr = FFrame {
                 params,
                 int_params: &fx.int_params,
                 states: &f.states[i * ns..(i + 1) * ns],
                 int_states: &fx.int_states,
+                inputs,
                 locals: &[],
                 index: i as u64,
                 q: &q,
@@ -1051,8 +1127,19 @@ fn fx_conditions(
             if fire && !refractory {
                 let mut effects = FEffects::default();
                 let states = &mut f.states[i * ns..(i + 1) * ns];
-                fexec(&c.body, params, &fx.int_params, states, &fx.int_states, &mut locals, i as u64, &q, &mut effects)
-                    .map_err(err)?;
+                fexec(
+                    &c.body,
+                    params,
+                    &fx.int_params,
+                    states,
+                    &fx.int_states,
+                    inputs,
+                    &mut locals,
+                    i as u64,
+                    &q,
+                    &mut effects,
+                )
+                .map_err(err)?;
                 if effects.emitted {
                     st.spiked[i] = true;
                     spikes.push(Spike { step: t_step, pop: pi, neuron: i as u64 });
@@ -1094,8 +1181,20 @@ fn fx_handlers(
             let mut effects = FEffects::default();
             let params = &f.params[i * np..(i + 1) * np];
             let states = &mut f.states[i * ns..(i + 1) * ns];
-            fexec(&h.body, params, &fx.int_params, states, &fx.int_states, &mut locals, i as u64, &q, &mut effects)
-                .map_err(|e| fx_error(&p.name, i as u64, t_step, &e))?;
+            let inputs = &f.inputs[i * ni..(i + 1) * ni];
+            fexec(
+                &h.body,
+                params,
+                &fx.int_params,
+                states,
+                &fx.int_states,
+                inputs,
+                &mut locals,
+                i as u64,
+                &q,
+                &mut effects,
+            )
+            .map_err(|e| fx_error(&p.name, i as u64, t_step, &e))?;
         }
         // Weights at a port without a handler are dropped, not carried into the next step.
         for k in 0..ni {

@@ -1,0 +1,154 @@
+//! Stimuli end to end (LANGUAGE §6): constant and stepped `current` stimuli with exact
+//! windows (start ≤ t·dt < stop), in floating point and into fixed-point ports.
+
+use scn_runtime::interp::{RunError, Simulation};
+use scn_runtime::ir::Network;
+
+#[allow(clippy::result_large_err)]
+fn lower(text: &str) -> Result<Network, scn_diagnostics::Diagnostic> {
+    let analysis = scn_sema::check_source("stimuli.scn", text.to_string(), None, &scn_sema::Disk);
+    let errors: Vec<_> =
+        analysis.diagnostics.iter().filter(|(_, d)| d.severity == scn_diagnostics::Severity::Error).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    scn_lower::lower_network(&analysis, None)
+}
+
+/// The codes of the errors `text` gets from the checker.
+fn error_codes(text: &str) -> Vec<String> {
+    let analysis = scn_sema::check_source("stimuli.scn", text.to_string(), None, &scn_sema::Disk);
+    analysis
+        .diagnostics
+        .iter()
+        .filter(|(_, d)| d.severity == scn_diagnostics::Severity::Error)
+        .map(|(_, d)| d.code.to_string())
+        .collect()
+}
+
+/// The recorded values of the first monitored state of neuron 0 at every step.
+fn trace(net: &Network, steps: u64) -> Vec<f64> {
+    let mut sim = Simulation::new(net);
+    sim.run(steps, |_| {}).expect("runs");
+    sim.samples.iter().filter(|s| s.neuron == 0 && s.monitor == 1).map(|s| s.value).collect()
+}
+
+/// A pure integrator: with Euler, v grows by i·dt/c each step, so the increments show the
+/// input of every step.
+const INTEGRATOR: &str = "neuron Integrator {
+    param c: capacitance = 1 nF
+    state v: voltage = 0 mV
+    input i: current = 0 pA
+    dv/dt = i / c
+    on v > 1000 mV { v = 0 mV; emit spike }
+    solver euler
+}
+";
+
+/// The input current of each step, recovered from the increments of v (in pA).
+fn input_per_step(net: &Network, steps: u64) -> Vec<i64> {
+    let v = trace(net, steps + 1);
+    // Δv = i · dt / c with c = 1 nF.
+    v.windows(2).map(|w| ((w[1] - w[0]) * 1e-9 / net.dt * 1e12).round() as i64).collect()
+}
+
+#[test]
+fn stepped_current_is_the_sum_of_the_active_windows() {
+    // dt = 0.3 ms: 5 · 0.3e-3 in f64 is below 1.5e-3, so a window compared in time would
+    // start one step late; windows are exact, in steps.
+    let net = lower(&format!(
+        "{INTEGRATOR}
+network Steps {{
+    dt = 0.3 ms
+    pop n = Integrator[1]
+    stimulus current(amplitude = 100 pA, start = 1.5 ms) -> n.i
+    stimulus current(amplitude = 20 pA, start = 3 ms, stop = 4.5 ms) -> n.i
+    stimulus current(amplitude = -50 pA, start = 2 steps, stop = 0.9 ms) -> n.i
+    stimulus current(amplitude = 7 pA, stop = 0.45 ms) -> n.i
+    monitor spikes(n)
+    monitor state(n[0..1].v)
+}}
+"
+    ))
+    .unwrap();
+    // 0.45 ms / 0.3 ms = 1.5 → steps 0, 1; 2 steps up to 0.9 ms (3 steps) → step 2;
+    // 1.5 ms → from step 5; 3 ms .. 4.5 ms → steps 10 .. 14.
+    let want: Vec<i64> = (0..18)
+        .map(|k| {
+            let mut i = 0;
+            if k < 2 {
+                i += 7;
+            }
+            if k == 2 {
+                i -= 50;
+            }
+            if k >= 5 {
+                i += 100;
+            }
+            if (10..15).contains(&k) {
+                i += 20;
+            }
+            i
+        })
+        .collect();
+    assert_eq!(input_per_step(&net, 18), want);
+}
+
+#[test]
+fn windows_in_cycles_drive_a_clocked_network() {
+    let src = "neuron Counter {
+    precision fix<16, 8> overflow saturate rounding nearest_even scale(voltage = 1 mV)
+    state v: voltage = 0 mV
+    input i: voltage = 0.5 mV
+    next v = v + i
+}
+network Clocked {
+    pop n = Counter[2]
+    stimulus current(amplitude = 1.25 mV, start = 2 cycles, stop = 4 cycles) -> n.i
+    stimulus current(amplitude = -0.75 mV, start = 3 cycles) -> n.i
+    monitor spikes(n)
+    monitor state(n[0..2].v)
+}
+";
+    let net = lower(src).unwrap();
+    assert!(net.clocked);
+    // Inputs per cycle: 0.5, 0.5, 1.75, 1.0, -0.25, -0.25 (mV); v at the start of each cycle.
+    let v: Vec<f64> = trace(&net, 7).iter().map(|x| x * 1e3).collect();
+    assert_eq!(v, [0.0, 0.5, 1.0, 2.75, 3.75, 3.5, 3.25]);
+    // A window in time needs a network time step.
+    let timed = src.replace("start = 2 cycles", "start = 2 ms");
+    assert_eq!(error_codes(&timed), ["E0506"]);
+    let wrong = src.replace("start = 2 cycles", "start = 2 mV");
+    assert_eq!(error_codes(&wrong), ["E0201"]);
+}
+
+#[test]
+fn fixed_point_inputs_are_quantised_in_the_port_format() {
+    // Q8.8 with floor rounding: a default of 0.3 mV is 76.8 LSB → 76; a current of
+    // 1.001 mV is 256.256 LSB → 256 (1 mV).
+    let src = "neuron Acc {
+    precision fix<16, 8> overflow trap rounding floor scale(voltage = 1 mV)
+    state v: voltage = 0 mV
+    input i: voltage = 0.3 mV
+    next v = v + i
+}
+network Net {
+    dt = 1 ms
+    pop n = Acc[1]
+    stimulus current(amplitude = 1.001 mV, start = 2 ms) -> n.i
+    monitor spikes(n)
+    monitor state(n[0..1].v)
+}
+";
+    let net = lower(src).unwrap();
+    let mut sim = Simulation::new(&net);
+    let mut raw = Vec::new();
+    for _ in 0..5 {
+        raw.push(sim.raw_state(0, 0, 0).unwrap());
+        sim.step_once().unwrap();
+    }
+    assert_eq!(raw, [0, 76, 152, 152 + 332, 152 + 2 * 332]);
+    // Under `overflow trap`, an input sum outside Q8.8 stops the run at its step.
+    let big = src.replace("amplitude = 1.001 mV", "amplitude = 127.9 mV");
+    let net = lower(&big).unwrap();
+    let err = Simulation::new(&net).run(5, |_| {}).unwrap_err();
+    assert!(matches!(&err, RunError::FixedPoint { step: 2, .. }), "{err:?}");
+}
