@@ -1,8 +1,11 @@
-//! Stimuli end to end (LANGUAGE §6): constant and stepped `current` stimuli with exact
-//! windows (start ≤ t·dt < stop), in floating point and into fixed-point ports.
+//! Stimuli and number sources end to end (LANGUAGE §6, §7): constant and stepped `current`
+//! stimuli with exact windows (start ≤ t·dt < stop), in floating point and into fixed-point
+//! ports; `bernoulli(seed = …)` stream sources.
 
+use scn_runtime::interp::sc::bernoulli_coord;
 use scn_runtime::interp::{RunError, Simulation};
 use scn_runtime::ir::Network;
+use scn_runtime::sc::{BernoulliSource, NumberSource};
 
 #[allow(clippy::result_large_err)]
 fn lower(text: &str) -> Result<Network, scn_diagnostics::Diagnostic> {
@@ -151,4 +154,43 @@ network Net {
     let net = lower(&big).unwrap();
     let err = Simulation::new(&net).run(5, |_| {}).unwrap_err();
     assert!(matches!(&err, RunError::FixedPoint { step: 2, .. }), "{err:?}");
+}
+
+#[test]
+fn bernoulli_source_is_philox_through_the_comparator_and_continues_across_frames() {
+    let src = "network B {
+    const L = 1000
+    duration = 3000 cycles
+    seed = 5
+    stream a = encode(0.3, bernoulli(seed = 99), length = L)
+    stream b = encode(0.3, bernoulli(seed = 99), length = L)
+    stream c = encode(0.6, bernoulli(seed = 7), length = L)
+    output pa = popcount(a)
+    output same = popcount(a ^ b)
+    output pc = popcount(c)
+}
+";
+    let mut net = lower(src).unwrap();
+    let run = |net: &Network| {
+        let mut sim = Simulation::new(net);
+        sim.run(3000, |_| {}).expect("runs");
+        sim.outputs.clone()
+    };
+    // The reference: values of the source's Philox stream, in order, through `value < T`.
+    let expect = |seed: u64, s: i64, p: f64| -> Vec<f64> {
+        let mut src = BernoulliSource::new(bernoulli_coord(seed, s));
+        let t = (p * 65536.0_f64).round_ties_even() as u32;
+        (0..3).map(|_| (0..1000).filter(|_| u32::from(src.next_value()) < t).count() as f64).collect()
+    };
+    let out = run(&net);
+    assert_eq!(out.len(), 3, "three frames");
+    let column = |k: usize| out.iter().map(|f| f[k][0]).collect::<Vec<f64>>();
+    assert_eq!(column(0), expect(5, 99, 0.3));
+    assert_eq!(column(1), [0.0; 3], "the same seed is the same source");
+    assert_eq!(column(2), expect(5, 7, 0.6));
+    assert!(column(0).iter().all(|&c| (240.0..360.0).contains(&c)), "{:?}", column(0));
+    // The network seed keys the generator.
+    net.seed = 6;
+    assert_eq!(run(&net).iter().map(|f| f[0][0]).collect::<Vec<f64>>(), expect(6, 99, 0.3));
+    assert_ne!(expect(6, 99, 0.3), expect(5, 99, 0.3));
 }

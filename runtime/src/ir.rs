@@ -614,6 +614,8 @@ pub enum ScSource {
     Sobol16,
     /// `halton2(start = e)`.
     Halton2,
+    /// `bernoulli(seed = e)`: 16-bit values from Philox (see [`crate::interp::sc`]).
+    Bernoulli,
 }
 
 /// A scalar over index binders, constants, arrays and stream counts.

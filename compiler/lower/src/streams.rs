@@ -486,6 +486,7 @@ impl<'p> Lowerer<'p> {
                             }
                             "sobol16" => (ScSource::Sobol16, "start"),
                             "halton2" => (ScSource::Halton2, "start"),
+                            "bernoulli" => (ScSource::Bernoulli, "seed"),
                             _ => return Err(unsupported(source.span, &format!("`{kind}` as a stream source"))),
                         };
                         let seed = match named(sargs, key).or_else(|| positional(sargs).first().copied()) {

@@ -8,12 +8,23 @@
 //! each frame.
 
 use crate::ir::{BinOp, ScExpr, ScNetwork, ScSource, StreamExpr};
-use crate::sc::{Bitstream, Halton2, Lfsr16, NumberSource, Sobol16, Threshold, computed_seed, encode};
+use crate::random::{DrawCoord, Purpose};
+use crate::sc::{BernoulliSource, Bitstream, Halton2, Lfsr16, NumberSource, Sobol16, Threshold, computed_seed, encode};
 use std::collections::HashMap;
+
+/// Where the values of `bernoulli(seed = s)` come from: the Philox stream of the network seed,
+/// purpose stimuli, entity 2^50 + (s mod 2^48), step 0, draw 0. Its values in order (value 2j
+/// the low and 2j+1 the high half of word j) feed the comparator, one per cycle of the
+/// source's life, across frames; the same `s` is the same source wherever it is used.
+pub fn bernoulli_coord(network_seed: u64, s: i64) -> DrawCoord {
+    DrawCoord::new(network_seed, Purpose::Stimuli, (1u64 << 50) | (s as u64 & ((1u64 << 48) - 1)), 0, 0)
+}
 
 /// The running state of a network's streams.
 #[derive(Debug, Default)]
 pub struct ScState {
+    /// The network seed (for `bernoulli` sources).
+    seed: u64,
     /// LFSR registers per (site, binder values): the next frame they will produce and the
     /// register at its start.
     lfsrs: HashMap<(u32, Vec<i64>), (u64, Lfsr16)>,
@@ -61,9 +72,9 @@ fn as_index(v: f64) -> Result<i64, String> {
 }
 
 impl ScState {
-    /// A fresh state: every source at its seed.
-    pub fn new() -> Self {
-        ScState::default()
+    /// A fresh state: every source at its seed; `network_seed` keys `bernoulli` sources.
+    pub fn new(network_seed: u64) -> Self {
+        ScState { seed: network_seed, ..ScState::default() }
     }
 
     fn enter(&mut self, frame: u64) {
@@ -208,6 +219,10 @@ impl ScState {
                     ScSource::Halton2 => {
                         let start = as_index(s)?.max(0) as u64 + frame * *length;
                         encode(&mut Halton2::new(start), t, len)
+                    }
+                    ScSource::Bernoulli => {
+                        let coord = bernoulli_coord(self.seed, as_index(s)?);
+                        encode(&mut BernoulliSource::starting_at(coord, frame * *length), t, len)
                     }
                 }
             }

@@ -385,7 +385,7 @@ impl<'n> Simulation<'n> {
             samples: Vec::new(),
             locals: vec![0.0; max_locals],
             pending,
-            sc: super::sc::ScState::new(),
+            sc: super::sc::ScState::new(net.seed),
             outputs: Vec::new(),
         }
     }

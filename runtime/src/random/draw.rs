@@ -171,6 +171,11 @@ impl PhiloxStream {
         PhiloxStream { coord, next_block: 0, buf: [0; 4], pos: 4, cached_normal: None }
     }
 
+    /// A stream positioned before block `block` of `coord` (skipping the earlier blocks).
+    pub fn at_block(coord: DrawCoord, block: u32) -> Self {
+        PhiloxStream { next_block: block, ..PhiloxStream::new(coord) }
+    }
+
     /// The coordinate this stream reads.
     pub fn coord(&self) -> &DrawCoord {
         &self.coord

@@ -19,6 +19,16 @@ impl BernoulliSource {
     pub fn new(coord: DrawCoord) -> Self {
         BernoulliSource { stream: PhiloxStream::new(coord), high: None }
     }
+
+    /// A source whose first value is value `index` of the stream at `coord` (8 values per
+    /// Philox block: two per word, four words), as if `index` values had been read.
+    pub fn starting_at(coord: DrawCoord, index: u64) -> Self {
+        let mut s = BernoulliSource { stream: PhiloxStream::at_block(coord, (index / 8) as u32), high: None };
+        for _ in 0..index % 8 {
+            s.next_value();
+        }
+        s
+    }
 }
 
 impl NumberSource for BernoulliSource {
@@ -47,6 +57,18 @@ mod tests {
             assert_eq!(s.next_value(), (w >> 16) as u16);
         }
         assert_eq!(s.next_value(), coord.block(1)[0] as u16);
+    }
+
+    #[test]
+    fn starting_at_skips_exactly_that_many_values() {
+        let coord = DrawCoord::new(3, Purpose::Stimuli, 7, 0, 0);
+        let mut from_start = BernoulliSource::new(coord);
+        let all: Vec<u16> = (0..40).map(|_| from_start.next_value()).collect();
+        for skip in [0u64, 1, 7, 8, 9, 17, 31] {
+            let mut s = BernoulliSource::starting_at(coord, skip);
+            let got: Vec<u16> = (0..8).map(|_| s.next_value()).collect();
+            assert_eq!(got, all[skip as usize..skip as usize + 8], "skip {skip}");
+        }
     }
 
     #[test]
