@@ -1,10 +1,11 @@
 //! Stimuli and number sources end to end (LANGUAGE §6, §7): constant and stepped `current`
 //! stimuli with exact windows (start ≤ t·dt < stop), in floating point and into fixed-point
-//! ports; `bernoulli(seed = …)` stream sources.
+//! ports; the spike encodings as `encode` stimuli; `bernoulli(seed = …)` stream sources.
 
 use scn_runtime::interp::sc::bernoulli_coord;
 use scn_runtime::interp::{RunError, Simulation};
-use scn_runtime::ir::Network;
+use scn_runtime::ir::{Network, Source};
+use scn_runtime::random::{DrawCoord, Purpose, uniform_f64};
 use scn_runtime::sc::{BernoulliSource, NumberSource};
 
 #[allow(clippy::result_large_err)]
@@ -193,4 +194,103 @@ fn bernoulli_source_is_philox_through_the_comparator_and_continues_across_frames
     net.seed = 6;
     assert_eq!(run(&net).iter().map(|f| f[0][0]).collect::<Vec<f64>>(), expect(6, 99, 0.3));
     assert_ne!(expect(6, 99, 0.3), expect(5, 99, 0.3));
+}
+
+/// Counts its input spikes: each arriving spike (weight 1) adds one.
+const COUNTER: &str = "neuron Count {
+    state n: dimensionless = 0
+    input syn: spike(dimensionless)
+    on syn(w) { n += w }
+}
+";
+
+#[test]
+fn deterministic_encodings_become_spike_lists_inside_the_window() {
+    let net = lower(&format!(
+        "{COUNTER}
+network E {{
+    dt = 1 ms
+    duration = 30 ms
+    param x: prob[4] = [0.0, 0.25, 0.5, 1.0]
+    param sig: dimensionless[6] = [0, 0.2, 0.2, 0.9, 0.1, 0.1]
+    pop c = Count[4]
+    stimulus lat = encode(latency, values = x, window = 9 ms, start = 2 ms) -> c.syn {{ one_to_one, weight = 1 }}
+    stimulus d = encode(delta, values = sig, threshold = 0.15) -> c.syn {{ all, weight = 1 }}
+    stimulus b = encode(burst, values = x, max_burst = 4, start = 10 ms, stop = 12 ms) -> c.syn {{ one_to_one, weight = 1 }}
+    stimulus ph = encode(phase, values = x, period = 4, window = 10 cycles) -> c.syn {{ one_to_one, weight = 1 }}
+    monitor spikes(c)
+}}
+"
+    ))
+    .unwrap();
+    let spikes = |k: usize| match &net.projections[k].source {
+        Source::Replay { n, spikes } => (*n, spikes.clone()),
+        other => panic!("{other:?}"),
+    };
+    // Latency over 9 steps from step 2: v at step 2 + floor((1 - v) · 8); v = 0 never fires.
+    assert_eq!(spikes(0), (4, vec![(2, 3), (6, 2), (8, 1)]));
+    // Delta on one channel: |x[t] - x[t-1]| > 0.15 at t = 1, 3, 4.
+    assert_eq!(spikes(1), (1, vec![(1, 0), (3, 0), (4, 0)]));
+    // Bursts of max(1, floor(v · 4)) spikes from step 10, cut at the window's end (step 12).
+    assert_eq!(spikes(2), (4, vec![(10, 0), (10, 1), (10, 2), (10, 3), (11, 2), (11, 3)]));
+    // Phase: neuron n fires at φ, φ + 4, … < 10 with φ = floor(v · 3).
+    let (_, ph) = spikes(3);
+    let at = |n: u64| ph.iter().filter(|s| s.1 == n).map(|s| s.0).collect::<Vec<u64>>();
+    assert_eq!((at(0), at(1), at(2), at(3)), (vec![0, 4, 8], vec![0, 4, 8], vec![1, 5, 9], vec![3, 7]));
+}
+
+#[test]
+fn rate_encoding_draws_per_source_and_step() {
+    let net = lower(&format!(
+        "{COUNTER}
+network R {{
+    dt = 1 ms
+    duration = 400 ms
+    seed = 3
+    param x: prob[4] = [0.0, 0.25, 0.5, 1.5]
+    pop c = Count[4]
+    stimulus r = encode(rate, values = x, max_rate = 500 Hz, stop = 300 ms) -> c.syn {{ one_to_one, weight = 1 }}
+    monitor spikes(c)
+    monitor state(c[0..4].n)
+}}
+"
+    ))
+    .unwrap();
+    let Source::Rate { p, window } = &net.projections[0].source else { panic!("a rate source") };
+    // clip(x, 0, 1) · 500 Hz · 1 ms.
+    assert_eq!(p, &[0.0, 0.125, 0.25, 0.5]);
+    assert_eq!((window.start, window.stop), (0, 300));
+    let mut sim = Simulation::new(&net);
+    sim.run(400, |_| {}).expect("runs");
+    let counts: Vec<f64> = sim.samples.iter().filter(|s| s.step == 399).map(|s| s.value).collect();
+    // Source i is entity 4 + i (after the four neurons): one uniform per step, fire if below p.
+    let want: Vec<f64> = (0..4)
+        .map(|i| {
+            (0..300).filter(|&t| uniform_f64(&DrawCoord::new(3, Purpose::Stimuli, 4 + i as u64, t, 0)) < p[i]).count()
+                as f64
+        })
+        .collect();
+    assert_eq!(counts, want);
+    assert_eq!(want[0], 0.0);
+    assert!((120.0..180.0).contains(&want[3]), "{want:?}");
+}
+
+#[test]
+fn encode_arguments_are_checked() {
+    let net = |args: &str| {
+        format!(
+            "{COUNTER}
+network R {{
+    dt = 1 ms
+    param x: prob[2] = [0.5, 1.0]
+    pop c = Count[2]
+    stimulus s = encode(latency, values = x, {args}) -> c.syn {{ one_to_one, weight = 1 }}
+}}
+"
+        )
+    };
+    assert_eq!(error_codes(&net("window = 5 ms")), Vec::<String>::new());
+    assert_eq!(error_codes(&net("window = 5 mV")), ["E0201"]);
+    assert_eq!(error_codes(&net("max_rate = 5 ms")), ["E0201"]);
+    assert_eq!(error_codes(&net("steps = 5")), ["E0204"]);
 }

@@ -414,7 +414,16 @@ pub enum Source {
         /// Number of elements.
         n: u64,
     },
-    /// `stimulus spikes(load("times.csv"))`: `n` sources replaying a recorded spike trace.
+    /// `stimulus encode(rate, …)`: one source per value, each firing with its own probability
+    /// per step.
+    Rate {
+        /// Per source: the probability of a spike per step.
+        p: Vec<f64>,
+        /// The steps on which they fire.
+        window: Window,
+    },
+    /// `stimulus spikes(load("times.csv"))`: `n` sources replaying a recorded spike trace (and
+    /// the deterministic spike encodings, computed by the lowering).
     Replay {
         /// Number of sources.
         n: u64,

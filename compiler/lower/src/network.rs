@@ -114,6 +114,22 @@ impl<'p> Lowerer<'p> {
         e
     }
 
+    /// A constant duration in whole steps: `steps`/`cycles` (or any duration of a clocked
+    /// network) as written, a time divided by dt exactly and rounded up (the first step whose
+    /// time t·dt is not before it); never below 0.
+    pub(crate) fn steps_of(
+        &self,
+        consts: &HashMap<String, f64>,
+        e: &'p ast::Expr,
+        dt: Option<scn_units::Rational>,
+        clocked: bool,
+    ) -> Result<u64, Diagnostic> {
+        let (r, _) = self.net_exact(consts, e).ok_or_else(|| unsupported(e.span, "a duration that is not constant"))?;
+        let steps = if is_step_duration(e) || clocked { Some(r) } else { dt.and_then(|dt| r.checked_div(dt)) }
+            .ok_or_else(|| unsupported(e.span, "this duration"))?;
+        Ok(u64::try_from(steps.ceil().max(0)).unwrap_or(u64::MAX))
+    }
+
     /// The steps of a stimulus window `start = …, stop = …` (LANGUAGE §6: active where
     /// start ≤ t·dt < stop): a bound in `steps`/`cycles` (or any bound of a clocked network) is
     /// a step index; a time is divided by dt exactly and rounded up. Missing bounds are open.
@@ -125,14 +141,7 @@ impl<'p> Lowerer<'p> {
         dt: Option<scn_units::Rational>,
         clocked: bool,
     ) -> Result<ir::Window, Diagnostic> {
-        let bound = |e: &'p ast::Expr| -> Result<u64, Diagnostic> {
-            let (r, _) = self
-                .net_exact(consts, e)
-                .ok_or_else(|| unsupported(e.span, "a stimulus window that is not constant"))?;
-            let steps = if is_step_duration(e) || clocked { Some(r) } else { dt.and_then(|dt| r.checked_div(dt)) }
-                .ok_or_else(|| unsupported(e.span, "this stimulus window"))?;
-            Ok(u64::try_from(steps.ceil().max(0)).unwrap_or(u64::MAX))
-        };
+        let bound = |e: &'p ast::Expr| self.steps_of(consts, e, dt, clocked);
         Ok(ir::Window {
             start: start.map(bound).transpose()?.unwrap_or(0),
             stop: stop.map(bound).transpose()?.unwrap_or(u64::MAX),
@@ -329,6 +338,19 @@ impl<'p> Lowerer<'p> {
                                 dt,
                                 clocked,
                             )?;
+                        }
+                        "encode" => {
+                            let time = crate::encode::Timing { dt, dt_exact, clocked, steps, window };
+                            let source = self.encode_stimulus(&consts, &out.sc.arrays, kind, args, &time)?;
+                            let wiring = Wiring {
+                                name: name.as_ref(),
+                                from: "encode".to_string(),
+                                targets,
+                                via: via.as_ref(),
+                                rules,
+                                span: m.span,
+                            };
+                            self.project(&mut out, &pops, &consts, &wiring, source, dt, clocked)?;
                         }
                         _ => return Err(unsupported(kind.span, &format!("`{}` stimuli", kind.name))),
                     }

@@ -954,7 +954,7 @@ impl<'p> Checker<'p> {
                     }
                 }
                 if kind.name == "encode" {
-                    allowed.extend(["max_rate", "window", "threshold", "steps"]);
+                    allowed.extend(["max_rate", "window", "threshold", "max_burst", "period"]);
                 }
             }
             other => {
@@ -965,7 +965,7 @@ impl<'p> Checker<'p> {
         }
         for a in args {
             if let Arg::Named(n, v) = a {
-                if n.name == "start" || n.name == "stop" {
+                if n.name == "start" || n.name == "stop" || (kind.name == "encode" && n.name == "window") {
                     let t = self.expr(cx, v);
                     self.check_window_bound(v, &t, dt);
                 } else if !allowed.contains(&n.name.as_str()) {
@@ -977,6 +977,9 @@ impl<'p> Checker<'p> {
                         &allowed,
                     );
                     self.report(d);
+                } else if kind.name == "encode" && n.name == "max_rate" {
+                    let t = self.expr(cx, v);
+                    self.expect_dim(&t, Dim::FREQUENCY, v, "`max_rate` is a rate");
                 } else if !matches!(n.name.as_str(), "rate" | "n" | "amplitude") {
                     self.expr(cx, v);
                 }

@@ -44,6 +44,7 @@ pub fn build_projection(net: &Network, k: usize, pr: &Projection) -> Csr {
     let n_src = match &pr.source {
         Source::Population(p) => net.populations[*p].size,
         Source::Poisson { n, .. } | Source::Stream { n, .. } | Source::Replay { n, .. } => *n,
+        Source::Rate { p, .. } => p.len() as u64,
     };
     let n_tgt = net.populations[pr.target].size;
     let same = matches!(pr.source, Source::Population(p) if p == pr.target);

@@ -327,8 +327,10 @@ impl<'n> Simulation<'n> {
                 None => (Vec::new(), Vec::new()),
             };
             let poisson_entity = entity;
-            if let Source::Poisson { n, .. } = pr.source {
-                entity += n;
+            match &pr.source {
+                Source::Poisson { n, .. } => entity += n,
+                Source::Rate { p, .. } => entity += p.len() as u64,
+                _ => {}
             }
             let syn_exact = vec![ExactCache::default(); if pr.synapse.is_some() { csr.target.len() } else { 0 }];
             let mut fx_weight = Vec::new();
@@ -621,6 +623,16 @@ impl<'n> Simulation<'n> {
                     if window.contains(t_step) {
                         let p = rate * net.dt;
                         for i in 0..*n as usize {
+                            let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
+                            if uniform_f64(&c) < p {
+                                schedule(ps, i, t_step, slots);
+                            }
+                        }
+                    }
+                }
+                Source::Rate { p, window } => {
+                    if window.contains(t_step) {
+                        for (i, &p) in p.iter().enumerate() {
                             let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
                                 schedule(ps, i, t_step, slots);
