@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 # Tools the tests call. Each later backend adds its packages here; a missing tool is a failure,
 # never a silent skip.
 need_apt=()
-# Python 3 with venv, for the Brian2 comparisons (tests/compare_brian2.rs).
+# Python 3 with venv, for the Brian2 and SC-NeuroCore comparisons (tests/compare_brian2.rs,
+# tests/compare_sc_neurocore.rs).
 if ! command -v python3 >/dev/null || ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
     need_apt+=(python3 python3-venv)
 fi
@@ -21,7 +22,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
 
-# Brian2 and numpy, pinned, in the project-local .venv (gitignored); reinstalled only when
+# Brian2, SC-NeuroCore and numpy, pinned, in the project-local .venv (gitignored); reinstalled only when
 # tests/compare/requirements.txt changes. The comparison tests run $SCN_PYTHON.
 requirements=tests/compare/requirements.txt
 [ -x .venv/bin/python ] || python3 -m venv .venv
