@@ -751,7 +751,7 @@ impl<'p> Checker<'p> {
                             }
                         }
                         "delay" => self.check_delay(cx, v, &t, dt),
-                        "start" | "stop" if !connect => self.check_window_bound(v, &t, dt),
+                        "start" | "stop" if !connect => self.check_window_bound(&n.name, v, &t, dt),
                         other => {
                             let d = crate::hints::unknown("E0513", other, n.span, "connection rule", RULE_KEYS);
                             self.report(d);
@@ -769,15 +769,15 @@ impl<'p> Checker<'p> {
         }
     }
 
-    /// A stimulus `start`/`stop`: a time (which needs the network's `dt`) or a count of
-    /// steps/cycles.
-    fn check_window_bound(&mut self, v: &'p Expr, t: &Ty, dt: Option<Rational>) {
+    /// A stimulus `start`/`stop` or encoding `window` (`name`): a time (which needs the
+    /// network's `dt`) or a count of steps/cycles.
+    fn check_window_bound(&mut self, name: &str, v: &'p Expr, t: &Ty, dt: Option<Rational>) {
         let Some(d) = t.dim() else { return };
         if t.is_error() || d == Dim::STEPS || crate::expr::is_zero_literal(v) {
             return;
         }
         if d != Dim::TIME {
-            self.mismatch_at(v, Dim::TIME, d, "stimulus start and stop are times (or cycles)");
+            self.mismatch_at(v, Dim::TIME, d, &format!("a stimulus `{name}` is a time (or a count of cycles)"));
         } else if dt.is_none() {
             self.report(
                 Diagnostic::error(
@@ -967,7 +967,7 @@ impl<'p> Checker<'p> {
             if let Arg::Named(n, v) = a {
                 if n.name == "start" || n.name == "stop" || (kind.name == "encode" && n.name == "window") {
                     let t = self.expr(cx, v);
-                    self.check_window_bound(v, &t, dt);
+                    self.check_window_bound(&n.name, v, &t, dt);
                 } else if !allowed.contains(&n.name.as_str()) {
                     let d = crate::hints::unknown(
                         "E0204",
