@@ -13,6 +13,9 @@ k-th call of `step(I)` does the same, so a spike in call k is a spike at step k.
 step k is the sum of the amplitudes of the stimuli active at step k (start <= k*dt < stop,
 evaluated on whole steps).
 
+Case NoisyLif runs a population of noisy neurons instead and writes only their spikes: SCN
+draws from Philox and SC-NeuroCore from NumPy, so only the statistics can agree.
+
 Usage: python sc_neurocore_neurons.py CASE OUTDIR
 """
 
@@ -129,6 +132,33 @@ def fixed_lif():
     return n, drive, lambda: {"v": n.v / 256000}
 
 
+def noisy_lif_population(out):
+    """200 StochasticLIFNeurons with noise (seeds 0..199) at dt = 1 ms for 2 s, drive
+    150 pA / 250 pF: writes only spikes.csv (the comparison is statistical)."""
+    neurons = [
+        StochasticLIFNeuron(
+            v_rest=-65.0,
+            v_reset=-65.0,
+            v_threshold=-50.0,
+            tau_mem=20.0,
+            dt=1.0,
+            noise_std=1.5,
+            resistance=1.0,
+            refractory_period=2,
+            seed=k,
+        )
+        for k in range(200)
+    ]
+    lines = ["step,time_ms,population,neuron"]
+    for step in range(2000):
+        for k, n in enumerate(neurons):
+            if n.step(150.0 / 250.0):
+                lines.append(f"{step},{float(step)!r},n,{k}")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "spikes.csv"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 CASES = {
     "Lapicque": lapicque,
     "StochasticLif": stochastic_lif,
@@ -141,6 +171,9 @@ CASES = {
 
 def main():
     case, out = sys.argv[1], sys.argv[2]
+    if case == "NoisyLif":
+        noisy_lif_population(out)
+        return
     neuron, drive, state = CASES[case]()
     step = getattr(neuron, "step_current", neuron.step)
     os.makedirs(out, exist_ok=True)
