@@ -6,7 +6,7 @@ use scn_runtime::interp::sc::bernoulli_coord;
 use scn_runtime::interp::{RunError, Simulation};
 use scn_runtime::ir::{Network, Source};
 use scn_runtime::random::{DrawCoord, Purpose, uniform_f64};
-use scn_runtime::sc::{BernoulliSource, NumberSource};
+use scn_runtime::sc::{BernoulliSource, NumberSource, encode_lfsr};
 
 #[allow(clippy::result_large_err)]
 fn lower(text: &str) -> Result<Network, scn_diagnostics::Diagnostic> {
@@ -293,4 +293,29 @@ network R {{
     assert_eq!(error_codes(&net("window = 5 mV")), ["E0201"]);
     assert_eq!(error_codes(&net("max_rate = 5 ms")), ["E0201"]);
     assert_eq!(error_codes(&net("steps = 5")), ["E0204"]);
+}
+
+#[test]
+fn bits_stimulus_fires_only_inside_its_window() {
+    let net = lower(&format!(
+        "{COUNTER}
+network Q {{
+    duration = 64 cycles
+    pop c = Count[1]
+    stream s = encode(0.5, lfsr16(seed = 0xACE1), length = 64)
+    stimulus bits(s, start = 10 cycles, stop = 40 cycles) -> c.syn {{ all, weight = 1 }}
+    monitor spikes(c)
+    monitor state(c[0..1].n)
+}}
+"
+    ))
+    .unwrap();
+    let bits = encode_lfsr(0xACE1, 0.5, 64).unwrap();
+    let want = (10..40).filter(|&k| bits.get(k) == Some(true)).count() as f64;
+    let all = (0..64).filter(|&k| bits.get(k) == Some(true)).count() as f64;
+    assert!(want > 5.0 && want < all, "{want} of {all}");
+    let mut sim = Simulation::new(&net);
+    sim.run(64, |_| {}).expect("runs");
+    let last = sim.samples.iter().rfind(|s| s.monitor == 1).unwrap();
+    assert_eq!((last.step, last.value), (63, want));
 }

@@ -413,6 +413,8 @@ pub enum Source {
         stream: usize,
         /// Number of elements.
         n: u64,
+        /// The steps on which it fires (the stream keeps running outside them).
+        window: Window,
     },
     /// `stimulus encode(rate, …)`: one source per value, each firing with its own probability
     /// per step.

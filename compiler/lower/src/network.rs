@@ -270,8 +270,12 @@ impl<'p> Lowerer<'p> {
                             )?;
                         }
                         "bits" => {
-                            let stream = match args.as_slice() {
-                                [Arg::Positional(e)] => match &e.kind {
+                            let mut positional = args.iter().filter_map(|a| match a {
+                                Arg::Positional(e) => Some(e),
+                                _ => None,
+                            });
+                            let stream = match (positional.next(), positional.next()) {
+                                (Some(e), None) => match &e.kind {
                                     ExprKind::Name(n) => sc_names.streams.get(&n.name).copied(),
                                     _ => None,
                                 },
@@ -289,7 +293,15 @@ impl<'p> Lowerer<'p> {
                                 rules,
                                 span: m.span,
                             };
-                            self.project(&mut out, &pops, &consts, &wiring, Source::Stream { stream, n }, dt, clocked)?;
+                            self.project(
+                                &mut out,
+                                &pops,
+                                &consts,
+                                &wiring,
+                                Source::Stream { stream, n, window },
+                                dt,
+                                clocked,
+                            )?;
                         }
                         "current" => {
                             let amp = named("amplitude")

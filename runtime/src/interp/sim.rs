@@ -600,7 +600,8 @@ impl<'n> Simulation<'n> {
                         }
                     }
                 }
-                Source::Stream { stream, n } => {
+                Source::Stream { window, .. } if !window.contains(t_step) => {}
+                Source::Stream { stream, n, .. } => {
                     let len = net.sc.length.max(1);
                     let (frame, bit) = (t_step / len, (t_step % len) as usize);
                     for i in 0..*n as usize {
