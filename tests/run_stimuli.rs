@@ -314,8 +314,26 @@ network Q {{
     let want = (10..40).filter(|&k| bits.get(k) == Some(true)).count() as f64;
     let all = (0..64).filter(|&k| bits.get(k) == Some(true)).count() as f64;
     assert!(want > 5.0 && want < all, "{want} of {all}");
-    let mut sim = Simulation::new(&net);
-    sim.run(64, |_| {}).expect("runs");
-    let last = sim.samples.iter().rfind(|s| s.monitor == 1).unwrap();
-    assert_eq!((last.step, last.value), (63, want));
+    let count = |net: &Network| {
+        let mut sim = Simulation::new(net);
+        sim.run(64, |_| {}).expect("runs");
+        let last = sim.samples.iter().rfind(|s| s.monitor == 1).unwrap();
+        (last.step, last.value)
+    };
+    assert_eq!(count(&net), (63, want));
+    // The window may also be written among the rules.
+    let in_rules = lower(&format!(
+        "{COUNTER}
+network Q {{
+    duration = 64 cycles
+    pop c = Count[1]
+    stream s = encode(0.5, lfsr16(seed = 0xACE1), length = 64)
+    stimulus bits(s) -> c.syn {{ all, weight = 1, start = 10 cycles, stop = 40 cycles }}
+    monitor spikes(c)
+    monitor state(c[0..1].n)
+}}
+"
+    ))
+    .unwrap();
+    assert_eq!(count(&in_rules), (63, want));
 }

@@ -244,7 +244,16 @@ impl<'p> Lowerer<'p> {
                             _ => None,
                         })
                     };
-                    let window = self.window(&consts, named("start"), named("stop"), dt_exact, clocked)?;
+                    // The window may also be written among the rules (`{ all, start = … }`).
+                    let bound = |key: &str| {
+                        named(key).or_else(|| {
+                            rules.iter().find_map(|e| match &e.kind {
+                                EntryKind::Set(n, v) if n.name == key => Some(v),
+                                _ => None,
+                            })
+                        })
+                    };
+                    let window = self.window(&consts, bound("start"), bound("stop"), dt_exact, clocked)?;
                     match kind.name.as_str() {
                         "poisson" => {
                             let rate = named("rate")
@@ -562,6 +571,8 @@ impl<'p> Lowerer<'p> {
                 EntryKind::Flag(n) if n.name == "all" => rule = Rule::All,
                 EntryKind::Flag(n) if n.name == "one_to_one" => rule = Rule::OneToOne,
                 EntryKind::Set(n, v) => match n.name.as_str() {
+                    // A stimulus window, taken by the caller (the checker allows it only there).
+                    "start" | "stop" if !matches!(source, Source::Population(_)) => {}
                     "p" => {
                         rule = Rule::Probability(
                             self.net_value(consts, v)
