@@ -236,6 +236,24 @@ pub struct PortHandler {
     pub body: Vec<Stmt>,
 }
 
+/// A gating variable `x` of an ion channel, in relaxation form: `x' = (inf − x) / tau`, with
+/// `inf` and `tau` functions of the other states (the voltage, a concentration) and never of
+/// `x` itself. A gate written `alpha = a, beta = b` is lowered to `inf = a / (a + b)` and
+/// `tau = 1 / (a + b)`; its ODE in [`Model::odes`] is then `a · (1 − x) − b · x`.
+///
+/// [`Solver::RushLarsen`] integrates a gate exactly over the step with `inf` and `tau` frozen at
+/// their values at the start of the step: `x ← inf + (x − inf) · exp(−h / tau)` (Rush & Larsen
+/// 1978). Every other solver integrates the gate's ODE.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gate {
+    /// The gate's state slot.
+    pub state: u16,
+    /// Its steady state (dimensionless, in [0, 1]).
+    pub inf: Expr,
+    /// Its time constant in seconds (positive).
+    pub tau: Expr,
+}
+
 /// Integration methods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Solver {
@@ -247,7 +265,8 @@ pub enum Solver {
     Exact,
     /// Exponential Euler (linearised per state).
     ExpEuler,
-    /// Rush–Larsen: exponential Euler for gates, the rest likewise.
+    /// Rush–Larsen: every [`Gate`] exactly over the step (inf and tau frozen at its start), the
+    /// other states by exponential Euler, all from the state at the start of the step.
     RushLarsen,
     /// Heun (stochastic Heun with noise).
     Heun,
@@ -283,6 +302,10 @@ pub struct Model {
     pub state_init: Vec<Expr>,
     /// `dX/dt = e`, by state slot.
     pub odes: Vec<(u16, Expr)>,
+    /// The gating variables of the model's ion channels (LANGUAGE §4). Each gate's state also
+    /// has its ODE in [`Model::odes`], which every solver but [`Solver::RushLarsen`] integrates
+    /// like any other; see [`Gate`].
+    pub gates: Vec<Gate>,
     /// `next X = e`.
     pub nexts: Vec<(u16, Expr)>,
     /// Port handlers.

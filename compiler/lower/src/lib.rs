@@ -8,6 +8,7 @@
 // cold, so the size of the error does not matter.
 #![allow(clippy::result_large_err)]
 
+mod channels;
 mod expr;
 mod fixed;
 mod model;

@@ -1,6 +1,7 @@
 //! Lowering neurons and synapses.
 
 use crate::expr::{Scope, Slot};
+use std::collections::HashMap;
 use crate::fixed::FixedCtx;
 use crate::{Lowerer, unsupported};
 use scn_diagnostics::Diagnostic;
@@ -83,6 +84,8 @@ impl<'p> Lowerer<'p> {
                 sc.fixed = Some(self.fixed_ctx(p, mem.span)?);
             }
         }
+        let placed = placed_members(&model.body)?;
+        let mut frames = Frames::default();
         let mut int_params = Vec::new();
         let mut int_states = Vec::new();
         let mut state_dims = Vec::new();
@@ -96,6 +99,7 @@ impl<'p> Lowerer<'p> {
             param_init: Vec::new(),
             state_init: Vec::new(),
             odes: Vec::new(),
+            gates: Vec::new(),
             nexts: Vec::new(),
             handlers: Vec::new(),
             conditions: Vec::new(),
@@ -108,18 +112,19 @@ impl<'p> Lowerer<'p> {
             draw_sites: 0,
             fixed: None,
         };
+        let mut instances = Vec::new();
         // Slots first, so that every expression can refer to every member.
-        for mem in &model.body.members {
+        for &(comp, mem) in &placed {
             match &mem.kind {
                 MemberKind::Decl(d) => match d.kind {
                     DeclKind::Param => {
-                        sc.bind(&d.name.name, Slot::Param(m.params.len() as u16));
-                        m.params.push(d.name.name.clone());
+                        frames.bind(&mut sc, comp, &d.name.name, Slot::Param(m.params.len() as u16));
+                        m.params.push(qualified(comp, &d.name.name));
                         int_params.push(is_integer_type(d.ty.as_ref()));
                     }
                     DeclKind::State => {
-                        sc.bind(&d.name.name, Slot::State(m.states.len() as u16));
-                        m.states.push(d.name.name.clone());
+                        frames.bind(&mut sc, comp, &d.name.name, Slot::State(m.states.len() as u16));
+                        m.states.push(qualified(comp, &d.name.name));
                         m.state_units.push(si_unit(d.ty.as_ref()));
                         int_states.push(is_integer_type(d.ty.as_ref()));
                         let dim = if is_integer_type(d.ty.as_ref()) { None } else { dim_of(d.ty.as_ref()) };
@@ -128,9 +133,10 @@ impl<'p> Lowerer<'p> {
                     DeclKind::Input => {
                         let spike = matches!(&d.ty, Some(ast::Type { kind: ast::TypeKind::Apply(n, _), .. }) if n.name == "spike");
                         let slot = m.inputs.len() as u16;
-                        sc.bind(&d.name.name, if spike { Slot::SpikePort(slot) } else { Slot::Input(slot) });
+                        let s = if spike { Slot::SpikePort(slot) } else { Slot::Input(slot) };
+                        frames.bind(&mut sc, comp, &d.name.name, s);
                         let default = d.value.as_ref().and_then(|v| self.const_value(v)).unwrap_or(0.0);
-                        m.inputs.push(Port { name: d.name.name.clone(), spike, default });
+                        m.inputs.push(Port { name: qualified(comp, &d.name.name), spike, default });
                         let inner = match &d.ty {
                             Some(ast::Type { kind: ast::TypeKind::Apply(_, t), .. }) if spike => Some(t.as_ref()),
                             other => other.as_ref(),
@@ -139,30 +145,88 @@ impl<'p> Lowerer<'p> {
                     }
                     DeclKind::Output => return Err(unsupported(mem.span, "neuron outputs")),
                 },
-                MemberKind::Let { name, value, .. } => sc.bind(&name.name, Slot::Let(value)),
+                MemberKind::Let { name, value, .. } => frames.bind_local(&mut sc, comp, &name.name, Slot::Let(value)),
                 MemberKind::Const(c) if sc.fixed.is_some() => {
                     let v = scn_sema::value::eval(&c.value, &crate::ModuleNames { lowerer: self }, 0)
                         .and_then(|v| v.num())
                         .ok_or_else(|| unsupported(c.value.span, "a member constant that is not a number"))?;
                     let ctx = sc.fixed.as_ref().expect("checked");
-                    sc.bind(&c.name.name, Slot::Value(ctx.quantise(v.0, v.1, c.value.span)?));
+                    let v = ctx.quantise(v.0, v.1, c.value.span)?;
+                    frames.bind_local(&mut sc, comp, &c.name.name, Slot::Value(v));
                 }
                 MemberKind::Const(c) => {
                     let v = self
                         .const_value(&c.value)
                         .ok_or_else(|| unsupported(c.value.span, "a member constant that is not a number"))?;
-                    sc.bind(&c.name.name, Slot::Value(Expr::Const(v)));
+                    frames.bind_local(&mut sc, comp, &c.name.name, Slot::Value(Expr::Const(v)));
                 }
-                MemberKind::Compartment { .. } => return Err(unsupported(mem.span, "compartments")),
-                MemberKind::Use(_) | MemberKind::Gate { .. } | MemberKind::Current(_) => {
-                    return Err(unsupported(mem.span, "ion channels"));
+                MemberKind::Use(_) | MemberKind::Gate { .. } | MemberKind::Current(_) if sc.fixed.is_some() => {
+                    return Err(unsupported(mem.span, "ion channels in a fixed-point (`precision`) model"));
+                }
+                MemberKind::Use(items) => {
+                    for u in items {
+                        instances.push(self.channel_instance(comp, u)?);
+                    }
+                }
+                MemberKind::Gate { .. } | MemberKind::Current(_) => {
+                    return Err(unsupported(mem.span, "gates and currents outside a channel"));
                 }
                 MemberKind::Rng { .. } => return Err(unsupported(mem.span, "per-neuron number sources (`rng`)")),
                 _ => {}
             }
         }
-        // Initial values, in declaration order.
-        for mem in &model.body.members {
+        // Channel parameters and states come after the neuron's own, so that their initial
+        // values (a gate's steady state) see the neuron's parameters and initial voltage.
+        for inst in &mut instances {
+            for mem in &inst.chan.body.members {
+                let (name, slot) = match &mem.kind {
+                    MemberKind::Decl(d) if d.kind == DeclKind::Param => {
+                        m.params.push(inst.qualified(&d.name.name));
+                        int_params.push(false);
+                        (&d.name, Slot::Param(m.params.len() as u16 - 1))
+                    }
+                    MemberKind::Decl(d) if d.kind == DeclKind::State => {
+                        m.states.push(inst.qualified(&d.name.name));
+                        m.state_units.push(si_unit(d.ty.as_ref()));
+                        (&d.name, Slot::State(m.states.len() as u16 - 1))
+                    }
+                    MemberKind::Gate { name, .. } => {
+                        m.states.push(inst.qualified(&name.name));
+                        m.state_units.push(String::new());
+                        (name, Slot::State(m.states.len() as u16 - 1))
+                    }
+                    _ => continue,
+                };
+                inst.slots.push((name.name.as_str(), slot.clone()));
+                frames.bind(&mut sc, inst.comp, &format!("{}.{}", inst.name, name.name), slot);
+            }
+        }
+        frames.bind_unique_channel_states(&mut sc, &instances);
+        // `CHANNEL.i` and `i_ion`, per compartment.
+        let mut i_ion: Vec<(Option<&'p str>, Expr)> = Vec::new();
+        for inst in &instances {
+            let current = self.channel_current(&mut sc, &frames, inst)?;
+            let entry = match i_ion.iter().position(|(c, _)| *c == inst.comp) {
+                Some(k) => k,
+                None => {
+                    i_ion.push((inst.comp, Expr::Const(0.0)));
+                    i_ion.len() - 1
+                }
+            };
+            if let Some(i) = current {
+                frames.bind_local(&mut sc, inst.comp, &format!("{}.i", inst.name), Slot::Value(i.clone()));
+                let sum = std::mem::replace(&mut i_ion[entry].1, Expr::Const(0.0));
+                i_ion[entry].1 = match sum {
+                    Expr::Const(z) if z == 0.0 => i,
+                    sum => Expr::Bin(scn_runtime::ir::BinOp::Add, Box::new(sum), Box::new(i)),
+                };
+            }
+        }
+        for (comp, sum) in i_ion {
+            frames.bind_local(&mut sc, comp, "i_ion", Slot::Value(sum));
+        }
+        // Initial values, in declaration order (channel instances last, as their slots).
+        for &(comp, mem) in &placed {
             if let MemberKind::Decl(d) = &mem.kind {
                 let int_param = d.kind == DeclKind::Param && is_integer_type(d.ty.as_ref());
                 let init = match &d.value {
@@ -170,11 +234,11 @@ impl<'p> Lowerer<'p> {
                     // of the format.
                     Some(v) if int_param && sc.fixed.is_some() => {
                         let fixed = sc.fixed.take();
-                        let e = self.expr(&mut sc, v);
+                        let e = self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, v));
                         sc.fixed = fixed;
                         e?
                     }
-                    Some(v) => self.expr(&mut sc, v)?,
+                    Some(v) => self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, v))?,
                     None if d.kind == DeclKind::Param => Expr::Const(f64::NAN),
                     None => Expr::Const(0.0),
                 };
@@ -185,8 +249,13 @@ impl<'p> Lowerer<'p> {
                 }
             }
         }
+        for inst in &instances {
+            let (params, states) = self.channel_inits(&mut sc, &frames, inst)?;
+            m.param_init.extend(params);
+            m.state_init.extend(states);
+        }
         let mut explicit_solver = None;
-        for mem in &model.body.members {
+        for &(comp, mem) in &placed {
             match &mem.kind {
                 MemberKind::Ode { var, .. } if sc.fixed.is_some() => {
                     return Err(unsupported(
@@ -196,22 +265,28 @@ impl<'p> Lowerer<'p> {
                     ));
                 }
                 MemberKind::Ode { var, rhs, .. } => {
-                    let Some(Slot::State(s)) = sc.get(&var.name).cloned() else {
+                    let Some(Slot::State(s)) = frames.lookup(&sc, comp, &var.name) else {
                         return Err(unsupported(var.span, "an ODE of a non-state"));
                     };
                     sc.in_ode = true;
-                    let e = self.expr(&mut sc, rhs);
+                    let e = self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, rhs));
                     sc.in_ode = false;
                     m.odes.push((s, e?));
                 }
                 MemberKind::Next { var, rhs } => {
-                    let Some(Slot::State(s)) = sc.get(&var.name).cloned() else {
+                    let Some(Slot::State(s)) = frames.lookup(&sc, comp, &var.name) else {
                         return Err(unsupported(var.span, "`next` of a non-state"));
                     };
-                    m.nexts.push((s, self.expr(&mut sc, rhs)?));
+                    let e = self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, rhs))?;
+                    m.nexts.push((s, e));
                 }
-                MemberKind::On { trigger, body } => self.lower_on(&mut sc, &mut m, model.kind, trigger, body)?,
-                MemberKind::Invariant(e) => m.invariants.push(self.expr(&mut sc, e)?),
+                MemberKind::On { trigger, body } => self.in_comp(&mut sc, &frames, comp, |l, sc| {
+                    l.lower_on(sc, &mut m, model.kind, trigger, body)
+                })?,
+                MemberKind::Invariant(e) => {
+                    let e = self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, e))?;
+                    m.invariants.push(e);
+                }
                 MemberKind::Solver { name, substeps } => {
                     explicit_solver = solver_named(&name.name);
                     if let Some(s) = substeps {
@@ -222,8 +297,14 @@ impl<'p> Lowerer<'p> {
                 _ => {}
             }
         }
+        for inst in &instances {
+            self.channel_dynamics(&mut sc, &frames, inst, &mut m)?;
+        }
+        let structured = !instances.is_empty() || placed.iter().any(|(c, _)| c.is_some());
         m.solver = match explicit_solver {
             Some(s) => s,
+            // Channels and compartments bring ODEs the linearity check does not see.
+            None if structured => Solver::Rk4,
             None => {
                 let states: Vec<&str> = m.odes.iter().map(|(s, _)| m.states[*s as usize].as_str()).collect();
                 let lets = scn_sema::linear::lets_of(&model.body);
@@ -234,6 +315,8 @@ impl<'p> Lowerer<'p> {
                 if linear && !m.odes.is_empty() { Solver::Exact } else { Solver::Rk4 }
             }
         };
+        int_states.resize(m.states.len(), false);
+        state_dims.resize(m.states.len(), (None, model.name.span));
         m.locals = sc.next_local;
         m.draw_sites = sc.next_site;
         let ctx = sc.fixed.take();
@@ -318,4 +401,108 @@ pub fn slot_of(m: &Model, name: &str) -> Option<(bool, u16)> {
 /// A spike port's slot.
 pub fn port_of(m: &Model, name: &str) -> Option<(u16, bool)> {
     m.inputs.iter().position(|p| p.name == name).map(|i| (i as u16, m.inputs[i].spike))
+}
+
+/// The name of a member in the lowered model: `v`, or `soma.v` inside compartment `soma`.
+fn qualified(comp: Option<&str>, name: &str) -> String {
+    match comp {
+        Some(c) => format!("{c}.{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// Every member of a model with the compartment it sits in, in declaration order
+/// (compartments expanded where they are declared).
+fn placed_members(body: &ast::Body) -> Result<Vec<(Option<&str>, &ast::Member)>, Diagnostic> {
+    let mut out = Vec::new();
+    for mem in &body.members {
+        if let MemberKind::Compartment { name, body } = &mem.kind {
+            for inner in &body.members {
+                if matches!(inner.kind, MemberKind::Compartment { .. }) {
+                    return Err(unsupported(inner.span, "a compartment inside a compartment"));
+                }
+                out.push((Some(name.name.as_str()), inner));
+            }
+        } else {
+            out.push((None, mem));
+        }
+    }
+    Ok(out)
+}
+
+/// The names of a neuron's compartments. The model's own frame (frame 0 of the [`Scope`])
+/// holds its top-level members by bare name and every compartment's states, parameters and
+/// inputs qualified (`dend.v`); each compartment's frame holds its members by bare name and is
+/// pushed while that compartment's members are lowered.
+#[derive(Default)]
+pub struct Frames<'p> {
+    comps: HashMap<String, HashMap<String, Slot<'p>>>,
+}
+
+impl<'p> Frames<'p> {
+    /// Binds a member readable from other compartments by its qualified name.
+    pub fn bind(&mut self, sc: &mut Scope<'p>, comp: Option<&str>, name: &str, slot: Slot<'p>) {
+        if let Some(c) = comp {
+            sc.frames[0].insert(format!("{c}.{name}"), slot.clone());
+        }
+        self.bind_local(sc, comp, name, slot);
+    }
+
+    /// Binds a member visible only inside its compartment (a `let`, `i_ion`).
+    pub fn bind_local(&mut self, sc: &mut Scope<'p>, comp: Option<&str>, name: &str, slot: Slot<'p>) {
+        match comp {
+            Some(c) => {
+                self.comps.entry(c.to_string()).or_default().insert(name.to_string(), slot);
+            }
+            None => {
+                sc.frames[0].insert(name.to_string(), slot);
+            }
+        }
+    }
+
+    /// The meaning of a name in a compartment (or at the top level).
+    pub fn lookup(&self, sc: &Scope<'p>, comp: Option<&str>, name: &str) -> Option<Slot<'p>> {
+        comp.and_then(|c| self.comps.get(c)?.get(name).cloned()).or_else(|| sc.frames[0].get(name).cloned())
+    }
+
+    /// Binds each channel state and gate by its bare name (`m` for `NaT.m`) in the compartment
+    /// that uses the channel, where no member of that compartment and no other channel used
+    /// there has that name.
+    fn bind_unique_channel_states(&mut self, sc: &mut Scope<'p>, instances: &[crate::channels::Instance<'p>]) {
+        let mut seen: HashMap<(Option<&str>, &str), (usize, Slot<'p>)> = HashMap::new();
+        for inst in instances {
+            for (name, slot) in &inst.slots {
+                if matches!(slot, Slot::State(_)) {
+                    let e = seen.entry((inst.comp, *name)).or_insert((0, slot.clone()));
+                    e.0 += 1;
+                }
+            }
+        }
+        for ((comp, name), (count, slot)) in seen {
+            let taken = match comp {
+                Some(c) => self.comps.get(c).is_some_and(|f| f.contains_key(name)),
+                None => sc.frames[0].contains_key(name),
+            };
+            if count == 1 && !taken {
+                self.bind_local(sc, comp, name, slot);
+            }
+        }
+    }
+}
+
+impl<'p> Lowerer<'p> {
+    /// Runs `f` with the frame of compartment `comp` pushed (nothing for the top level).
+    pub fn in_comp<R>(
+        &mut self,
+        sc: &mut Scope<'p>,
+        frames: &Frames<'p>,
+        comp: Option<&str>,
+        f: impl FnOnce(&mut Self, &mut Scope<'p>) -> R,
+    ) -> R {
+        let Some(c) = comp else { return f(self, sc) };
+        sc.frames.push(frames.comps.get(c).cloned().unwrap_or_default());
+        let r = f(self, sc);
+        sc.frames.pop();
+        r
+    }
 }

@@ -448,8 +448,11 @@ impl<'p> Lowerer<'p> {
     }
 
     fn port_ref(&self, pops: &HashMap<String, usize>, e: &ast::Expr) -> Result<(usize, String), Diagnostic> {
-        let ExprKind::Field(base, port) = &e.kind else { return Err(unsupported(e.span, "this target")) };
-        Ok((self.pop_ref(pops, base)?, port.name.clone()))
+        let (base, port) = member_path(e);
+        if port.is_empty() {
+            return Err(unsupported(e.span, "this target"));
+        }
+        Ok((self.pop_ref(pops, base)?, port))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -616,9 +619,12 @@ impl<'p> Lowerer<'p> {
             "state" => {
                 for a in args {
                     let Arg::Positional(e) = a else { continue };
-                    let ExprKind::Field(base, var) = &e.kind else {
+                    let ExprKind::Field(_, var) = &e.kind else {
                         return Err(unsupported(e.span, "this state selection"));
                     };
+                    // `cell.v`, `cell[0..4].soma.v`, `cell.NaT.m`: the population and the
+                    // member's qualified name.
+                    let (base, path) = member_path(e);
                     if let Some(proj) = self.projection_named(out, base) {
                         let (from, to) = match &base.kind {
                             ExprKind::Index(_, r) => match &r.kind {
@@ -689,7 +695,7 @@ impl<'p> Lowerer<'p> {
                     let state = m
                         .states
                         .iter()
-                        .position(|s| *s == var.name)
+                        .position(|s| *s == path)
                         .ok_or_else(|| unsupported(var.span, "monitoring something other than a state"))?;
                     let to = to.min(out.populations[pop].size);
                     out.monitors.push(Monitor::State { pop, from, to, state: state as u16, every });
@@ -765,6 +771,18 @@ struct Wiring<'a> {
     rules: &'a [ast::Entry],
     /// The member, for messages.
     span: Span,
+}
+
+/// Splits `pop[a..b].soma.v` into the population part (`pop[a..b]`) and the member's
+/// qualified name (`soma.v`; empty when `e` has no field).
+fn member_path(e: &ast::Expr) -> (&ast::Expr, String) {
+    match &e.kind {
+        ExprKind::Field(base, f) => {
+            let (pop, path) = member_path(base);
+            (pop, if path.is_empty() { f.name.clone() } else { format!("{path}.{}", f.name) })
+        }
+        _ => (e, String::new()),
+    }
 }
 
 fn pop_name(e: &ast::Expr) -> String {

@@ -2,7 +2,7 @@
 
 use super::eval::{Draws, Frame, eval};
 use super::expm::{Matrix, propagators};
-use crate::ir::{Expr, Solver};
+use crate::ir::{Expr, Gate, Solver};
 
 /// The pieces of an element an ODE right-hand side reads.
 pub struct Element<'a> {
@@ -70,6 +70,8 @@ pub struct System<'a> {
     pub odes: &'a [(u16, Expr)],
     /// ∂f_i/∂x_i for each ODE (exponential Euler), if available.
     pub diag: &'a [Option<Expr>],
+    /// For each ODE, the gate that describes it, if its state is a channel gate (Rush–Larsen).
+    pub gates: &'a [Option<&'a Gate>],
     /// The method.
     pub solver: Solver,
     /// Substeps per step.
@@ -170,13 +172,25 @@ pub fn advance(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], held: u64
                     draws: el.draws,
                     noise_scale: 0.0,
                 };
-                let slopes: Vec<Option<f64>> = sys.diag.iter().map(|d| d.as_ref().map(|d| eval(d, &frame))).collect();
+                // Everything is read from the state at the start of the (sub)step, then written.
+                let mut updates = Buf::zeros(n);
                 for (k, (s, _)) in sys.odes.iter().enumerate() {
-                    let x = &mut states[*s as usize];
-                    match slopes.get(k).copied().flatten() {
-                        Some(b) if b != 0.0 && b.is_finite() => *x += k1[k] * (b * h).exp_m1() / b,
-                        _ => *x += h * k1[k],
-                    }
+                    let x = states[*s as usize];
+                    let gate = if sys.solver == Solver::RushLarsen { sys.gates.get(k).copied().flatten() } else { None };
+                    updates[k] = match gate {
+                        Some(g) => {
+                            let inf = eval(&g.inf, &frame);
+                            let tau = eval(&g.tau, &frame);
+                            inf + (x - inf) * (-h / tau).exp()
+                        }
+                        None => match sys.diag.get(k).and_then(|d| d.as_ref()).map(|d| eval(d, &frame)) {
+                            Some(b) if b != 0.0 && b.is_finite() => x + k1[k] * (b * h).exp_m1() / b,
+                            _ => x + h * k1[k],
+                        },
+                    };
+                }
+                for (k, (s, _)) in sys.odes.iter().enumerate() {
+                    states[*s as usize] = updates[k];
                 }
             }
             Solver::Exact => exact_step(sys, el, states, h, cache),
