@@ -78,20 +78,8 @@ impl<'p> Lowerer<'p> {
         let using = frames.lookup(sc, inst.comp, "v");
         match using {
             Some(Slot::State(s)) => cs.bind("v", Slot::State(s)),
-            _ => {
-                return Err(Diagnostic::error(
-                    "E0704",
-                    format!("channel `{}` needs a membrane potential `v` where it is used", inst.name),
-                    inst.span,
-                    "no state `v` here",
-                )
-                .with_help(match inst.comp {
-                    Some(c) => format!("declare `state v: voltage = …` in compartment `{c}`"),
-                    None => "declare `state v: voltage = …` in the neuron, or use the channel inside a compartment \
-                             that has one"
-                        .to_string(),
-                }));
-            }
+            // The checker reports a channel used where there is no `v` (E0111).
+            _ => return Err(unsupported(inst.span, "a channel used where there is no state `v`")),
         }
         for (name, slot) in &inst.slots {
             cs.bind(name, slot.clone());
@@ -114,22 +102,8 @@ impl<'p> Lowerer<'p> {
                             Slot::Value(v)
                         }
                         Some(slot @ (Slot::State(_) | Slot::Param(_) | Slot::Input(_) | Slot::Value(_))) => slot,
-                        _ => {
-                            return Err(Diagnostic::error(
-                                "E0704",
-                                format!(
-                                    "channel `{}` reads `{}`, which is not declared where it is used",
-                                    inst.name, d.name.name
-                                ),
-                                inst.span,
-                                format!("no `{}` here", d.name.name),
-                            )
-                            .with_help(format!(
-                                "a channel's `input {0}` reads the member `{0}` of the compartment that uses it: \
-                                 declare it there (a state, a parameter or a `let`), or use a channel that provides it",
-                                d.name.name
-                            )));
-                        }
+                        // The checker reports a channel input its compartment lacks (E0111).
+                        _ => return Err(unsupported(inst.span, "a channel input that its compartment lacks")),
                     };
                     cs.bind(&d.name.name, value);
                 }

@@ -479,10 +479,9 @@ impl<'p> Frames<'p> {
             }
         }
         for ((comp, name), (count, slot)) in seen {
-            let taken = match comp {
-                Some(c) => self.comps.get(c).is_some_and(|f| f.contains_key(name)),
-                None => sc.frames[0].contains_key(name),
-            };
+            // As in the checker: a name the neuron or the compartment declares wins.
+            let taken = sc.frames[0].contains_key(name)
+                || comp.is_some_and(|c| self.comps.get(c).is_some_and(|f| f.contains_key(name)));
             if count == 1 && !taken {
                 self.bind_local(sc, comp, name, slot);
             }
