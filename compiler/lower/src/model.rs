@@ -1,13 +1,13 @@
 //! Lowering neurons and synapses.
 
 use crate::expr::{Scope, Slot};
-use std::collections::HashMap;
 use crate::fixed::FixedCtx;
 use crate::{Lowerer, unsupported};
 use scn_diagnostics::Diagnostic;
 use scn_grammar::ast::{self, Arg, DeclKind, ExprKind, ItemKind, MemberKind, ModelKind};
 use scn_runtime::ir::{Condition, Expr, FixedModel, Model, Port, PortHandler, Solver, Trigger};
 use scn_sema::scope::ItemRef;
+use std::collections::HashMap;
 
 fn solver_named(name: &str) -> Option<Solver> {
     Some(match name {
@@ -63,17 +63,23 @@ impl<'p> Lowerer<'p> {
         self.module = r.module;
         let result = self.lower_model_body(model);
         self.module = saved;
-        let (m, ctx) = result?;
+        let (m, ctx, aliases) = result?;
         self.out_models.push(m);
         let idx = self.out_models.len() - 1;
         self.models.insert(r, idx);
+        self.state_aliases.insert(idx, aliases);
         if let Some(ctx) = ctx {
             self.fixed_models.insert(idx, ctx);
         }
         Ok(idx)
     }
 
-    fn lower_model_body(&mut self, model: &'p ast::Model) -> Result<(Model, Option<FixedCtx>), Diagnostic> {
+    /// Lowers a model's members; also returns the bare names of channel states and gates
+    /// (`q` for `KCa.q`, `soma.m` for `soma.NaT.m`) with their slots.
+    fn lower_model_body(
+        &mut self,
+        model: &'p ast::Model,
+    ) -> Result<(Model, Option<FixedCtx>, HashMap<String, u16>), Diagnostic> {
         let mut sc = Scope::new();
         // A `precision` member makes the whole model bit-true fixed point.
         for mem in &model.body.members {
@@ -201,7 +207,7 @@ impl<'p> Lowerer<'p> {
                 frames.bind(&mut sc, inst.comp, &format!("{}.{}", inst.name, name.name), slot);
             }
         }
-        frames.bind_unique_channel_states(&mut sc, &instances);
+        let aliases = frames.bind_unique_channel_states(&mut sc, &instances);
         // `CHANNEL.i` and `i_ion`, per compartment.
         let mut i_ion: Vec<(Option<&'p str>, Expr)> = Vec::new();
         for inst in &instances {
@@ -280,9 +286,9 @@ impl<'p> Lowerer<'p> {
                     let e = self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, rhs))?;
                     m.nexts.push((s, e));
                 }
-                MemberKind::On { trigger, body } => self.in_comp(&mut sc, &frames, comp, |l, sc| {
-                    l.lower_on(sc, &mut m, model.kind, trigger, body)
-                })?,
+                MemberKind::On { trigger, body } => {
+                    self.in_comp(&mut sc, &frames, comp, |l, sc| l.lower_on(sc, &mut m, model.kind, trigger, body))?
+                }
                 MemberKind::Invariant(e) => {
                     let e = self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, e))?;
                     m.invariants.push(e);
@@ -337,7 +343,7 @@ impl<'p> Lowerer<'p> {
             let port_scale = port_dims.iter().map(scale).collect::<Result<Vec<_>, _>>()?;
             m.fixed = Some(FixedModel { spec: ctx.spec, int_params, int_states, state_scale, port_scale });
         }
-        Ok((m, ctx))
+        Ok((m, ctx, aliases))
     }
 
     fn lower_on(
@@ -396,6 +402,15 @@ pub fn slot_of(m: &Model, name: &str) -> Option<(bool, u16)> {
         return Some((true, i as u16));
     }
     m.states.iter().position(|s| s == name).map(|i| (false, i as u16))
+}
+
+/// The slot of a state by its qualified name (`soma.v`, `NaT.m`) or, for a channel state or
+/// gate, by its bare name where unique (`m`, `soma.m`; `aliases` from the lowering).
+pub fn state_named(m: &Model, aliases: Option<&HashMap<String, u16>>, name: &str) -> Option<u16> {
+    match m.states.iter().position(|s| s == name) {
+        Some(i) => Some(i as u16),
+        None => aliases?.get(name).copied(),
+    }
 }
 
 /// A spike port's slot.
@@ -467,8 +482,13 @@ impl<'p> Frames<'p> {
 
     /// Binds each channel state and gate by its bare name (`m` for `NaT.m`) in the compartment
     /// that uses the channel, where no member of that compartment and no other channel used
-    /// there has that name.
-    fn bind_unique_channel_states(&mut self, sc: &mut Scope<'p>, instances: &[crate::channels::Instance<'p>]) {
+    /// there has that name. Returns those names, qualified by compartment, with their slots.
+    fn bind_unique_channel_states(
+        &mut self,
+        sc: &mut Scope<'p>,
+        instances: &[crate::channels::Instance<'p>],
+    ) -> HashMap<String, u16> {
+        let mut aliases = HashMap::new();
         let mut seen: HashMap<(Option<&str>, &str), (usize, Slot<'p>)> = HashMap::new();
         for inst in instances {
             for (name, slot) in &inst.slots {
@@ -483,9 +503,13 @@ impl<'p> Frames<'p> {
             let taken = sc.frames[0].contains_key(name)
                 || comp.is_some_and(|c| self.comps.get(c).is_some_and(|f| f.contains_key(name)));
             if count == 1 && !taken {
+                if let Slot::State(s) = slot {
+                    aliases.insert(qualified(comp, name), s);
+                }
                 self.bind_local(sc, comp, name, slot);
             }
         }
+        aliases
     }
 }
 

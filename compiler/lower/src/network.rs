@@ -1,7 +1,7 @@
 //! Lowering a network: settings, populations with overrides, projections, stimuli, monitors.
 
 use crate::expr::{Scope, Slot, is_step_duration};
-use crate::model::{port_of, slot_of};
+use crate::model::{port_of, slot_of, state_named};
 use crate::{Lowerer, unsupported};
 use scn_diagnostics::{Diagnostic, Span};
 use scn_grammar::ast::{self, Arg, EntryKind, ExprKind, ItemKind, MemberKind};
@@ -691,14 +691,12 @@ impl<'p> Lowerer<'p> {
                             (pop, 0, out.populations[pop].size)
                         }
                     };
-                    let m = &self.out_models[out.populations[pop].model];
-                    let state = m
-                        .states
-                        .iter()
-                        .position(|s| *s == path)
+                    let model = out.populations[pop].model;
+                    let m = &self.out_models[model];
+                    let state = state_named(m, self.state_aliases.get(&model), &path)
                         .ok_or_else(|| unsupported(var.span, "monitoring something other than a state"))?;
                     let to = to.min(out.populations[pop].size);
-                    out.monitors.push(Monitor::State { pop, from, to, state: state as u16, every });
+                    out.monitors.push(Monitor::State { pop, from, to, state, every });
                 }
             }
             _ => return Err(unsupported(kind.span, "this monitor")),

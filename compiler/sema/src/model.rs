@@ -841,10 +841,11 @@ impl<'p> Checker<'p> {
             let found = cx.env.get(&name).map(|b| (b.kind, b.ty.clone()));
             let ok = match &found {
                 Some((BindKind::State, _)) if name == "v" => true,
-                Some((
-                    BindKind::State | BindKind::Param | BindKind::Input | BindKind::Let | BindKind::Const,
-                    ty,
-                )) if name != "v" => ty.is_error() || want.is_error() || ty.dim() == want.dim(),
+                Some((BindKind::State | BindKind::Param | BindKind::Input | BindKind::Let | BindKind::Const, ty))
+                    if name != "v" =>
+                {
+                    ty.is_error() || want.is_error() || ty.dim() == want.dim()
+                }
                 _ => false,
             };
             if ok {

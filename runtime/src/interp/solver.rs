@@ -176,7 +176,8 @@ pub fn advance(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], held: u64
                 let mut updates = Buf::zeros(n);
                 for (k, (s, _)) in sys.odes.iter().enumerate() {
                     let x = states[*s as usize];
-                    let gate = if sys.solver == Solver::RushLarsen { sys.gates.get(k).copied().flatten() } else { None };
+                    let gate =
+                        if sys.solver == Solver::RushLarsen { sys.gates.get(k).copied().flatten() } else { None };
                     updates[k] = match gate {
                         Some(g) => {
                             let inf = eval(&g.inf, &frame);
