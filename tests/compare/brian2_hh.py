@@ -9,11 +9,15 @@ Cases:
        180 ms, dt = 0.01 ms, 200 ms; a spike is the upward crossing of 0 mV.
   wb   stdlib Wang-Buzsaki (1996) cell of tests/compare/wang_buzsaki.scn: 1 uA/cm^2 from
        10 ms to 90 ms, dt = 0.01 ms, 100 ms; a spike is the upward crossing of -20 mV.
+  ml   stdlib Morris-Lecar (1981) cell of tests/compare/morris_lecar.scn (Rinzel-Ermentrout
+       parameters): 100 uA/cm^2 from 50 ms to 950 ms, dt = 0.05 ms, 1 s, `method='rk4'` as
+       the SCN model; a spike is the upward crossing of 0 mV.
 
-Brian2 integrates with `method='exponential_euler'`: each gate x' = a(v)(1 - x) - b(v) x is
-advanced exactly with v frozen (x_inf + (x - x_inf) exp(-(a + b) dt)), and v by exponential
-Euler on its conductances frozen at the start of the step, which is what SCN's
-`solver rush_larsen` does. The current step is applied by running the network in three
+For hh and wb Brian2 integrates with `method='exponential_euler'`: each gate
+x' = a(v)(1 - x) - b(v) x is advanced exactly with v frozen (x_inf + (x - x_inf)
+exp(-(a + b) dt)), and v by exponential Euler, which is what SCN's `solver rush_larsen` does
+(for wb, whose sodium activation is instantaneous, the two linearise v's equation
+differently; see tests/compare_brian2.rs). The current step is applied by running the network in three
 segments, so its edges fall on exact step boundaries. A spike is `v > V_SPIKE` with
 `refractory='v > V_SPIKE'`: one spike per upward crossing, as SCN's `on rise(v > …)`.
 
@@ -82,12 +86,37 @@ WB_PARAMS = dict(
     phi=5.0,
 )
 
-# case: (equations, parameters, gates, v0, spike threshold, amplitude, start, stop, end), SI units.
+# Morris & Lecar (1981) with the parameters of Rinzel & Ermentrout (1989); w starts at w_inf(v0).
+ML = """
+dv/dt = (I - g_ca * m_inf * (v - e_ca) - g_k * w * (v - e_k) - g_l * (v - e_l)) / c_m : volt
+dw/dt = (w_inf - w) / tau_w : 1
+m_inf = (1 + tanh((v - v1) / v2)) / 2 : 1
+w_inf = (1 + tanh((v - v3) / v4)) / 2 : 1
+tau_w = 2 / (phi * (exp((v - v3) / (2 * v4)) + exp(-(v - v3) / (2 * v4)))) : second
+I : amp / meter ** 2
+"""
+ML_PARAMS = dict(
+    c_m=0.2 * b2.farad / b2.meter**2,
+    g_ca=44.0 * b2.siemens / b2.meter**2,
+    e_ca=0.12 * b2.volt,
+    g_k=80.0 * b2.siemens / b2.meter**2,
+    e_k=-0.084 * b2.volt,
+    g_l=20.0 * b2.siemens / b2.meter**2,
+    e_l=-0.06 * b2.volt,
+    v1=-0.0012 * b2.volt,
+    v2=0.018 * b2.volt,
+    v3=0.002 * b2.volt,
+    v4=0.03 * b2.volt,
+    phi=40.0 / b2.second,
+)
+
+# case: (equations, parameters, method, dt, gates (rate form) to start at steady state,
+# v0, spike threshold, amplitude, start, stop, end), SI units.
 CASES = {
-    "hh": (HH, HH_PARAMS, ("m", "h", "n"), -0.065, 0.0, 0.1, 0.02, 0.18, 0.2),
-    "wb": (WB, WB_PARAMS, ("h", "n"), -0.065, -0.02, 0.01, 0.01, 0.09, 0.1),
+    "hh": (HH, HH_PARAMS, "exponential_euler", 1e-5, ("m", "h", "n"), -0.065, 0.0, 0.1, 0.02, 0.18, 0.2),
+    "wb": (WB, WB_PARAMS, "exponential_euler", 1e-5, ("h", "n"), -0.065, -0.02, 0.01, 0.01, 0.09, 0.1),
+    "ml": (ML, ML_PARAMS, "rk4", 5e-5, (), -0.06, 0.0, 1.0, 0.05, 0.95, 1.0),
 }
-DT = 0.00001 * b2.second
 
 
 def main():
@@ -95,7 +124,8 @@ def main():
     ap.add_argument("case", choices=sorted(CASES))
     ap.add_argument("out")
     args = ap.parse_args()
-    eqs, params, gates, v0, threshold, amp, start, stop, end = CASES[args.case]
+    eqs, params, method, dt, gates, v0, threshold, amp, start, stop, end = CASES[args.case]
+    DT = dt * b2.second
 
     b2.defaultclock.dt = DT
     b2.start_scope()
@@ -104,7 +134,7 @@ def main():
         eqs,
         threshold="v > v_spike",
         refractory="v > v_spike",
-        method="exponential_euler",
+        method=method,
         namespace=dict(params, v_spike=threshold * b2.volt),
         name="cell",
     )
@@ -113,6 +143,8 @@ def main():
     for g in gates:
         a, b = getattr(cell, f"alpha_{g}")[0], getattr(cell, f"beta_{g}")[0]
         setattr(cell, g, float(a / (a + b)))
+    if "w_inf" in eqs:
+        cell.w = float(cell.w_inf[0])
     spikes = b2.SpikeMonitor(cell)
     state = b2.StateMonitor(cell, "v", record=[0], dt=DT)
     net = b2.Network(cell, spikes, state)

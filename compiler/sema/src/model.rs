@@ -97,6 +97,7 @@ impl<'p> Checker<'p> {
             };
         let mut lets: Vec<(&'p Ident, Option<&'p Type>, &'p Expr)> = Vec::new();
         let mut channel_states: Vec<(String, Ty, Span)> = Vec::new();
+        let mut currents: Vec<(&'p Expr, Span)> = Vec::new();
         for m in &body.members {
             match &m.kind {
                 MemberKind::Decl(d) => {
@@ -164,11 +165,8 @@ impl<'p> Checker<'p> {
                         }
                     }
                 }
-                MemberKind::Current(e) => {
-                    let ty = self.expr(cx, e);
-                    let name = Ident { name: "i".into(), span: m.span };
-                    declare(self, cx, &name, BindKind::Let, ty, None);
-                }
+                // Typed after the named expressions, which a current may use.
+                MemberKind::Current(e) => currents.push((e, m.span)),
                 MemberKind::Use(items) => {
                     let mut current: Option<Ty> = None;
                     for u in items {
@@ -230,6 +228,10 @@ impl<'p> Checker<'p> {
                 None => found,
             };
             declare(self, cx, name, BindKind::Let, ty, Some(value));
+        }
+        for (e, span) in currents {
+            let ty = self.expr(cx, e);
+            declare(self, cx, &Ident { name: "i".into(), span }, BindKind::Let, ty, None);
         }
         if quiet {
             self.diags.truncate(before);
