@@ -381,17 +381,17 @@ impl<'p> Lowerer<'p> {
                     let slot = slot_of(&m, &n.name).ok_or_else(|| unsupported(n.span, "overriding this member"))?;
                     let int_slot = if slot.0 { fx.int_params[slot.1 as usize] } else { fx.int_states[slot.1 as usize] };
                     let value = self.fixed_value(consts, &ctx, &mut sc, v, int_slot)?;
-                    if slot.0 {
-                        pop.param_overrides.push((slot.1, value));
-                    } else {
-                        pop.state_overrides.push((slot.1, value));
-                    }
+                    set_override(
+                        if slot.0 { &mut pop.param_overrides } else { &mut pop.state_overrides },
+                        slot.1,
+                        value,
+                    );
                 }
                 EntryKind::Set(n, v) => {
                     let value = self.expr(&mut sc, v)?;
                     match slot_of(&m, &n.name) {
-                        Some((true, s)) => pop.param_overrides.push((s, value)),
-                        Some((false, s)) => pop.state_overrides.push((s, value)),
+                        Some((true, s)) => set_override(&mut pop.param_overrides, s, value),
+                        Some((false, s)) => set_override(&mut pop.state_overrides, s, value),
                         None => return Err(unsupported(n.span, "overriding this member")),
                     }
                 }
@@ -769,6 +769,13 @@ struct Wiring<'a> {
     rules: &'a [ast::Entry],
     /// The member, for messages.
     span: Span,
+}
+
+/// Sets a population override; a later one for the same slot (the population's own, after
+/// its preset's) replaces the earlier.
+fn set_override(list: &mut Vec<(u16, Expr)>, slot: u16, value: Expr) {
+    list.retain(|(s, _)| *s != slot);
+    list.push((slot, value));
 }
 
 /// Splits `pop[a..b].soma.v` into the population part (`pop[a..b]`) and the member's
