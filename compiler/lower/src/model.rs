@@ -79,7 +79,7 @@ impl<'p> Lowerer<'p> {
     fn lower_model_body(
         &mut self,
         model: &'p ast::Model,
-    ) -> Result<(Model, Option<FixedCtx>, HashMap<String, u16>), Diagnostic> {
+    ) -> Result<LoweredModel, Diagnostic> {
         let mut sc = Scope::new();
         // A `precision` member makes the whole model bit-true fixed point.
         for mem in &model.body.members {
@@ -223,7 +223,7 @@ impl<'p> Lowerer<'p> {
                 frames.bind_local(&mut sc, inst.comp, &format!("{}.i", inst.name), Slot::Value(i.clone()));
                 let sum = std::mem::replace(&mut i_ion[entry].1, Expr::Const(0.0));
                 i_ion[entry].1 = match sum {
-                    Expr::Const(z) if z == 0.0 => i,
+                    Expr::Const(0.0) => i,
                     sum => Expr::Bin(scn_runtime::ir::BinOp::Add, Box::new(sum), Box::new(i)),
                 };
             }
@@ -417,6 +417,10 @@ pub fn state_named(m: &Model, aliases: Option<&HashMap<String, u16>>, name: &str
 pub fn port_of(m: &Model, name: &str) -> Option<(u16, bool)> {
     m.inputs.iter().position(|p| p.name == name).map(|i| (i as u16, m.inputs[i].spike))
 }
+
+/// A lowered model, its precision scope (if any) and the bare names of its channel states
+/// and gates (`q` for `KCa.q`) with their slots.
+type LoweredModel = (Model, Option<FixedCtx>, HashMap<String, u16>);
 
 /// The name of a member in the lowered model: `v`, or `soma.v` inside compartment `soma`.
 fn qualified(comp: Option<&str>, name: &str) -> String {
