@@ -236,22 +236,41 @@ pub struct PortHandler {
     pub body: Vec<Stmt>,
 }
 
-/// A gating variable `x` of an ion channel, in relaxation form: `x' = (inf − x) / tau`, with
-/// `inf` and `tau` functions of the other states (the voltage, a concentration) and never of
-/// `x` itself. A gate written `alpha = a, beta = b` is lowered to `inf = a / (a + b)` and
-/// `tau = 1 / (a + b)`; its ODE in [`Model::odes`] is then `a · (1 − x) − b · x`.
+/// A gating variable `x` of an ion channel (LANGUAGE §4 "Channels"): a state in [0, 1] with
+/// first-order kinetics whose coefficients depend on other states (the voltage, a
+/// concentration) but never on `x` itself.
 ///
-/// [`Solver::RushLarsen`] integrates a gate exactly over the step with `inf` and `tau` frozen at
-/// their values at the start of the step: `x ← inf + (x − inf) · exp(−h / tau)` (Rush & Larsen
-/// 1978). Every other solver integrates the gate's ODE.
+/// [`Solver::RushLarsen`] integrates a gate exactly over the step with its coefficients frozen
+/// at their values at the start of the step (Rush & Larsen 1978); every other solver integrates
+/// the gate's ODE in [`Model::odes`]. See [`GateKinetics`] for both forms.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Gate {
     /// The gate's state slot.
     pub state: u16,
-    /// Its steady state (dimensionless, in [0, 1]).
-    pub inf: Expr,
-    /// Its time constant in seconds (positive).
-    pub tau: Expr,
+    /// Its kinetics, as written.
+    pub kinetics: GateKinetics,
+}
+
+/// The two ways of writing a gate's kinetics.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GateKinetics {
+    /// `alpha = a, beta = b` (opening and closing rates in Hz): the ODE is
+    /// `a · (1 − x) − b · x`; Rush–Larsen computes `s = a + b`, `inf = a / s` and
+    /// `x ← inf + (x − inf) · exp(−h · s)`.
+    Rates {
+        /// Opening rate.
+        alpha: Expr,
+        /// Closing rate.
+        beta: Expr,
+    },
+    /// `inf = i, tau = τ` (steady state, time constant in seconds): the ODE is `(i − x) / τ`;
+    /// Rush–Larsen computes `x ← i + (x − i) · exp(−h / τ)`.
+    Relaxation {
+        /// Steady state.
+        inf: Expr,
+        /// Time constant.
+        tau: Expr,
+    },
 }
 
 /// Integration methods.
@@ -265,7 +284,7 @@ pub enum Solver {
     Exact,
     /// Exponential Euler (linearised per state).
     ExpEuler,
-    /// Rush–Larsen: every [`Gate`] exactly over the step (inf and tau frozen at its start), the
+    /// Rush–Larsen: every [`Gate`] exactly over the step (its rates frozen at the start), the
     /// other states by exponential Euler, all from the state at the start of the step.
     RushLarsen,
     /// Heun (stochastic Heun with noise).

@@ -11,7 +11,7 @@ use crate::model::Frames;
 use crate::{Lowerer, unsupported};
 use scn_diagnostics::{Diagnostic, Span};
 use scn_grammar::ast::{self, Arg, DeclKind, EntryKind, ItemKind, MemberKind, ModelKind};
-use scn_runtime::ir::{BinOp, Expr, Gate};
+use scn_runtime::ir::{BinOp, Expr, Gate, GateKinetics};
 use scn_sema::scope::ItemRef;
 
 /// One `use` of a channel.
@@ -162,7 +162,7 @@ impl<'p> Lowerer<'p> {
                 MemberKind::Decl(d) if d.kind == DeclKind::Param => (&d.name, d.value.as_ref(), true),
                 MemberKind::Decl(d) if d.kind == DeclKind::State => (&d.name, d.value.as_ref(), false),
                 MemberKind::Gate { name, entries } => {
-                    states.push(self.gate_relaxation(sc, &mut cs, inst, name, entries)?.0);
+                    states.push(self.gate_parts(sc, &mut cs, inst, name, entries)?.2);
                     continue;
                 }
                 _ => continue,
@@ -190,16 +190,16 @@ impl<'p> Lowerer<'p> {
         Ok((params, states))
     }
 
-    /// `(inf, tau, ode)` of a gate: `inf = a / (a + b)`, `tau = 1 / (a + b)` and the ODE
-    /// `a · (1 − x) − b · x` for the rate form; the ODE `(inf − x) / tau` for the other.
-    fn gate_relaxation(
+    /// A gate's kinetics, its ODE (`a · (1 − x) − b · x` or `(inf − x) / tau`) and its steady
+    /// state (`a / (a + b)` or `inf`), which is its initial value.
+    fn gate_parts(
         &mut self,
         sc: &mut Scope<'p>,
         cs: &mut Scope<'p>,
         inst: &Instance<'p>,
         name: &ast::Ident,
         entries: &'p [ast::Entry],
-    ) -> Result<(Expr, Expr, Expr), Diagnostic> {
+    ) -> Result<(GateKinetics, Expr, Expr), Diagnostic> {
         let Some(Slot::State(x)) = cs.get(&name.name).cloned() else {
             return Err(unsupported(name.span, "this gate"));
         };
@@ -208,20 +208,19 @@ impl<'p> Lowerer<'p> {
             let a = self.channel_expr(sc, cs, inst, a)?;
             let bt = self.channel_expr(sc, cs, inst, bt)?;
             let sum = Expr::Bin(BinOp::Add, b(a.clone()), b(bt.clone()));
-            let inf = Expr::Bin(BinOp::Div, b(a.clone()), b(sum.clone()));
-            let tau = Expr::Bin(BinOp::Div, b(Expr::Const(1.0)), b(sum));
+            let inf = Expr::Bin(BinOp::Div, b(a.clone()), b(sum));
             let ode = Expr::Bin(
                 BinOp::Sub,
-                b(Expr::Bin(BinOp::Mul, b(a), b(Expr::Bin(BinOp::Sub, b(Expr::Const(1.0)), b(x.clone()))))),
-                b(Expr::Bin(BinOp::Mul, b(bt), b(x))),
+                b(Expr::Bin(BinOp::Mul, b(a.clone()), b(Expr::Bin(BinOp::Sub, b(Expr::Const(1.0)), b(x.clone()))))),
+                b(Expr::Bin(BinOp::Mul, b(bt.clone()), b(x))),
             );
-            return Ok((inf, tau, ode));
+            return Ok((GateKinetics::Rates { alpha: a, beta: bt }, ode, inf));
         }
         if let (Some(i), Some(t)) = (gate_entry(entries, "inf"), gate_entry(entries, "tau")) {
             let inf = self.channel_expr(sc, cs, inst, i)?;
             let tau = self.channel_expr(sc, cs, inst, t)?;
             let ode = Expr::Bin(BinOp::Div, b(Expr::Bin(BinOp::Sub, b(inf.clone()), b(x))), b(tau.clone()));
-            return Ok((inf, tau, ode));
+            return Ok((GateKinetics::Relaxation { inf: inf.clone(), tau }, ode, inf));
         }
         Err(unsupported(name.span, "a gate without `alpha` and `beta` or `inf` and `tau`"))
     }
@@ -238,12 +237,12 @@ impl<'p> Lowerer<'p> {
         for mem in &inst.chan.body.members {
             match &mem.kind {
                 MemberKind::Gate { name, entries } => {
-                    let (inf, tau, ode) = self.gate_relaxation(sc, &mut cs, inst, name, entries)?;
+                    let (kinetics, ode, _) = self.gate_parts(sc, &mut cs, inst, name, entries)?;
                     let Some(Slot::State(state)) = cs.get(&name.name).cloned() else {
                         return Err(unsupported(name.span, "this gate"));
                     };
                     m.odes.push((state, ode));
-                    m.gates.push(Gate { state, inf, tau });
+                    m.gates.push(Gate { state, kinetics });
                 }
                 MemberKind::Ode { var, rhs, .. } => {
                     let Some(Slot::State(s)) = cs.get(&var.name).cloned() else {

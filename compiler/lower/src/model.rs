@@ -76,10 +76,7 @@ impl<'p> Lowerer<'p> {
 
     /// Lowers a model's members; also returns the bare names of channel states and gates
     /// (`q` for `KCa.q`, `soma.m` for `soma.NaT.m`) with their slots.
-    fn lower_model_body(
-        &mut self,
-        model: &'p ast::Model,
-    ) -> Result<LoweredModel, Diagnostic> {
+    fn lower_model_body(&mut self, model: &'p ast::Model) -> Result<LoweredModel, Diagnostic> {
         let mut sc = Scope::new();
         // A `precision` member makes the whole model bit-true fixed point.
         for mem in &model.body.members {
