@@ -586,8 +586,10 @@ impl<'p> Checker<'p> {
         {
             return self.name(cx, &path, field.span);
         }
+        // `soma.u`, `NaT.x`: a compartment or a used channel without that member.
         if let Some(path) = dotted(base)
-            && cx.env.get(&path).is_some_and(|b| b.kind == BindKind::Compartment)
+            && (cx.env.get(&path).is_some_and(|b| b.kind == BindKind::Compartment)
+                || cx.env.names().iter().any(|n| n.strip_prefix(path.as_str()).is_some_and(|r| r.starts_with('.'))))
         {
             let prefix = format!("{path}.");
             let names: Vec<&str> = cx.env.names().into_iter().filter_map(|n| n.strip_prefix(prefix.as_str())).collect();
