@@ -232,3 +232,19 @@ network N {
     assert!(at(1, 240) > at(0, 240) + 1e-3, "dend {} soma {}", at(1, 240), at(0, 240));
     assert!(!sim.spikes.is_empty() && sim.spikes[0].step > 200, "the soma fires after the onset: {:?}", sim.spikes);
 }
+
+/// The engines hold clamped states in a 64-bit mask per element: clamping a state with slot
+/// 63 or more (possible in a neuron with many channels) is refused by name, never run wrongly.
+#[test]
+fn clamping_a_late_state_is_refused() {
+    let states: String = (0..64).map(|k| format!("    state s{k}: voltage = 0 mV\n")).collect();
+    let src = format!(
+        "neuron Wide {{\n{states}    state v: voltage = 0 mV\n    on v > 1 mV {{ emit spike; refractory 1 ms clamp v }}\n}}\n\
+         network N {{\n    dt = 0.1 ms\n    pop w = Wide[1]\n}}\n"
+    );
+    let analysis = scn_sema::check_source("wide.scn", src, None, &scn_sema::Disk);
+    assert!(!analysis.has_errors(), "{:#?}", analysis.diagnostics);
+    let err = scn_lower::lower_network(&analysis, None).expect_err("refused");
+    assert_eq!(err.code, "E0701");
+    assert!(err.message.contains("clamping a state beyond"), "{}", err.message);
+}

@@ -377,6 +377,13 @@ impl<'p> Lowerer<'p> {
                     let mut slots = Vec::new();
                     for c in clamp {
                         match sc.get(&c.name) {
+                            // The engines keep the held states of an element in one 64-bit mask.
+                            Some(Slot::State(s)) if *s >= 63 => {
+                                return Err(unsupported(
+                                    c.span,
+                                    "clamping a state beyond the model's 63rd (declare the clamped states first)",
+                                ));
+                            }
                             Some(Slot::State(s)) => slots.push(*s),
                             _ => return Err(unsupported(c.span, "clamping something other than a state")),
                         }
