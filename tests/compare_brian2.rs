@@ -310,3 +310,78 @@ fn reset_and_same_step_input_is_the_one_difference_from_brian2() {
     assert!(worst < 1e-12, "v differs by {worst} V from Brian2 with the input kept");
     println!("v agrees with Brian2-keeping-the-input to {worst:e} V over {} steps", v_ours.len());
 }
+
+/// Runs `tests/compare/brian2_hh.py CASE OUT`.
+fn brian2_conductance(case: &str, out: &Path) {
+    let script = common::root().join("tests/compare/brian2_hh.py");
+    let o = Command::new(python()).arg(&script).arg(case).arg(out).current_dir(common::root()).output().expect("runs");
+    check(&format!("Brian2 conductance case `{case}`"), &o);
+}
+
+/// Spike steps and the largest difference of `v` (V) between SCN and Brian2 for one cell.
+fn conductance_agreement(file: &str, case: &str) -> (Vec<u64>, f64) {
+    let d = dir(case);
+    let (ours, theirs) = (d.join("scn"), d.join("brian2"));
+    scn_run(file, &ours, &[]);
+    brian2_conductance(case, &theirs);
+    let steps = |sp: Vec<(u64, String, u64)>| sp.into_iter().map(|s| s.0).collect::<Vec<u64>>();
+    let (t_ours, t_theirs) = (steps(spikes(&ours)), steps(spikes(&theirs)));
+    assert_eq!(t_ours, t_theirs, "{case}: spike steps of SCN, then Brian2");
+    let (v_ours, v_theirs) = (states(&ours), states(&theirs));
+    assert_eq!(v_ours.keys().collect::<Vec<_>>(), v_theirs.keys().collect::<Vec<_>>(), "{case}: recorded steps");
+    let dv = v_ours.iter().map(|(k, a)| (a - v_theirs[k]).abs()).fold(0.0f64, f64::max);
+    let _ = std::fs::remove_dir_all(&d);
+    (t_ours, dv)
+}
+
+/// (d) Hodgkin–Huxley (examples/hodgkin_huxley.scn, `solver rush_larsen`, dt = 0.01 ms) against
+/// Brian2's `exponential_euler`, the same scheme (gates exact with v frozen, v by exponential
+/// Euler), under the same current step. The schemes differ only in how the update is written
+/// (Brian2: `-A/B + (x + A/B)·exp(B·dt)`, SCN: `x + f(x)·expm1(B·dt)/B`), so the traces differ
+/// by rounding only: every spike falls on the same step, and v agrees to 1e-8 V (measured:
+/// 7.5e-10 V, the largest gaps on the upstroke of a spike).
+#[test]
+fn hodgkin_huxley_agrees_with_brian2_exponential_euler() {
+    let (spikes, dv) = conductance_agreement("examples/hodgkin_huxley.scn", "hh");
+    assert_eq!(spikes.len(), 11, "10 uA/cm^2 for 160 ms fires about 68 Hz: {spikes:?}");
+    assert!(dv < 1e-8, "v differs by up to {dv} V");
+    println!("Hodgkin-Huxley: {} spikes on the same steps as Brian2, v within {dv:e} V", spikes.len());
+}
+
+/// (e) The stdlib Wang–Buzsáki interneuron (tests/compare/wang_buzsaki.scn, `rush_larsen`,
+/// dt = 0.01 ms) against Brian2's `exponential_euler`. Both integrate the gates exactly and v
+/// to first order, but linearise v's equation differently: SCN's exponential Euler uses
+/// b = ∂f/∂v including the instantaneous sodium activation m_inf(v) (DESIGN §3), Brian2 holds
+/// m_inf at its value at the start of the step. Both are about 3–4 % slow against the converged
+/// inter-spike interval (16.75 ms, SCN's rk4 at dt = 1 µs): measured ISIs are 17.38 ms (SCN)
+/// and 17.27 ms (Brian2). So the test asks for the same number of spikes, the first spike
+/// within 0.2 ms (measured 0.05 ms) and the mean ISI within 1.5 % (measured 0.6 %).
+#[test]
+fn wang_buzsaki_agrees_with_brian2_to_first_order() {
+    let d = dir("wb");
+    let (ours, theirs) = (d.join("scn"), d.join("brian2"));
+    scn_run("tests/compare/wang_buzsaki.scn", &ours, &[]);
+    brian2_conductance("wb", &theirs);
+    let ms = |sp: Vec<(u64, String, u64)>| sp.into_iter().map(|s| s.0 as f64 * 0.01).collect::<Vec<f64>>();
+    let (a, b) = (ms(spikes(&ours)), ms(spikes(&theirs)));
+    assert_eq!(a.len(), b.len(), "spike counts: SCN {a:?}, Brian2 {b:?}");
+    assert!(a.len() >= 4, "1 uA/cm^2 for 80 ms fires about 57 Hz: {a:?}");
+    assert!((a[0] - b[0]).abs() < 0.2, "first spike: SCN {} ms, Brian2 {} ms", a[0], b[0]);
+    // The ISIs during the step (the last spike may follow its end).
+    let isi = |t: &[f64]| (t[3] - t[0]) / 3.0;
+    let rel = (isi(&a) - isi(&b)) / isi(&b);
+    assert!(rel.abs() < 0.015, "mean ISI: SCN {} ms, Brian2 {} ms", isi(&a), isi(&b));
+    println!("Wang-Buzsaki: ISI {:.3} ms (SCN) vs {:.3} ms (Brian2), {:+.2} %", isi(&a), isi(&b), 100.0 * rel);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// (f) The stdlib Morris–Lecar cell (tests/compare/morris_lecar.scn, `rk4`, dt = 0.05 ms)
+/// against Brian2's `rk4`: the same scheme on the same equations, so the traces agree to
+/// rounding (measured 4e-16 V over 1 s) and every spike falls on the same step.
+#[test]
+fn morris_lecar_agrees_with_brian2_rk4() {
+    let (spikes, dv) = conductance_agreement("tests/compare/morris_lecar.scn", "ml");
+    assert_eq!(spikes.len(), 11, "100 uA/cm^2 for 900 ms fires about 11.7 Hz: {spikes:?}");
+    assert!(dv < 1e-12, "v differs by up to {dv} V");
+    println!("Morris-Lecar: {} spikes on the same steps as Brian2, v within {dv:e} V", spikes.len());
+}

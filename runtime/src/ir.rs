@@ -236,6 +236,43 @@ pub struct PortHandler {
     pub body: Vec<Stmt>,
 }
 
+/// A gating variable `x` of an ion channel (LANGUAGE §4 "Channels"): a state in [0, 1] with
+/// first-order kinetics whose coefficients depend on other states (the voltage, a
+/// concentration) but never on `x` itself.
+///
+/// [`Solver::RushLarsen`] integrates a gate exactly over the step with its coefficients frozen
+/// at their values at the start of the step (Rush & Larsen 1978); every other solver integrates
+/// the gate's ODE in [`Model::odes`]. See [`GateKinetics`] for both forms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gate {
+    /// The gate's state slot.
+    pub state: u16,
+    /// Its kinetics, as written.
+    pub kinetics: GateKinetics,
+}
+
+/// The two ways of writing a gate's kinetics.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GateKinetics {
+    /// `alpha = a, beta = b` (opening and closing rates in Hz): the ODE is
+    /// `a · (1 − x) − b · x`; Rush–Larsen computes `s = a + b`, `inf = a / s` and
+    /// `x ← inf + (x − inf) · exp(−h · s)`.
+    Rates {
+        /// Opening rate.
+        alpha: Expr,
+        /// Closing rate.
+        beta: Expr,
+    },
+    /// `inf = i, tau = τ` (steady state, time constant in seconds): the ODE is `(i − x) / τ`;
+    /// Rush–Larsen computes `x ← i + (x − i) · exp(−h / τ)`.
+    Relaxation {
+        /// Steady state.
+        inf: Expr,
+        /// Time constant.
+        tau: Expr,
+    },
+}
+
 /// Integration methods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Solver {
@@ -247,7 +284,8 @@ pub enum Solver {
     Exact,
     /// Exponential Euler (linearised per state).
     ExpEuler,
-    /// Rush–Larsen: exponential Euler for gates, the rest likewise.
+    /// Rush–Larsen: every [`Gate`] exactly over the step (its rates frozen at the start), the
+    /// other states by exponential Euler, all from the state at the start of the step.
     RushLarsen,
     /// Heun (stochastic Heun with noise).
     Heun,
@@ -284,6 +322,10 @@ pub struct Model {
     pub state_init: Vec<Expr>,
     /// `dX/dt = e`, by state slot.
     pub odes: Vec<(u16, Expr)>,
+    /// The gating variables of the model's ion channels (LANGUAGE §4). Each gate's state also
+    /// has its ODE in [`Model::odes`], which every solver but [`Solver::RushLarsen`] integrates
+    /// like any other; see [`Gate`].
+    pub gates: Vec<Gate>,
     /// `next X = e`.
     pub nexts: Vec<(u16, Expr)>,
     /// Port handlers.

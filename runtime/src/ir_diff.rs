@@ -1,7 +1,7 @@
 //! Symbolic derivatives of IR expressions with respect to one state, for the exponential
 //! Euler and Rush–Larsen solvers (x' ≈ a + b·x with b = ∂f/∂x at the start of the step).
 
-use crate::ir::{BinOp, Expr, Func};
+use crate::ir::{BinOp, CmpOp, Expr, Func};
 
 fn c(x: f64) -> Expr {
     Expr::Const(x)
@@ -100,6 +100,34 @@ pub fn diff(e: &Expr, s: u16) -> Option<Expr> {
                     let g = Expr::Call(Func::Sigmoid, vec![x.clone()]);
                     mul(mul(g.clone(), sub(c(1.0), g)), dx)
                 }
+                Func::Exprel => {
+                    // d/dx (e^x − 1)/x = ((x − 1)·e^x + 1)/x², by its series 1/2 + x/3 near 0
+                    // where the closed form cancels.
+                    let small = Expr::Cmp(CmpOp::Lt, b(Expr::Call(Func::Abs, vec![x.clone()])), b(c(1e-4)));
+                    let series = add(c(0.5), div(x.clone(), c(3.0)));
+                    let closed = div(
+                        add(mul(sub(x.clone(), c(1.0)), Expr::Call(Func::Exp, vec![x.clone()])), c(1.0)),
+                        mul(x.clone(), x.clone()),
+                    );
+                    mul(Expr::If(b(small), b(series), b(closed)), dx)
+                }
+                // Only the first argument may depend on the state.
+                _ if !args.iter().skip(1).all(|a| matches!(diff(a, s), Some(Expr::Const(z)) if z == 0.0)) => {
+                    return None;
+                }
+                Func::Boltz => {
+                    // boltz(x, xh, k) = 1/(1 + e^((xh − x)/k)): derivative boltz·(1 − boltz)/k.
+                    let g = Expr::Call(Func::Boltz, args.clone());
+                    mul(div(mul(g.clone(), sub(c(1.0), g)), args[2].clone()), dx)
+                }
+                Func::Hill => {
+                    // x^n/(x^n + k^n): derivative n·x^(n−1)·k^n/(x^n + k^n)².
+                    let (k, n) = (args[1].clone(), args[2].clone());
+                    let pow = |a: Expr, e: Expr| Expr::Bin(BinOp::Pow, b(a), b(e));
+                    let denom = add(pow(x.clone(), n.clone()), pow(k.clone(), n.clone()));
+                    let num = mul(mul(n.clone(), pow(x.clone(), sub(n.clone(), c(1.0)))), pow(k, n));
+                    mul(div(num, mul(denom.clone(), denom)), dx)
+                }
                 _ => return None,
             }
         }
@@ -147,6 +175,27 @@ mod tests {
         );
         let d = diff(&f, 0).unwrap();
         for x in [-3.0, -0.5, 0.7, 2.0] {
+            let h = 1e-6;
+            let fd = (at(&f, x + h) - at(&f, x - h)) / (2.0 * h);
+            assert!((at(&d, x) - fd).abs() < 1e-5, "at {x}: {} vs {fd}", at(&d, x));
+        }
+    }
+
+    #[test]
+    fn rate_function_derivatives_match_finite_differences() {
+        // exprel(v / 3) + boltz(v, 0.5, 2) + hill(v, 1.5, 3), the rate functions of channels.
+        let v = || Expr::State(0);
+        let f = Expr::Bin(
+            BinOp::Add,
+            b(Expr::Bin(
+                BinOp::Add,
+                b(Expr::Call(Func::Exprel, vec![Expr::Bin(BinOp::Div, b(v()), b(c(3.0)))])),
+                b(Expr::Call(Func::Boltz, vec![v(), c(0.5), c(2.0)])),
+            )),
+            b(Expr::Call(Func::Hill, vec![v(), c(1.5), c(3.0)])),
+        );
+        let d = diff(&f, 0).unwrap();
+        for x in [1e-9, 1e-5, 0.3, 0.7, 2.0, 4.0] {
             let h = 1e-6;
             let fd = (at(&f, x + h) - at(&f, x - h)) / (2.0 * h);
             assert!((at(&d, x) - fd).abs() < 1e-5, "at {x}: {} vs {fd}", at(&d, x));

@@ -46,6 +46,7 @@ fn lif(solver: Solver, threshold: Option<f64>, refractory_s: f64, noise: Option<
         on_pre: vec![],
         on_post: vec![],
         invariants: vec![],
+        gates: vec![],
         solver,
         substeps: 1,
         locals: 1,

@@ -230,6 +230,11 @@ Example:
 Fix: move it where it belongs (the help line says where).",
     },
     CodeInfo {
+        code: "E0111",
+        title: "channel input not available",
+        explanation: "A channel reads the membrane potential `v` of the compartment (or neuron) that uses it, and each of its `input NAME`s reads the member NAME there. This `use` puts the channel where one of them is missing or has another dimension.\n\nExample:\n\n    channel KCa { input ca: concentration  gate q: inf = hill(ca, 0.5 uM, 4), tau = 50 ms  current q * (v + 90 mV) * 1 mS/cm^2 }\n    neuron N { state v: voltage = -65 mV  use KCa }     // no `ca` in N\n\nFix: declare `ca` where the channel is used (`state ca: concentration = 50 nM`, or use a calcium pool channel that provides it), or use the channel in the compartment that has it.",
+    },
+    CodeInfo {
         code: "E0201",
         title: "dimension mismatch",
         explanation: "Two quantities of different dimensions are added, compared, assigned or passed where one dimension is required. The message names both dimensions.

@@ -165,6 +165,11 @@ impl<'p> Lowerer<'p> {
             ExprKind::Cast(x, _) => self.expr(sc, x)?,
             ExprKind::If(c, x, y) => Expr::If(b(self.expr(sc, c)?), b(self.expr(sc, x)?), b(self.expr(sc, y)?)),
             ExprKind::Call(f, args) => self.call(sc, f, args, e)?,
+            // `dend.v`, `NaT.m`, `soma.NaT.i`: members of compartments and channel instances.
+            ExprKind::Field(..) if dotted(e).is_some_and(|p| sc.get(&p).is_some()) => {
+                let path = dotted(e).expect("checked");
+                self.name(sc, &path, e)?
+            }
             ExprKind::Index(..) | ExprKind::Field(..) | ExprKind::Array(_) | ExprKind::Range(..) => {
                 return Err(unsupported(e.span, "arrays, indexing and fields in element expressions"));
             }
@@ -369,6 +374,13 @@ impl<'p> Lowerer<'p> {
                     let mut slots = Vec::new();
                     for c in clamp {
                         match sc.get(&c.name) {
+                            // The engines keep the held states of an element in one 64-bit mask.
+                            Some(Slot::State(s)) if *s >= 63 => {
+                                return Err(unsupported(
+                                    c.span,
+                                    "clamping a state beyond the model's 63rd (declare the clamped states first)",
+                                ));
+                            }
                             Some(Slot::State(s)) => slots.push(*s),
                             _ => return Err(unsupported(c.span, "clamping something other than a state")),
                         }
@@ -390,6 +402,15 @@ impl<'p> Lowerer<'p> {
         }
         sc.frames.pop();
         Ok(out)
+    }
+}
+
+/// A chain of names and fields as one dotted name (`soma.NaT.m`), if it is one.
+pub fn dotted(e: &ast::Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(n) => Some(n.name.clone()),
+        ExprKind::Field(base, f) => Some(format!("{}.{}", dotted(base)?, f.name)),
+        _ => None,
     }
 }
 

@@ -8,6 +8,7 @@
 // cold, so the size of the error does not matter.
 #![allow(clippy::result_large_err)]
 
+mod channels;
 mod encode;
 mod expr;
 mod fixed;
@@ -37,12 +38,22 @@ pub struct Lowerer<'p> {
     pub out_models: Vec<scn_runtime::ir::Model>,
     /// The precision scope of each lowered fixed-point model, by model index.
     pub fixed_models: HashMap<usize, fixed::FixedCtx>,
+    /// Per model index: channel states and gates by their bare names where unique (`m` for
+    /// `NaT.m`), so that a network may write `cell.m`.
+    pub state_aliases: HashMap<usize, HashMap<String, u16>>,
 }
 
 impl<'p> Lowerer<'p> {
     /// A lowerer over a checked program.
     pub fn new(analysis: &'p Analysis) -> Self {
-        Lowerer { analysis, module: 0, models: HashMap::new(), out_models: Vec::new(), fixed_models: HashMap::new() }
+        Lowerer {
+            analysis,
+            module: 0,
+            models: HashMap::new(),
+            out_models: Vec::new(),
+            fixed_models: HashMap::new(),
+            state_aliases: HashMap::new(),
+        }
     }
 
     /// Looks a top-level name up from the current module.

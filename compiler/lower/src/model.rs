@@ -7,6 +7,7 @@ use scn_diagnostics::Diagnostic;
 use scn_grammar::ast::{self, Arg, DeclKind, ExprKind, ItemKind, MemberKind, ModelKind};
 use scn_runtime::ir::{Condition, Expr, FixedModel, Model, Port, PortHandler, Solver, Trigger};
 use scn_sema::scope::ItemRef;
+use std::collections::HashMap;
 
 fn solver_named(name: &str) -> Option<Solver> {
     Some(match name {
@@ -62,17 +63,20 @@ impl<'p> Lowerer<'p> {
         self.module = r.module;
         let result = self.lower_model_body(model);
         self.module = saved;
-        let (m, ctx) = result?;
+        let (m, ctx, aliases) = result?;
         self.out_models.push(m);
         let idx = self.out_models.len() - 1;
         self.models.insert(r, idx);
+        self.state_aliases.insert(idx, aliases);
         if let Some(ctx) = ctx {
             self.fixed_models.insert(idx, ctx);
         }
         Ok(idx)
     }
 
-    fn lower_model_body(&mut self, model: &'p ast::Model) -> Result<(Model, Option<FixedCtx>), Diagnostic> {
+    /// Lowers a model's members; also returns the bare names of channel states and gates
+    /// (`q` for `KCa.q`, `soma.m` for `soma.NaT.m`) with their slots.
+    fn lower_model_body(&mut self, model: &'p ast::Model) -> Result<LoweredModel, Diagnostic> {
         let mut sc = Scope::new();
         // A `precision` member makes the whole model bit-true fixed point.
         for mem in &model.body.members {
@@ -83,6 +87,8 @@ impl<'p> Lowerer<'p> {
                 sc.fixed = Some(self.fixed_ctx(p, mem.span)?);
             }
         }
+        let placed = placed_members(&model.body)?;
+        let mut frames = Frames::default();
         let mut int_params = Vec::new();
         let mut int_states = Vec::new();
         let mut state_dims = Vec::new();
@@ -96,6 +102,7 @@ impl<'p> Lowerer<'p> {
             param_init: Vec::new(),
             state_init: Vec::new(),
             odes: Vec::new(),
+            gates: Vec::new(),
             nexts: Vec::new(),
             handlers: Vec::new(),
             conditions: Vec::new(),
@@ -108,18 +115,19 @@ impl<'p> Lowerer<'p> {
             draw_sites: 0,
             fixed: None,
         };
+        let mut instances = Vec::new();
         // Slots first, so that every expression can refer to every member.
-        for mem in &model.body.members {
+        for &(comp, mem) in &placed {
             match &mem.kind {
                 MemberKind::Decl(d) => match d.kind {
                     DeclKind::Param => {
-                        sc.bind(&d.name.name, Slot::Param(m.params.len() as u16));
-                        m.params.push(d.name.name.clone());
+                        frames.bind(&mut sc, comp, &d.name.name, Slot::Param(m.params.len() as u16));
+                        m.params.push(qualified(comp, &d.name.name));
                         int_params.push(is_integer_type(d.ty.as_ref()));
                     }
                     DeclKind::State => {
-                        sc.bind(&d.name.name, Slot::State(m.states.len() as u16));
-                        m.states.push(d.name.name.clone());
+                        frames.bind(&mut sc, comp, &d.name.name, Slot::State(m.states.len() as u16));
+                        m.states.push(qualified(comp, &d.name.name));
                         m.state_units.push(si_unit(d.ty.as_ref()));
                         int_states.push(is_integer_type(d.ty.as_ref()));
                         let dim = if is_integer_type(d.ty.as_ref()) { None } else { dim_of(d.ty.as_ref()) };
@@ -128,7 +136,8 @@ impl<'p> Lowerer<'p> {
                     DeclKind::Input => {
                         let spike = matches!(&d.ty, Some(ast::Type { kind: ast::TypeKind::Apply(n, _), .. }) if n.name == "spike");
                         let slot = m.inputs.len() as u16;
-                        sc.bind(&d.name.name, if spike { Slot::SpikePort(slot) } else { Slot::Input(slot) });
+                        let s = if spike { Slot::SpikePort(slot) } else { Slot::Input(slot) };
+                        frames.bind(&mut sc, comp, &d.name.name, s);
                         let default = match (&sc.fixed, &d.value) {
                             // In a precision scope, in the port's scaled units on the format's grid.
                             (Some(ctx), Some(v)) if !spike => {
@@ -142,7 +151,7 @@ impl<'p> Lowerer<'p> {
                             }
                             _ => d.value.as_ref().and_then(|v| self.const_value(v)).unwrap_or(0.0),
                         };
-                        m.inputs.push(Port { name: d.name.name.clone(), spike, default });
+                        m.inputs.push(Port { name: qualified(comp, &d.name.name), spike, default });
                         let inner = match &d.ty {
                             Some(ast::Type { kind: ast::TypeKind::Apply(_, t), .. }) if spike => Some(t.as_ref()),
                             other => other.as_ref(),
@@ -151,30 +160,88 @@ impl<'p> Lowerer<'p> {
                     }
                     DeclKind::Output => return Err(unsupported(mem.span, "neuron outputs")),
                 },
-                MemberKind::Let { name, value, .. } => sc.bind(&name.name, Slot::Let(value)),
+                MemberKind::Let { name, value, .. } => frames.bind_local(&mut sc, comp, &name.name, Slot::Let(value)),
                 MemberKind::Const(c) if sc.fixed.is_some() => {
                     let v = scn_sema::value::eval(&c.value, &crate::ModuleNames { lowerer: self }, 0)
                         .and_then(|v| v.num())
                         .ok_or_else(|| unsupported(c.value.span, "a member constant that is not a number"))?;
                     let ctx = sc.fixed.as_ref().expect("checked");
-                    sc.bind(&c.name.name, Slot::Value(ctx.quantise(v.0, v.1, c.value.span)?));
+                    let v = ctx.quantise(v.0, v.1, c.value.span)?;
+                    frames.bind_local(&mut sc, comp, &c.name.name, Slot::Value(v));
                 }
                 MemberKind::Const(c) => {
                     let v = self
                         .const_value(&c.value)
                         .ok_or_else(|| unsupported(c.value.span, "a member constant that is not a number"))?;
-                    sc.bind(&c.name.name, Slot::Value(Expr::Const(v)));
+                    frames.bind_local(&mut sc, comp, &c.name.name, Slot::Value(Expr::Const(v)));
                 }
-                MemberKind::Compartment { .. } => return Err(unsupported(mem.span, "compartments")),
-                MemberKind::Use(_) | MemberKind::Gate { .. } | MemberKind::Current(_) => {
-                    return Err(unsupported(mem.span, "ion channels"));
+                MemberKind::Use(_) | MemberKind::Gate { .. } | MemberKind::Current(_) if sc.fixed.is_some() => {
+                    return Err(unsupported(mem.span, "ion channels in a fixed-point (`precision`) model"));
+                }
+                MemberKind::Use(items) => {
+                    for u in items {
+                        instances.push(self.channel_instance(comp, u)?);
+                    }
+                }
+                MemberKind::Gate { .. } | MemberKind::Current(_) => {
+                    return Err(unsupported(mem.span, "gates and currents outside a channel"));
                 }
                 MemberKind::Rng { .. } => return Err(unsupported(mem.span, "per-neuron number sources (`rng`)")),
                 _ => {}
             }
         }
-        // Initial values, in declaration order.
-        for mem in &model.body.members {
+        // Channel parameters and states come after the neuron's own, so that their initial
+        // values (a gate's steady state) see the neuron's parameters and initial voltage.
+        for inst in &mut instances {
+            for mem in &inst.chan.body.members {
+                let (name, slot) = match &mem.kind {
+                    MemberKind::Decl(d) if d.kind == DeclKind::Param => {
+                        m.params.push(inst.qualified(&d.name.name));
+                        int_params.push(false);
+                        (&d.name, Slot::Param(m.params.len() as u16 - 1))
+                    }
+                    MemberKind::Decl(d) if d.kind == DeclKind::State => {
+                        m.states.push(inst.qualified(&d.name.name));
+                        m.state_units.push(si_unit(d.ty.as_ref()));
+                        (&d.name, Slot::State(m.states.len() as u16 - 1))
+                    }
+                    MemberKind::Gate { name, .. } => {
+                        m.states.push(inst.qualified(&name.name));
+                        m.state_units.push(String::new());
+                        (name, Slot::State(m.states.len() as u16 - 1))
+                    }
+                    _ => continue,
+                };
+                inst.slots.push((name.name.as_str(), slot.clone()));
+                frames.bind(&mut sc, inst.comp, &format!("{}.{}", inst.name, name.name), slot);
+            }
+        }
+        let aliases = frames.bind_unique_channel_states(&mut sc, &instances);
+        // `CHANNEL.i` and `i_ion`, per compartment.
+        let mut i_ion: Vec<(Option<&'p str>, Expr)> = Vec::new();
+        for inst in &instances {
+            let current = self.channel_current(&mut sc, &frames, inst)?;
+            let entry = match i_ion.iter().position(|(c, _)| *c == inst.comp) {
+                Some(k) => k,
+                None => {
+                    i_ion.push((inst.comp, Expr::Const(0.0)));
+                    i_ion.len() - 1
+                }
+            };
+            if let Some(i) = current {
+                frames.bind_local(&mut sc, inst.comp, &format!("{}.i", inst.name), Slot::Value(i.clone()));
+                let sum = std::mem::replace(&mut i_ion[entry].1, Expr::Const(0.0));
+                i_ion[entry].1 = match sum {
+                    Expr::Const(0.0) => i,
+                    sum => Expr::Bin(scn_runtime::ir::BinOp::Add, Box::new(sum), Box::new(i)),
+                };
+            }
+        }
+        for (comp, sum) in i_ion {
+            frames.bind_local(&mut sc, comp, "i_ion", Slot::Value(sum));
+        }
+        // Initial values, in declaration order (channel instances last, as their slots).
+        for &(comp, mem) in &placed {
             if let MemberKind::Decl(d) = &mem.kind {
                 let int_param = d.kind == DeclKind::Param && is_integer_type(d.ty.as_ref());
                 let init = match &d.value {
@@ -182,11 +249,11 @@ impl<'p> Lowerer<'p> {
                     // of the format.
                     Some(v) if int_param && sc.fixed.is_some() => {
                         let fixed = sc.fixed.take();
-                        let e = self.expr(&mut sc, v);
+                        let e = self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, v));
                         sc.fixed = fixed;
                         e?
                     }
-                    Some(v) => self.expr(&mut sc, v)?,
+                    Some(v) => self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, v))?,
                     None if d.kind == DeclKind::Param => Expr::Const(f64::NAN),
                     None => Expr::Const(0.0),
                 };
@@ -197,8 +264,13 @@ impl<'p> Lowerer<'p> {
                 }
             }
         }
+        for inst in &instances {
+            let (params, states) = self.channel_inits(&mut sc, &frames, inst)?;
+            m.param_init.extend(params);
+            m.state_init.extend(states);
+        }
         let mut explicit_solver = None;
-        for mem in &model.body.members {
+        for &(comp, mem) in &placed {
             match &mem.kind {
                 MemberKind::Ode { var, .. } if sc.fixed.is_some() => {
                     return Err(unsupported(
@@ -208,22 +280,28 @@ impl<'p> Lowerer<'p> {
                     ));
                 }
                 MemberKind::Ode { var, rhs, .. } => {
-                    let Some(Slot::State(s)) = sc.get(&var.name).cloned() else {
+                    let Some(Slot::State(s)) = frames.lookup(&sc, comp, &var.name) else {
                         return Err(unsupported(var.span, "an ODE of a non-state"));
                     };
                     sc.in_ode = true;
-                    let e = self.expr(&mut sc, rhs);
+                    let e = self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, rhs));
                     sc.in_ode = false;
                     m.odes.push((s, e?));
                 }
                 MemberKind::Next { var, rhs } => {
-                    let Some(Slot::State(s)) = sc.get(&var.name).cloned() else {
+                    let Some(Slot::State(s)) = frames.lookup(&sc, comp, &var.name) else {
                         return Err(unsupported(var.span, "`next` of a non-state"));
                     };
-                    m.nexts.push((s, self.expr(&mut sc, rhs)?));
+                    let e = self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, rhs))?;
+                    m.nexts.push((s, e));
                 }
-                MemberKind::On { trigger, body } => self.lower_on(&mut sc, &mut m, model.kind, trigger, body)?,
-                MemberKind::Invariant(e) => m.invariants.push(self.expr(&mut sc, e)?),
+                MemberKind::On { trigger, body } => {
+                    self.in_comp(&mut sc, &frames, comp, |l, sc| l.lower_on(sc, &mut m, model.kind, trigger, body))?
+                }
+                MemberKind::Invariant(e) => {
+                    let e = self.in_comp(&mut sc, &frames, comp, |l, sc| l.expr(sc, e))?;
+                    m.invariants.push(e);
+                }
                 MemberKind::Solver { name, substeps } => {
                     explicit_solver = solver_named(&name.name);
                     if let Some(s) = substeps {
@@ -234,8 +312,14 @@ impl<'p> Lowerer<'p> {
                 _ => {}
             }
         }
+        for inst in &instances {
+            self.channel_dynamics(&mut sc, &frames, inst, &mut m)?;
+        }
+        let structured = !instances.is_empty() || placed.iter().any(|(c, _)| c.is_some());
         m.solver = match explicit_solver {
             Some(s) => s,
+            // Channels and compartments bring ODEs the linearity check does not see.
+            None if structured => Solver::Rk4,
             None => {
                 let states: Vec<&str> = m.odes.iter().map(|(s, _)| m.states[*s as usize].as_str()).collect();
                 let lets = scn_sema::linear::lets_of(&model.body);
@@ -246,6 +330,8 @@ impl<'p> Lowerer<'p> {
                 if linear && !m.odes.is_empty() { Solver::Exact } else { Solver::Rk4 }
             }
         };
+        int_states.resize(m.states.len(), false);
+        state_dims.resize(m.states.len(), (None, model.name.span));
         m.locals = sc.next_local;
         m.draw_sites = sc.next_site;
         let ctx = sc.fixed.take();
@@ -266,7 +352,7 @@ impl<'p> Lowerer<'p> {
             let port_scale = port_dims.iter().map(scale).collect::<Result<Vec<_>, _>>()?;
             m.fixed = Some(FixedModel { spec: ctx.spec, int_params, int_states, state_scale, port_scale });
         }
-        Ok((m, ctx))
+        Ok((m, ctx, aliases))
     }
 
     fn lower_on(
@@ -327,7 +413,132 @@ pub fn slot_of(m: &Model, name: &str) -> Option<(bool, u16)> {
     m.states.iter().position(|s| s == name).map(|i| (false, i as u16))
 }
 
+/// The slot of a state by its qualified name (`soma.v`, `NaT.m`) or, for a channel state or
+/// gate, by its bare name where unique (`m`, `soma.m`; `aliases` from the lowering).
+pub fn state_named(m: &Model, aliases: Option<&HashMap<String, u16>>, name: &str) -> Option<u16> {
+    match m.states.iter().position(|s| s == name) {
+        Some(i) => Some(i as u16),
+        None => aliases?.get(name).copied(),
+    }
+}
+
 /// A spike port's slot.
 pub fn port_of(m: &Model, name: &str) -> Option<(u16, bool)> {
     m.inputs.iter().position(|p| p.name == name).map(|i| (i as u16, m.inputs[i].spike))
+}
+
+/// A lowered model, its precision scope (if any) and the bare names of its channel states
+/// and gates (`q` for `KCa.q`) with their slots.
+type LoweredModel = (Model, Option<FixedCtx>, HashMap<String, u16>);
+
+/// The name of a member in the lowered model: `v`, or `soma.v` inside compartment `soma`.
+fn qualified(comp: Option<&str>, name: &str) -> String {
+    match comp {
+        Some(c) => format!("{c}.{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// Every member of a model with the compartment it sits in, in declaration order
+/// (compartments expanded where they are declared).
+fn placed_members(body: &ast::Body) -> Result<Vec<(Option<&str>, &ast::Member)>, Diagnostic> {
+    let mut out = Vec::new();
+    for mem in &body.members {
+        if let MemberKind::Compartment { name, body } = &mem.kind {
+            for inner in &body.members {
+                if matches!(inner.kind, MemberKind::Compartment { .. }) {
+                    return Err(unsupported(inner.span, "a compartment inside a compartment"));
+                }
+                out.push((Some(name.name.as_str()), inner));
+            }
+        } else {
+            out.push((None, mem));
+        }
+    }
+    Ok(out)
+}
+
+/// The names of a neuron's compartments. The model's own frame (frame 0 of the [`Scope`])
+/// holds its top-level members by bare name and every compartment's states, parameters and
+/// inputs qualified (`dend.v`); each compartment's frame holds its members by bare name and is
+/// pushed while that compartment's members are lowered.
+#[derive(Default)]
+pub struct Frames<'p> {
+    comps: HashMap<String, HashMap<String, Slot<'p>>>,
+}
+
+impl<'p> Frames<'p> {
+    /// Binds a member readable from other compartments by its qualified name.
+    pub fn bind(&mut self, sc: &mut Scope<'p>, comp: Option<&str>, name: &str, slot: Slot<'p>) {
+        if let Some(c) = comp {
+            sc.frames[0].insert(format!("{c}.{name}"), slot.clone());
+        }
+        self.bind_local(sc, comp, name, slot);
+    }
+
+    /// Binds a member visible only inside its compartment (a `let`, `i_ion`).
+    pub fn bind_local(&mut self, sc: &mut Scope<'p>, comp: Option<&str>, name: &str, slot: Slot<'p>) {
+        match comp {
+            Some(c) => {
+                self.comps.entry(c.to_string()).or_default().insert(name.to_string(), slot);
+            }
+            None => {
+                sc.frames[0].insert(name.to_string(), slot);
+            }
+        }
+    }
+
+    /// The meaning of a name in a compartment (or at the top level).
+    pub fn lookup(&self, sc: &Scope<'p>, comp: Option<&str>, name: &str) -> Option<Slot<'p>> {
+        comp.and_then(|c| self.comps.get(c)?.get(name).cloned()).or_else(|| sc.frames[0].get(name).cloned())
+    }
+
+    /// Binds each channel state and gate by its bare name (`m` for `NaT.m`) in the compartment
+    /// that uses the channel, where no member of that compartment and no other channel used
+    /// there has that name. Returns those names, qualified by compartment, with their slots.
+    fn bind_unique_channel_states(
+        &mut self,
+        sc: &mut Scope<'p>,
+        instances: &[crate::channels::Instance<'p>],
+    ) -> HashMap<String, u16> {
+        let mut aliases = HashMap::new();
+        let mut seen: HashMap<(Option<&str>, &str), (usize, Slot<'p>)> = HashMap::new();
+        for inst in instances {
+            for (name, slot) in &inst.slots {
+                if matches!(slot, Slot::State(_)) {
+                    let e = seen.entry((inst.comp, *name)).or_insert((0, slot.clone()));
+                    e.0 += 1;
+                }
+            }
+        }
+        for ((comp, name), (count, slot)) in seen {
+            // As in the checker: a name the neuron or the compartment declares wins.
+            let taken = sc.frames[0].contains_key(name)
+                || comp.is_some_and(|c| self.comps.get(c).is_some_and(|f| f.contains_key(name)));
+            if count == 1 && !taken {
+                if let Slot::State(s) = slot {
+                    aliases.insert(qualified(comp, name), s);
+                }
+                self.bind_local(sc, comp, name, slot);
+            }
+        }
+        aliases
+    }
+}
+
+impl<'p> Lowerer<'p> {
+    /// Runs `f` with the frame of compartment `comp` pushed (nothing for the top level).
+    pub fn in_comp<R>(
+        &mut self,
+        sc: &mut Scope<'p>,
+        frames: &Frames<'p>,
+        comp: Option<&str>,
+        f: impl FnOnce(&mut Self, &mut Scope<'p>) -> R,
+    ) -> R {
+        let Some(c) = comp else { return f(self, sc) };
+        sc.frames.push(frames.comps.get(c).cloned().unwrap_or_default());
+        let r = f(self, sc);
+        sc.frames.pop();
+        r
+    }
 }

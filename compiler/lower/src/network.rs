@@ -1,7 +1,7 @@
 //! Lowering a network: settings, populations with overrides, projections, stimuli, monitors.
 
 use crate::expr::{Scope, Slot, is_step_duration};
-use crate::model::{port_of, slot_of};
+use crate::model::{port_of, slot_of, state_named};
 use crate::{Lowerer, unsupported};
 use scn_diagnostics::{Diagnostic, Span};
 use scn_grammar::ast::{self, Arg, EntryKind, ExprKind, ItemKind, MemberKind};
@@ -448,17 +448,17 @@ impl<'p> Lowerer<'p> {
                     let slot = slot_of(&m, &n.name).ok_or_else(|| unsupported(n.span, "overriding this member"))?;
                     let int_slot = if slot.0 { fx.int_params[slot.1 as usize] } else { fx.int_states[slot.1 as usize] };
                     let value = self.fixed_value(consts, &ctx, &mut sc, v, int_slot)?;
-                    if slot.0 {
-                        pop.param_overrides.push((slot.1, value));
-                    } else {
-                        pop.state_overrides.push((slot.1, value));
-                    }
+                    set_override(
+                        if slot.0 { &mut pop.param_overrides } else { &mut pop.state_overrides },
+                        slot.1,
+                        value,
+                    );
                 }
                 EntryKind::Set(n, v) => {
                     let value = self.expr(&mut sc, v)?;
                     match slot_of(&m, &n.name) {
-                        Some((true, s)) => pop.param_overrides.push((s, value)),
-                        Some((false, s)) => pop.state_overrides.push((s, value)),
+                        Some((true, s)) => set_override(&mut pop.param_overrides, s, value),
+                        Some((false, s)) => set_override(&mut pop.state_overrides, s, value),
                         None => return Err(unsupported(n.span, "overriding this member")),
                     }
                 }
@@ -515,8 +515,11 @@ impl<'p> Lowerer<'p> {
     }
 
     fn port_ref(&self, pops: &HashMap<String, usize>, e: &ast::Expr) -> Result<(usize, String), Diagnostic> {
-        let ExprKind::Field(base, port) = &e.kind else { return Err(unsupported(e.span, "this target")) };
-        Ok((self.pop_ref(pops, base)?, port.name.clone()))
+        let (base, port) = member_path(e);
+        if port.is_empty() {
+            return Err(unsupported(e.span, "this target"));
+        }
+        Ok((self.pop_ref(pops, base)?, port))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -685,9 +688,12 @@ impl<'p> Lowerer<'p> {
             "state" => {
                 for a in args {
                     let Arg::Positional(e) = a else { continue };
-                    let ExprKind::Field(base, var) = &e.kind else {
+                    let ExprKind::Field(_, var) = &e.kind else {
                         return Err(unsupported(e.span, "this state selection"));
                     };
+                    // `cell.v`, `cell[0..4].soma.v`, `cell.NaT.m`: the population and the
+                    // member's qualified name.
+                    let (base, path) = member_path(e);
                     if let Some(proj) = self.projection_named(out, base) {
                         let (from, to) = match &base.kind {
                             ExprKind::Index(_, r) => match &r.kind {
@@ -754,14 +760,12 @@ impl<'p> Lowerer<'p> {
                             (pop, 0, out.populations[pop].size)
                         }
                     };
-                    let m = &self.out_models[out.populations[pop].model];
-                    let state = m
-                        .states
-                        .iter()
-                        .position(|s| *s == var.name)
+                    let model = out.populations[pop].model;
+                    let m = &self.out_models[model];
+                    let state = state_named(m, self.state_aliases.get(&model), &path)
                         .ok_or_else(|| unsupported(var.span, "monitoring something other than a state"))?;
                     let to = to.min(out.populations[pop].size);
-                    out.monitors.push(Monitor::State { pop, from, to, state: state as u16, every });
+                    out.monitors.push(Monitor::State { pop, from, to, state, every });
                 }
             }
             _ => return Err(unsupported(kind.span, "this monitor")),
@@ -834,6 +838,25 @@ struct Wiring<'a> {
     rules: &'a [ast::Entry],
     /// The member, for messages.
     span: Span,
+}
+
+/// Sets a population override; a later one for the same slot (the population's own, after
+/// its preset's) replaces the earlier.
+fn set_override(list: &mut Vec<(u16, Expr)>, slot: u16, value: Expr) {
+    list.retain(|(s, _)| *s != slot);
+    list.push((slot, value));
+}
+
+/// Splits `pop[a..b].soma.v` into the population part (`pop[a..b]`) and the member's
+/// qualified name (`soma.v`; empty when `e` has no field).
+fn member_path(e: &ast::Expr) -> (&ast::Expr, String) {
+    match &e.kind {
+        ExprKind::Field(base, f) => {
+            let (pop, path) = member_path(base);
+            (pop, if path.is_empty() { f.name.clone() } else { format!("{path}.{}", f.name) })
+        }
+        _ => (e, String::new()),
+    }
 }
 
 fn pop_name(e: &ast::Expr) -> String {

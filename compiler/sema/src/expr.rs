@@ -578,7 +578,46 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn field(&mut self, cx: &mut Cx<'p>, base: &'p Expr, field: &scn_grammar::ast::Ident, _e: &'p Expr) -> Ty {
+    fn field(&mut self, cx: &mut Cx<'p>, base: &'p Expr, field: &scn_grammar::ast::Ident, e: &'p Expr) -> Ty {
+        // `dend.v`, `NaT.m`, `soma.NaT.i`: members of compartments and channel instances,
+        // bound by their qualified names.
+        if let Some(path) = dotted(e)
+            && cx.env.get(&path).is_some()
+        {
+            return self.name(cx, &path, field.span);
+        }
+        // `soma.u`, `NaT.x`: a compartment or a used channel without that member.
+        if let Some(path) = dotted(base)
+            && (cx.env.get(&path).is_some_and(|b| b.kind == BindKind::Compartment)
+                || cx.env.names().iter().any(|n| n.strip_prefix(path.as_str()).is_some_and(|r| r.starts_with('.'))))
+        {
+            let prefix = format!("{path}.");
+            let names: Vec<&str> = cx.env.names().into_iter().filter_map(|n| n.strip_prefix(prefix.as_str())).collect();
+            let d = crate::hints::unknown("E0106", &field.name, field.span, &format!("member of `{path}`"), &names);
+            self.report(d);
+            return Ty::Error;
+        }
+        // `cell.soma.v`, `cell[0..4].NaT.m`: a member of a compartment or channel of a population.
+        if let ExprKind::Field(..) = &base.kind
+            && let (root, path) = member_path(e)
+            && dotted(base).is_none_or(|p| cx.env.get(&p).is_none())
+            && let Some(pop) = match &root.kind {
+                ExprKind::Index(b, _) => dotted(b),
+                _ => dotted(root),
+            }
+            && cx.env.get(&pop).is_some_and(|b| b.kind == BindKind::Population)
+            && let Ty::Population(model) = self.expr(cx, root)
+        {
+            let Some(r) = self.population_model(&model) else { return Ty::Error };
+            let Some(info) = self.model_info(r) else { return Ty::Error };
+            if let Some(m) = info.members.get(&path) {
+                return m.ty.clone();
+            }
+            let names = info.names_of(&[BindKind::State, BindKind::Param, BindKind::Input]);
+            let d = crate::hints::unknown("E0106", &path, field.span, &format!("member of `{model}`"), &names);
+            self.report(d);
+            return Ty::Error;
+        }
         // `alias.item` for module aliases.
         if let ExprKind::Name(n) = &base.kind
             && cx.env.get(&n.name).is_none()
@@ -1136,4 +1175,25 @@ fn unit_help(expected: Dim, found: Dim) -> String {
         }
     }
     format!("check the units: {} cannot stand where {} is needed", dim_name(found), dim_name(expected))
+}
+
+/// A chain of names and fields as one dotted name (`soma.NaT.m`), if it is one.
+pub fn dotted(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(n) => Some(n.name.clone()),
+        ExprKind::Field(base, f) => Some(format!("{}.{}", dotted(base)?, f.name)),
+        _ => None,
+    }
+}
+
+/// Splits `pop[a..b].soma.v` into the population part (`pop[a..b]`) and the member's
+/// qualified name (`soma.v`; empty when `e` has no field).
+pub fn member_path(e: &Expr) -> (&Expr, String) {
+    match &e.kind {
+        ExprKind::Field(base, f) => {
+            let (root, path) = member_path(base);
+            (root, if path.is_empty() { f.name.clone() } else { format!("{path}.{}", f.name) })
+        }
+        _ => (e, String::new()),
+    }
 }

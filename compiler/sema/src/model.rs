@@ -96,6 +96,8 @@ impl<'p> Checker<'p> {
                 cx.env.bind(&name.name, Binding { ty, kind, span: name.span, value });
             };
         let mut lets: Vec<(&'p Ident, Option<&'p Type>, &'p Expr)> = Vec::new();
+        let mut channel_states: Vec<(String, Ty, Span)> = Vec::new();
+        let mut currents: Vec<(&'p Expr, Span)> = Vec::new();
         for m in &body.members {
             match &m.kind {
                 MemberKind::Decl(d) => {
@@ -148,20 +150,44 @@ impl<'p> Checker<'p> {
                     declare(self, cx, name, BindKind::Rng, ty, None);
                 }
                 MemberKind::Gate { name, .. } => declare(self, cx, name, BindKind::State, Ty::scalar(), None),
-                MemberKind::Compartment { name, .. } => declare(self, cx, name, BindKind::Compartment, Ty::Error, None),
-                MemberKind::Current(e) => {
-                    let ty = self.expr(cx, e);
-                    let name = Ident { name: "i".into(), span: m.span };
-                    declare(self, cx, &name, BindKind::Let, ty, None);
+                MemberKind::Compartment { name, body: inner } => {
+                    declare(self, cx, name, BindKind::Compartment, Ty::Error, None);
+                    // Other compartments (and the network) read its members as `NAME.x`.
+                    cx.env.push();
+                    let inner_members = self.declare_members(cx, inner, true);
+                    cx.env.pop();
+                    let mut names: Vec<_> = inner_members.into_iter().collect();
+                    names.sort_by(|a, b| a.0.cmp(&b.0));
+                    for (k, info) in names {
+                        if matches!(info.kind, BindKind::State | BindKind::Param | BindKind::Input) {
+                            let q = Ident { name: format!("{}.{k}", name.name), span: info.span };
+                            declare(self, cx, &q, info.kind, info.ty, None);
+                        }
+                    }
                 }
+                // Typed after the named expressions, which a current may use.
+                MemberKind::Current(e) => currents.push((e, m.span)),
                 MemberKind::Use(items) => {
                     let mut current: Option<Ty> = None;
                     for u in items {
-                        if let Some(r) = self.resolve_path(&u.path)
-                            && let Some(info) = self.model_info(r)
-                            && let Some(i) = info.members.get("i")
-                        {
+                        let Some(r) = self.resolve_path(&u.path) else { continue };
+                        let Some(info) = self.model_info(r) else { continue };
+                        if let Some(i) = info.members.get("i") {
                             current.get_or_insert(i.ty.clone());
+                        }
+                        // The instance's members as `NaT.m`, `NaT.g_max`, `NaT.i`; its states
+                        // and gates also bare where unique (bound below).
+                        let chan = &u.path[u.path.len() - 1];
+                        let mut names: Vec<(&String, &MemberInfo)> = info.members.iter().collect();
+                        names.sort_by(|a, b| a.0.cmp(b.0));
+                        for (k, m) in names {
+                            if matches!(m.kind, BindKind::State | BindKind::Param | BindKind::Let) {
+                                let q = Ident { name: format!("{}.{k}", chan.name), span: chan.span };
+                                declare(self, cx, &q, m.kind, m.ty.clone(), None);
+                            }
+                            if m.kind == BindKind::State {
+                                channel_states.push((k.clone(), m.ty.clone(), chan.span));
+                            }
                         }
                     }
                     if let Some(ty) = current {
@@ -172,6 +198,20 @@ impl<'p> Checker<'p> {
                     }
                 }
                 _ => {}
+            }
+        }
+        // Channel states and gates by their bare names, where no member and no other channel
+        // used here has the name (the lowering binds the same names).
+        for (k, (name, ty, span)) in channel_states.iter().enumerate() {
+            let unique = channel_states.iter().enumerate().all(|(j, o)| j == k || o.0 != *name);
+            let declared = body.members.iter().any(|m| match &m.kind {
+                MemberKind::Decl(d) => d.name.name == *name,
+                MemberKind::Let { name: n, .. } => n.name == *name,
+                MemberKind::Const(c) => c.name.name == *name,
+                _ => false,
+            });
+            if unique && !declared && cx.env.get(name).is_none() {
+                declare(self, cx, &Ident { name: name.clone(), span: *span }, BindKind::State, ty.clone(), None);
             }
         }
         // Named expressions in dependency order, so that each may use the others.
@@ -188,6 +228,10 @@ impl<'p> Checker<'p> {
                 None => found,
             };
             declare(self, cx, name, BindKind::Let, ty, Some(value));
+        }
+        for (e, span) in currents {
+            let ty = self.expr(cx, e);
+            declare(self, cx, &Ident { name: "i".into(), span }, BindKind::Let, ty, None);
         }
         if quiet {
             self.diags.truncate(before);
@@ -287,6 +331,7 @@ impl<'p> Checker<'p> {
                             continue;
                         }
                         self.check_overrides_args(cx, r, &u.args);
+                        self.check_channel_needs(cx, r, u);
                     }
                 }
                 MemberKind::Compartment { body: inner, .. } => {
@@ -776,6 +821,59 @@ impl<'p> Checker<'p> {
                     "incomplete gate",
                 )
                 .with_help("write `gate m: alpha = …, beta = …` or `gate m: inf = …, tau = …`"),
+            );
+        }
+    }
+
+    /// Reports what a used channel reads but the compartment (or neuron) using it lacks: a
+    /// state `v`, and a member for each of the channel's `input`s.
+    fn check_channel_needs(&mut self, cx: &mut Cx<'p>, r: ItemRef, u: &'p UseItem) {
+        let ItemKind::Model(chan) = &self.item(r).kind else { return };
+        let Some(info) = self.model_info(r) else { return };
+        let last = &u.path[u.path.len() - 1];
+        let mut needs: Vec<(String, Ty)> = Vec::new();
+        if !chan.body.members.iter().any(|m| matches!(&m.kind, MemberKind::Decl(d) if d.name.name == "v")) {
+            needs.push(("v".into(), Ty::Real(Dim::VOLTAGE)));
+        }
+        let mut inputs: Vec<(&String, &crate::checker::MemberInfo)> =
+            info.members.iter().filter(|(_, m)| m.kind == BindKind::Input).collect();
+        inputs.sort_by(|a, b| a.0.cmp(b.0));
+        needs.extend(inputs.into_iter().map(|(k, m)| (k.clone(), m.ty.clone())));
+        for (name, want) in needs {
+            let found = cx.env.get(&name).map(|b| (b.kind, b.ty.clone()));
+            let ok = match &found {
+                Some((BindKind::State, _)) if name == "v" => true,
+                Some((BindKind::State | BindKind::Param | BindKind::Input | BindKind::Let | BindKind::Const, ty))
+                    if name != "v" =>
+                {
+                    ty.is_error() || want.is_error() || ty.dim() == want.dim()
+                }
+                _ => false,
+            };
+            if ok {
+                continue;
+            }
+            let why = match &found {
+                Some((kind, ty)) => format!("here `{name}` is {} of type {ty}", kind.a_noun()),
+                None => format!("nothing named `{name}` is declared here"),
+            };
+            self.report(
+                Diagnostic::error(
+                    "E0111",
+                    format!("channel `{}` reads `{name}` ({want}), which is not available where it is used", last.name),
+                    u.span,
+                    why,
+                )
+                .with_help(if name == "v" {
+                    "a channel's `v` is the membrane potential of the compartment that uses it: declare `state v: \
+                     voltage = …` there"
+                        .to_string()
+                } else {
+                    format!(
+                        "a channel's `input {name}` reads the member `{name}` of the compartment that uses it: declare \
+                         a state, parameter or `let` named `{name}` there, or use a channel that provides it"
+                    )
+                }),
             );
         }
     }

@@ -134,6 +134,8 @@ pub struct Simulation<'n> {
     pops: Vec<PopState>,
     projs: Vec<ProjState>,
     diag: Vec<Vec<Option<Expr>>>,
+    /// Per model, per ODE: the channel gate it belongs to (for Rush–Larsen).
+    gate_of: Vec<Vec<Option<&'n crate::ir::Gate>>>,
     /// The next step to run.
     pub step: u64,
     /// Every spike so far, in emission order.
@@ -362,6 +364,11 @@ impl<'n> Simulation<'n> {
         }
         let diag =
             net.models.iter().map(|m| m.odes.iter().map(|(s, e)| crate::ir_diff::diff(e, *s)).collect()).collect();
+        let gate_of = net
+            .models
+            .iter()
+            .map(|m| m.odes.iter().map(|(s, _)| m.gates.iter().find(|g| g.state == *s)).collect())
+            .collect();
         let max_locals = net.models.iter().map(|m| m.locals as usize).max().unwrap_or(0).max(1);
         // Current stimuli into fixed-point ports: the lowering gives their amplitudes in the
         // port's scaled units, on the format's grid.
@@ -382,6 +389,7 @@ impl<'n> Simulation<'n> {
             pops,
             projs,
             diag,
+            gate_of,
             step: 0,
             spikes: Vec::new(),
             samples: Vec::new(),
@@ -469,6 +477,7 @@ impl<'n> Simulation<'n> {
             let sys = System {
                 odes: &m.odes,
                 diag: &self.diag[p.model],
+                gates: &self.gate_of[p.model],
                 solver: m.solver,
                 substeps: m.substeps,
                 exact_static: exact_static(m),
@@ -749,6 +758,7 @@ impl<'n> Simulation<'n> {
             let sys = System {
                 odes: &m.odes,
                 diag: &self.diag[s],
+                gates: &self.gate_of[s],
                 solver: m.solver,
                 substeps: m.substeps,
                 exact_static: exact_static(m),

@@ -2,7 +2,7 @@
 
 use super::eval::{Draws, Frame, eval};
 use super::expm::{Matrix, propagators};
-use crate::ir::{Expr, Solver};
+use crate::ir::{Expr, Gate, GateKinetics, Solver};
 
 /// The pieces of an element an ODE right-hand side reads.
 pub struct Element<'a> {
@@ -70,6 +70,8 @@ pub struct System<'a> {
     pub odes: &'a [(u16, Expr)],
     /// ∂f_i/∂x_i for each ODE (exponential Euler), if available.
     pub diag: &'a [Option<Expr>],
+    /// For each ODE, the gate that describes it, if its state is a channel gate (Rush–Larsen).
+    pub gates: &'a [Option<&'a Gate>],
     /// The method.
     pub solver: Solver,
     /// Substeps per step.
@@ -158,7 +160,6 @@ pub fn advance(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], held: u64
                 }
             }
             Solver::ExpEuler | Solver::RushLarsen => {
-                rhs(sys, el, states, noise_scale, &mut k1);
                 let frame = Frame {
                     params: el.params,
                     states,
@@ -170,13 +171,38 @@ pub fn advance(sys: &System<'_>, el: &Element<'_>, states: &mut [f64], held: u64
                     draws: el.draws,
                     noise_scale: 0.0,
                 };
-                let slopes: Vec<Option<f64>> = sys.diag.iter().map(|d| d.as_ref().map(|d| eval(d, &frame))).collect();
+                // The right-hand sides see the noise; their slopes do not.
+                let drift = Frame { noise_scale, ..frame };
+                // Everything is read from the state at the start of the (sub)step, then written.
+                let mut updates = Buf::zeros(n);
                 for (k, (s, _)) in sys.odes.iter().enumerate() {
-                    let x = &mut states[*s as usize];
-                    match slopes.get(k).copied().flatten() {
-                        Some(b) if b != 0.0 && b.is_finite() => *x += k1[k] * (b * h).exp_m1() / b,
-                        _ => *x += h * k1[k],
-                    }
+                    let x = states[*s as usize];
+                    let gate =
+                        if sys.solver == Solver::RushLarsen { sys.gates.get(k).copied().flatten() } else { None };
+                    updates[k] = match gate {
+                        Some(g) => match &g.kinetics {
+                            GateKinetics::Rates { alpha, beta } => {
+                                let a = eval(alpha, &frame);
+                                let s = a + eval(beta, &frame);
+                                let inf = a / s;
+                                inf + (x - inf) * (-h * s).exp()
+                            }
+                            GateKinetics::Relaxation { inf, tau } => {
+                                let inf = eval(inf, &frame);
+                                inf + (x - inf) * (-h / eval(tau, &frame)).exp()
+                            }
+                        },
+                        None => {
+                            let f = eval(&sys.odes[k].1, &drift);
+                            match sys.diag.get(k).and_then(|d| d.as_ref()).map(|d| eval(d, &frame)) {
+                                Some(b) if b != 0.0 && b.is_finite() => x + f * (b * h).exp_m1() / b,
+                                _ => x + h * f,
+                            }
+                        }
+                    };
+                }
+                for (k, (s, _)) in sys.odes.iter().enumerate() {
+                    states[*s as usize] = updates[k];
                 }
             }
             Solver::Exact => exact_step(sys, el, states, h, cache),
