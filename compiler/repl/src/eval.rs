@@ -1,0 +1,98 @@
+//! Expressions typed at the prompt: checked as the value of a constant appended to the
+//! session, then evaluated exactly (`20 ms * 3` is `60 ms`), quantised (`0.3 as fix<16,8>`),
+//! or run for one frame when they are stochastic-computing streams.
+
+use crate::candidate::Candidate;
+use crate::interval::interval;
+use crate::names::ConstNames;
+use crate::quantity::{format_float, format_quantity};
+use crate::stream_eval;
+use scn_grammar::ast::{Expr, ExprKind, ItemKind};
+use scn_runtime::fixed::{Fix, FixVal, Overflow, Rounding};
+use scn_sema::ty::Ty;
+use scn_sema::value::Value;
+use std::path::Path;
+
+/// What comes before the typed expression: it becomes the value of this constant.
+pub const BEFORE: &str = "const __repl_value = ";
+
+/// Checks `typed` as an expression after the session's declarations.
+pub fn check(session: &str, typed: &str, dir: &Path) -> Candidate {
+    Candidate::check(session, BEFORE, typed, "", dir)
+}
+
+/// The typed expression and the type the checker gave it.
+pub fn typed(c: &Candidate) -> Option<(&Expr, Ty)> {
+    let item = c.analysis.program.modules[0].parsed.file.items.last()?;
+    let ItemKind::Const(k) = &item.kind else { return None };
+    if !c.is_typed(k.value.span) {
+        return None;
+    }
+    let ty = c.analysis.type_at(0, k.value.span).cloned().unwrap_or(Ty::Error);
+    Some((&k.value, ty))
+}
+
+/// The value of an error-free expression as the REPL prints it.
+pub fn value_text(c: &Candidate, session: &str, typed_text: &str, dir: &Path) -> String {
+    let Some((expr, ty)) = typed(c) else { return "nothing to evaluate".into() };
+    let names = ConstNames::root(&c.analysis);
+    if let Ty::Fix { signed, width, frac } = ty {
+        if let Some(text) = fixed_value(expr, signed, width, frac, &names) {
+            return text;
+        }
+    }
+    if let Some(v) = scn_sema::value::eval(expr, &names, 0) {
+        return show_value(&v);
+    }
+    if stream_eval::is_stream_value(&ty) {
+        if let Some(length) = stream_eval::frame_length(c) {
+            return match stream_eval::evaluate(session, typed_text, &ty, length, dir) {
+                Ok(text) => text,
+                Err(e) => format!("{ty} (not evaluated: {e})"),
+            };
+        }
+    }
+    format!("{ty} (not a constant: known only when a network runs)")
+}
+
+/// A constant value in SCN notation.
+pub fn show_value(v: &Value) -> String {
+    match v {
+        Value::Num(r, d) => format_quantity(*r, *d),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(items) => format!("[{}]", items.iter().map(show_value).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// `e as fix<W,F>`: the constant quantised to the format (nearest even, saturating), with its
+/// raw integer.
+fn fixed_value(e: &Expr, signed: bool, width: u32, frac: u32, names: &ConstNames<'_>) -> Option<String> {
+    let inner = match &e.kind {
+        ExprKind::Cast(x, _) => x,
+        ExprKind::Paren(x) => return fixed_value(x, signed, width, frac, names),
+        _ => return None,
+    };
+    let (r, _) = scn_sema::value::eval(inner, names, 0)?.num()?;
+    let fmt = Fix::new(signed, width, frac).ok()?;
+    let q = FixVal::from_f64(r.to_f64(), fmt, Rounding::NearestEven, Overflow::Saturate, 0).ok()?;
+    let name = if signed { format!("fix<{width},{frac}>") } else { format!("ufix<{width},{frac}>") };
+    Some(format!("{} ({name}, raw {}, nearest even, saturating)", format_float(q.to_f64()), q.raw()))
+}
+
+/// `:type`: the type, the unit (dimension) and the interval of the expression.
+pub fn type_text(c: &Candidate) -> String {
+    let Some((expr, ty)) = typed(c) else { return "nothing to type".into() };
+    let names = ConstNames::root(&c.analysis);
+    let mut parts = vec![format!("type: {ty}")];
+    if let Some(dim) = ty.dim() {
+        let unit = if dim.is_dimensionless() { "1 (dimensionless)".to_string() } else { dim.si_string() };
+        parts.push(format!("unit: {unit}"));
+        match interval(expr, &ty, &names) {
+            Some(i) => parts.push(format!("interval: {}", i.show(dim))),
+            None => parts.push("interval: unbounded".into()),
+        }
+    } else if let Some(i) = interval(expr, &ty, &names) {
+        parts.push(format!("interval: {} (probability of a 1-bit)", i.show(scn_units::Dim::DIMENSIONLESS)));
+    }
+    parts.join("\n")
+}
