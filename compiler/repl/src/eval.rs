@@ -5,7 +5,7 @@
 use crate::candidate::Candidate;
 use crate::interval::interval;
 use crate::names::ConstNames;
-use crate::quantity::{format_float, format_quantity};
+use crate::quantity::{format_f64_quantity, format_float, format_quantity, unit_symbol};
 use crate::stream_eval;
 use scn_grammar::ast::{Expr, ExprKind, ItemKind};
 use scn_runtime::fixed::{Fix, FixVal, Overflow, Rounding};
@@ -43,6 +43,9 @@ pub fn value_text(c: &Candidate, session: &str, typed_text: &str, dir: &Path) ->
     }
     if let Some(v) = scn_sema::value::eval(expr, &names, 0) {
         return show_value(&v);
+    }
+    if let (Some(dim), Some(v)) = (ty.dim(), crate::numeric::eval_f64(expr, &names)) {
+        return format_f64_quantity(v, dim);
     }
     if stream_eval::is_stream_value(&ty) {
         if let Some(length) = stream_eval::frame_length(c) {
@@ -85,7 +88,14 @@ pub fn type_text(c: &Candidate) -> String {
     let names = ConstNames::root(&c.analysis);
     let mut parts = vec![format!("type: {ty}")];
     if let Some(dim) = ty.dim() {
-        let unit = if dim.is_dimensionless() { "1 (dimensionless)".to_string() } else { dim.si_string() };
+        let unit = if dim.is_dimensionless() {
+            "1 (dimensionless)".to_string()
+        } else {
+            match unit_symbol(dim) {
+                Some(u) => format!("{u} ({}, in SI {})", scn_units::describe(dim), dim.si_string()),
+                None => format!("{} (in SI)", dim.si_string()),
+            }
+        };
         parts.push(format!("unit: {unit}"));
         match interval(expr, &ty, &names) {
             Some(i) => parts.push(format!("interval: {}", i.show(dim))),

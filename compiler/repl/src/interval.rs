@@ -4,10 +4,10 @@
 //! [-128, 127.99609375], `count<N>` is [0, N]).
 
 use crate::names::ConstNames;
-use crate::quantity::{format_float, format_quantity};
+use crate::quantity::format_f64_quantity;
 use scn_grammar::ast::{Arg, BinOp, Expr, ExprKind, UnaryOp};
 use scn_sema::ty::Ty;
-use scn_units::{Dim, Rational};
+use scn_units::Dim;
 
 /// A closed interval of SI values.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,10 +35,7 @@ impl Interval {
 
     /// The interval written with units (`[-65 mV, -50 mV]`).
     pub fn show(self, dim: Dim) -> String {
-        let one = |v: f64| match Rational::parse_decimal(&format_float(v)) {
-            Some(r) if v.is_finite() => format_quantity(r, dim),
-            _ => format_float(v),
-        };
+        let one = |v: f64| format_f64_quantity(v, dim);
         if self.lo == self.hi { format!("[{}]", one(self.lo)) } else { format!("[{}, {}]", one(self.lo), one(self.hi)) }
     }
 }

@@ -18,6 +18,7 @@ pub mod history;
 pub mod input;
 pub mod interval;
 pub mod names;
+pub mod numeric;
 pub mod quantity;
 pub mod session;
 pub mod simulate;

@@ -58,6 +58,19 @@ pub fn format_quantity(value: Rational, dim: Dim) -> String {
     format!("{} {}", format_number(in_unit), shown.symbol)
 }
 
+/// The unit symbol a dimension is shown in (`V`, `s`, `Hz`), if it has one.
+pub fn unit_symbol(dim: Dim) -> Option<&'static str> {
+    SHOWN.iter().find(|s| s.dim == dim).map(|s| s.symbol)
+}
+
+/// Like [`format_quantity`] for a float (ten significant digits).
+pub fn format_f64_quantity(value: f64, dim: Dim) -> String {
+    match Rational::parse_decimal(&format_float(value)) {
+        Some(r) if value.is_finite() => format_quantity(r, dim),
+        _ => format!("{} {}", format_float(value), dim.si_string()),
+    }
+}
+
 /// A number in decimal: exact when it has at most nine decimals (`0.125`), otherwise with ten
 /// significant digits and no trailing zeros (`0.3333333333`).
 pub fn format_number(value: Rational) -> String {
