@@ -130,11 +130,8 @@ fn expressions_with_units_streams_and_an_error_with_recovery() {
 #[test]
 fn multi_line_declarations_run_plot_save_load_verify_reset() {
     let dir = workdir("decls");
-    std::fs::write(
-        dir.join("props.scn"),
-        "property calm for Net {\n    assert refractory(exc) >= 2 ms @sim\n}\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("props.scn"), "property calm for Net {\n    assert refractory(exc) >= 2 ms @sim\n}\n")
+        .unwrap();
     let pane = Pane::start("scn-repl-decls", &dir, &dir.join("history"));
     pane.line("import std.neurons.lif");
     pane.wait_for("import std.neurons.lif\nimport std.neurons.lif");
