@@ -36,10 +36,10 @@ pub fn typed(c: &Candidate) -> Option<(&Expr, Ty)> {
 pub fn value_text(c: &Candidate, session: &str, typed_text: &str, dir: &Path) -> String {
     let Some((expr, ty)) = typed(c) else { return "nothing to evaluate".into() };
     let names = ConstNames::root(&c.analysis);
-    if let Ty::Fix { signed, width, frac } = ty {
-        if let Some(text) = fixed_value(expr, signed, width, frac, &names) {
-            return text;
-        }
+    if let Ty::Fix { signed, width, frac } = ty
+        && let Some(text) = fixed_value(expr, signed, width, frac, &names)
+    {
+        return text;
     }
     if let Some(v) = scn_sema::value::eval(expr, &names, 0) {
         return show_value(&v);
@@ -47,13 +47,13 @@ pub fn value_text(c: &Candidate, session: &str, typed_text: &str, dir: &Path) ->
     if let (Some(dim), Some(v)) = (ty.dim(), crate::numeric::eval_f64(expr, &names)) {
         return format_f64_quantity(v, dim);
     }
-    if stream_eval::is_stream_value(&ty) {
-        if let Some(length) = stream_eval::frame_length(c) {
-            return match stream_eval::evaluate(session, typed_text, &ty, length, dir) {
-                Ok(text) => text,
-                Err(e) => format!("{ty} (not evaluated: {e})"),
-            };
-        }
+    if stream_eval::is_stream_value(&ty)
+        && let Some(length) = stream_eval::frame_length(c)
+    {
+        return match stream_eval::evaluate(session, typed_text, &ty, length, dir) {
+            Ok(text) => text,
+            Err(e) => format!("{ty} (not evaluated: {e})"),
+        };
     }
     format!("{ty} (not a constant: known only when a network runs)")
 }
