@@ -56,6 +56,7 @@ impl Candidate {
             }
             let mut d = d.clone();
             d.primary.span = self.local(d.primary.span);
+            d.help = d.help.map(|h| hide_wrapper_names(&h));
             let labels = std::mem::take(&mut d.secondary);
             for mut l in labels {
                 if self.is_typed(l.span) {
@@ -87,6 +88,24 @@ impl Candidate {
     }
 }
 
+/// Names of the REPL's own wrappers (`__repl_value`) taken out of a list of suggestions in
+/// a help line: the user never typed them.
+fn hide_wrapper_names(help: &str) -> String {
+    let mut out = help.to_string();
+    while let Some(start) = out.find("`__repl_") {
+        let Some(len) = out[start + 1..].find('`') else { break };
+        let mut end = start + len + 2;
+        let mut from = start;
+        if out[end..].starts_with(", ") {
+            end += 2;
+        } else if out[..from].ends_with(", ") {
+            from -= 2;
+        }
+        out.replace_range(from..end, "");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +118,13 @@ mod tests {
         assert_eq!(d[0].code, "E0201");
         assert!(d[0].primary.span.end <= "A + 1 mV".len());
         assert!(c.other_errors().is_empty());
+    }
+
+    #[test]
+    fn wrapper_names_are_not_suggested() {
+        assert_eq!(hide_wrapper_names("candidates: `__repl_value`, `dt`, `t`"), "candidates: `dt`, `t`");
+        assert_eq!(hide_wrapper_names("candidates: `dt`, `__repl_value`"), "candidates: `dt`");
+        assert_eq!(hide_wrapper_names("did you mean `tau`?"), "did you mean `tau`?");
     }
 
     #[test]

@@ -45,6 +45,9 @@ pub fn value_text(c: &Candidate, session: &str, typed_text: &str, dir: &Path) ->
         return show_value(&v);
     }
     if let (Some(dim), Some(v)) = (ty.dim(), crate::numeric::eval_f64(expr, &names)) {
+        if !v.is_finite() {
+            return format!("{ty} with no finite value ({v}): a division by zero or an overflow");
+        }
         return format_f64_quantity(v, dim);
     }
     if stream_eval::is_stream_value(&ty)

@@ -29,6 +29,8 @@ pub fn classify(text: &str) -> Input<'_> {
     }
     let lexed = lex(text);
     match lexed.tokens.iter().map(|t| &t.tok).find(|t| !matches!(t, Tok::Term)) {
+        // A character that begins no token still deserves its diagnostic.
+        None if !lexed.diagnostics.is_empty() => Input::Expression,
         None => Input::Empty,
         Some(t) if starts_item(t) => Input::Declaration,
         Some(_) => Input::Expression,
@@ -61,5 +63,6 @@ mod tests {
         assert_eq!(classify("20 ms * 3"), Input::Expression);
         assert_eq!(classify("  // nothing"), Input::Empty);
         assert_eq!(classify(""), Input::Empty);
+        assert_eq!(classify("é"), Input::Expression);
     }
 }

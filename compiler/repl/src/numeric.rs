@@ -7,7 +7,8 @@ use crate::names::ConstNames;
 use scn_grammar::ast::{Arg, BinOp, Expr, ExprKind, UnaryOp};
 use scn_runtime::interp::eval::{pow, round_half_even};
 
-/// The value of `e` in SI units, if it is a constant.
+/// The value of `e` in SI units, if it is a constant (infinite or NaN after a division by
+/// zero or an overflow).
 pub fn eval_f64(e: &Expr, names: &ConstNames<'_>) -> Option<f64> {
     if let Some((r, _)) = scn_sema::value::eval(e, names, 0).and_then(|v| v.num()) {
         return Some(r.to_f64());
@@ -45,7 +46,7 @@ pub fn eval_f64(e: &Expr, names: &ConstNames<'_>) -> Option<f64> {
         }
         _ => return None,
     };
-    v.is_finite().then_some(v)
+    Some(v)
 }
 
 /// The built-in functions with fixed numerics (LANGUAGE §2).

@@ -67,6 +67,7 @@ pub fn unit_symbol(dim: Dim) -> Option<&'static str> {
 pub fn format_f64_quantity(value: f64, dim: Dim) -> String {
     match Rational::parse_decimal(&format_float(value)) {
         Some(r) if value.is_finite() => format_quantity(r, dim),
+        _ if dim.is_dimensionless() => format_float(value),
         _ => format!("{} {}", format_float(value), dim.si_string()),
     }
 }
@@ -102,7 +103,10 @@ pub fn format_float(v: f64) -> String {
     }
     let exponent = v.abs().log10().floor() as i32;
     if !(-5..=12).contains(&exponent) {
-        return format!("{v:.9e}").replace("0e", "e").trim_end_matches('0').to_string();
+        let text = format!("{v:.9e}");
+        let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exp}");
     }
     let places = (9 - exponent).max(0) as usize;
     let mut s = format!("{v:.places$}");
@@ -154,5 +158,9 @@ mod tests {
         assert_eq!(format_number(r(-7, 2)), "-3.5");
         assert_eq!(format_number(r(1, 3)), "0.3333333333");
         assert_eq!(format_float(2.0f64.sqrt()), "1.414213562");
+        assert_eq!(format_float(1e100), "1e100");
+        assert_eq!(format_float(-2.5e-7), "-2.5e-7");
+        assert_eq!(format_f64_quantity(1e100, Dim::DIMENSIONLESS), "1e100");
+        assert_eq!(format_f64_quantity(2.5e-13, Dim::TIME), "250 fs");
     }
 }

@@ -40,6 +40,20 @@ fn quantities_keep_their_units() {
     assert_eq!(run(&["exp(0)"]), "1\n");
     assert_eq!(run(&["sqrt(2)"]), "1.414213562\n");
     assert_eq!(run(&["1 mV < 2 mV"]), "true\n");
+    assert_eq!(run(&["10 ** 100"]), "1e100\n");
+    assert_eq!(run(&["1 / 0"]), "dimensionless with no finite value (inf): a division by zero or an overflow\n");
+}
+
+#[test]
+fn a_stray_character_gets_its_diagnostic() {
+    let out = run(&["é"]);
+    assert!(out.contains("Error") && out.contains("<repl>:1:1"), "{out}");
+}
+
+#[test]
+fn suggestions_do_not_name_the_repl_wrappers() {
+    let out = run(&["tua"]);
+    assert!(out.contains("E0101") && !out.contains("__repl"), "{out}");
 }
 
 #[test]
