@@ -4,7 +4,8 @@
 use crate::candidate::{Candidate, SESSION_FILE};
 use crate::eval;
 use crate::names::ConstNames;
-use scn_diagnostics::{SourceFile, render_human};
+use crate::session::INPUT_NAME;
+use scn_diagnostics::{Diagnostic, SourceFile, Span, render_human};
 use scn_runtime::interp::Simulation;
 use scn_runtime::ir::Network;
 use scn_units::Dim;
@@ -43,20 +44,28 @@ pub fn run(
             return Ok(None);
         }
     };
+    let session_file = SourceFile::new(SESSION_FILE, c.analysis.program.modules[0].source.text.clone());
     let steps = match duration {
         Some(text) => match duration_steps(session, text, &net, dir) {
             Ok(s) => s,
             Err(msg) => {
-                writeln!(out, "error: invalid duration `{text}`: {msg}")?;
-                writeln!(out, "  = help: write a time such as `100 ms` (or `4096 cycles` for a clocked network)")?;
+                let d = Diagnostic::error("E0704", format!("invalid duration `{text}`"), Span::new(0, text.len()), msg)
+                    .with_help("write a positive time such as `100 ms` (or `4096 cycles` for a clocked network)");
+                out.write_all(render_human(&SourceFile::new(INPUT_NAME, text), &[d], color).as_bytes())?;
                 return Ok(None);
             }
         },
         None => match net.steps {
             Some(s) => s,
             None => {
-                writeln!(out, "error: network `{}` has no `duration`", net.name)?;
-                writeln!(out, "  = help: give one: `:run {} 100 ms`", net.name)?;
+                let d = Diagnostic::error(
+                    "E0704",
+                    format!("network `{}` has no `duration`", net.name),
+                    Span::default(),
+                    "how long to run?",
+                )
+                .with_help(format!("give the network `duration = 1 s`, or a duration: `:run {} 100 ms`", net.name));
+                out.write_all(render_human(&session_file, &[d], color).as_bytes())?;
                 return Ok(None);
             }
         },

@@ -116,8 +116,9 @@ fn networks_run_and_print_rates() {
 #[test]
 fn run_reports_a_missing_duration_and_unknown_networks() {
     let out = run(&["import std.neurons.lif", NETWORK, ":run Net", ":run Nope 1 ms", ":run Net 5 mV"]);
-    assert!(out.contains("network `Net` has no `duration`"), "{out}");
+    assert!(out.contains("[E0704] Error: network `Net` has no `duration`"), "{out}");
     assert!(out.contains("E0702"), "{out}");
+    assert!(out.contains("[E0704] Error: invalid duration `5 mV`"), "{out}");
     assert!(out.contains("it must be a time, found voltage"), "{out}");
 }
 
