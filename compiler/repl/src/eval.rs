@@ -3,9 +3,9 @@
 //! or run for one frame when they are stochastic-computing streams.
 
 use crate::candidate::Candidate;
-use crate::interval::interval;
+use crate::interval::{Interval, interval};
 use crate::names::ConstNames;
-use crate::quantity::{format_f64_quantity, format_float, format_quantity, unit_symbol};
+use crate::quantity::{format_f64_quantity, format_number, format_quantity, unit_symbol};
 use crate::stream_eval;
 use scn_grammar::ast::{Expr, ExprKind, ItemKind};
 use scn_runtime::fixed::{Fix, FixVal, Overflow, Rounding};
@@ -36,10 +36,8 @@ pub fn typed(c: &Candidate) -> Option<(&Expr, Ty)> {
 pub fn value_text(c: &Candidate, session: &str, typed_text: &str, dir: &Path) -> String {
     let Some((expr, ty)) = typed(c) else { return "nothing to evaluate".into() };
     let names = ConstNames::root(&c.analysis);
-    if let Ty::Fix { signed, width, frac } = ty
-        && let Some(text) = fixed_value(expr, signed, width, frac, &names)
-    {
-        return text;
+    if let Some(q) = fixed_value(expr, &ty, &names) {
+        return format!("{} ({ty}, raw {}, nearest even, saturating)", format_number(q.value), q.raw);
     }
     if let Some(v) = scn_sema::value::eval(expr, &names, 0) {
         return show_value(&v);
@@ -70,19 +68,25 @@ pub fn show_value(v: &Value) -> String {
     }
 }
 
-/// `e as fix<W,F>`: the constant quantised to the format (nearest even, saturating), with its
-/// raw integer.
-fn fixed_value(e: &Expr, signed: bool, width: u32, frac: u32, names: &ConstNames<'_>) -> Option<String> {
+/// A constant quantised to a fixed-point format: its exact value and raw integer.
+struct Quantised {
+    value: scn_units::Rational,
+    raw: i128,
+}
+
+/// `e as fix<W,F>`: the constant quantised to the format (nearest even, saturating).
+fn fixed_value(e: &Expr, ty: &Ty, names: &ConstNames<'_>) -> Option<Quantised> {
+    let Ty::Fix { signed, width, frac } = *ty else { return None };
     let inner = match &e.kind {
         ExprKind::Cast(x, _) => x,
-        ExprKind::Paren(x) => return fixed_value(x, signed, width, frac, names),
+        ExprKind::Paren(x) => return fixed_value(x, ty, names),
         _ => return None,
     };
     let (r, _) = scn_sema::value::eval(inner, names, 0)?.num()?;
     let fmt = Fix::new(signed, width, frac).ok()?;
     let q = FixVal::from_f64(r.to_f64(), fmt, Rounding::NearestEven, Overflow::Saturate, 0).ok()?;
-    let name = if signed { format!("fix<{width},{frac}>") } else { format!("ufix<{width},{frac}>") };
-    Some(format!("{} ({name}, raw {}, nearest even, saturating)", format_float(q.to_f64()), q.raw()))
+    let value = scn_units::Rational::new(q.raw(), 1i128.checked_shl(frac)?)?;
+    Some(Quantised { value, raw: q.raw() })
 }
 
 /// `:type`: the type, the unit (dimension) and the interval of the expression.
@@ -100,7 +104,8 @@ pub fn type_text(c: &Candidate) -> String {
             }
         };
         parts.push(format!("unit: {unit}"));
-        match interval(expr, &ty, &names) {
+        let exact = fixed_value(expr, &ty, &names).map(|q| Interval { lo: q.value.to_f64(), hi: q.value.to_f64() });
+        match exact.or_else(|| interval(expr, &ty, &names)) {
             Some(i) => parts.push(format!("interval: {}", i.show(dim))),
             None => parts.push("interval: unbounded".into()),
         }

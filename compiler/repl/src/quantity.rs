@@ -72,13 +72,13 @@ pub fn format_f64_quantity(value: f64, dim: Dim) -> String {
     }
 }
 
-/// A number in decimal: exact when it has at most nine decimals (`0.125`), otherwise with ten
-/// significant digits and no trailing zeros (`0.3333333333`).
+/// A number in decimal: exact when it has at most twenty decimals (`0.125`, `127.99609375`),
+/// otherwise with ten significant digits and no trailing zeros (`0.3333333333`).
 pub fn format_number(value: Rational) -> String {
     if value.is_integer() {
         return value.num().to_string();
     }
-    for places in 1..=9u32 {
+    for places in 1..=20u32 {
         let Some(scaled) = Rational::from_int(10).checked_pow(places as i32).and_then(|p| value.checked_mul(p)) else {
             break;
         };

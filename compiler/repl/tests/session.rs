@@ -73,6 +73,8 @@ fn stream_expressions_run_one_frame_bit_exactly() {
 #[test]
 fn fixed_point_casts_quantise() {
     assert_eq!(run(&["0.3 as fix<16,8>"]), "0.30078125 (fix<16,8>, raw 77, nearest even, saturating)\n");
+    assert_eq!(run(&["1000 as Q8.8"]), "127.99609375 (fix<16,8>, raw 32767, nearest even, saturating)\n");
+    assert!(run(&[":type 0.3 as fix<16,8>"]).contains("interval: [0.30078125]"));
 }
 
 #[test]
