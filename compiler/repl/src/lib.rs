@@ -95,7 +95,7 @@ pub fn interactive(options: Options) -> io::Result<i32> {
 /// Writes the history, creating its directory; a failure is reported once per input, not fatal.
 fn save_history(
     editor: &mut Editor<editor::ScnHelper, DefaultHistory>,
-    path: &PathBuf,
+    path: &Path,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
