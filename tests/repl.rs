@@ -174,6 +174,13 @@ fn multi_line_declarations_run_plot_save_load_verify_reset() {
     pane.wait_for_count("loaded ", 2);
     pane.line(":run Net");
     pane.wait_for("ran Net for 500 steps");
+    // Ctrl-C stops a long run and the session goes on.
+    pane.line(":run Net 1000 s");
+    pane.wait_for("running Net for 10000000 steps (Ctrl-C stops it)");
+    pane.key("C-c");
+    pane.wait_for("interrupted: Net ran for");
+    pane.line("2 * 21 ms");
+    pane.wait_for("42 ms");
     pane.line(":quit");
     pane.wait_exit();
 }

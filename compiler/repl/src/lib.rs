@@ -16,6 +16,7 @@ pub mod editor;
 pub mod eval;
 pub mod history;
 pub mod input;
+pub mod interrupt;
 pub mod interval;
 pub mod names;
 pub mod numeric;
@@ -62,6 +63,7 @@ pub fn interactive(options: Options) -> io::Result<i32> {
     if let Some(p) = options.plotter {
         session = session.with_plotter(p);
     }
+    interrupt::install();
     let mut out = io::stdout();
     writeln!(out, "SCN {} — type :help for commands, :quit to leave", env!("CARGO_PKG_VERSION"))?;
     loop {

@@ -70,16 +70,54 @@ pub fn run(
             }
         },
     };
+    writeln!(out, "running {} for {steps} steps (Ctrl-C stops it)", net.name)?;
+    out.flush()?;
     let started = std::time::Instant::now();
     let mut sim = Simulation::new(&net);
-    if let Err(e) = sim.run(steps, |_| {}) {
-        writeln!(out, "error[E0705]: the run stopped: {e}")?;
-        return Ok(None);
+    let done = match run_interruptible(&mut sim, steps) {
+        Ok(done) => done,
+        Err(e) => {
+            writeln!(out, "error[E0705]: the run stopped: {e}")?;
+            return Ok(None);
+        }
+    };
+    rate_table(&net, &sim, done, out)?;
+    if done < steps {
+        writeln!(out, "interrupted: {} ran for {done} of {steps} steps", net.name)?;
+    } else {
+        writeln!(out, "ran {} for {steps} steps in {:.3} s", net.name, started.elapsed().as_secs_f64())?;
     }
-    rate_table(&net, &sim, steps, out)?;
-    writeln!(out, "ran {} for {steps} steps in {:.3} s", net.name, started.elapsed().as_secs_f64())?;
     drop(sim);
-    Ok(Some(LastRun { net, steps }))
+    Ok(Some(LastRun { net, steps: done }))
+}
+
+/// How many steps run between two looks at Ctrl-C.
+const CHUNK: u64 = 1000;
+
+/// Runs `steps` steps, stopping early at Ctrl-C; returns how many ran.
+pub fn run_interruptible(sim: &mut Simulation<'_>, steps: u64) -> Result<u64, scn_runtime::interp::RunError> {
+    crate::interrupt::clear();
+    run_steps(sim, steps, &mut crate::interrupt::take)
+}
+
+/// Runs `steps` steps in chunks, asking `stop` after each; returns how many ran.
+pub fn run_steps(
+    sim: &mut Simulation<'_>,
+    steps: u64,
+    stop: &mut dyn FnMut() -> bool,
+) -> Result<u64, scn_runtime::interp::RunError> {
+    let mut done = 0;
+    while done < steps {
+        let n = (steps - done).min(CHUNK);
+        for _ in 0..n {
+            sim.step_once()?;
+        }
+        done += n;
+        if stop() {
+            break;
+        }
+    }
+    Ok(done)
 }
 
 /// Steps for a duration expression evaluated in the session (`100 ms`, `10 * tau`).
@@ -133,8 +171,10 @@ pub fn plot(
     };
     let target = dir.join(path.map_or_else(|| format!("{}.svg", run.net.name), str::to_string));
     let mut sim = Simulation::new(&run.net);
-    if let Err(e) = sim.run(run.steps, |_| {}) {
-        return writeln!(out, "error[E0705]: the run stopped: {e}");
+    match run_interruptible(&mut sim, run.steps) {
+        Ok(done) if done < run.steps => return writeln!(out, "interrupted: nothing was plotted"),
+        Ok(_) => {}
+        Err(e) => return writeln!(out, "error[E0705]: the run stopped: {e}"),
     }
     let mut bytes = Vec::new();
     plotter(&run.net, &sim, run.steps, &mut bytes)?;
@@ -144,5 +184,42 @@ pub fn plot(
             writeln!(out, "wrote {}", shown.display())
         }
         Err(e) => writeln!(out, "error: cannot write `{}`: {e}", target.display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn network() -> Network {
+        let src = "import std.neurons.lif\nnetwork Net {\n    dt = 0.1 ms\n    pop exc = Lif[10]\n    \
+                   stimulus poisson(rate = 80 Hz, n = 50) -> exc.syn { p = 0.3, weight = 2 mV }\n    \
+                   monitor spikes(exc)\n}\n";
+        let c = Candidate::check(src, "", "", "", Path::new("."));
+        scn_lower::lower_network(&c.analysis, None).unwrap()
+    }
+
+    #[test]
+    fn chunked_runs_match_one_run() {
+        let net = network();
+        let mut whole = Simulation::new(&net);
+        whole.run(2500, |_| {}).unwrap();
+        let mut chunked = Simulation::new(&net);
+        assert_eq!(run_steps(&mut chunked, 2500, &mut || false).unwrap(), 2500);
+        assert!(!whole.spikes.is_empty());
+        assert_eq!(whole.spikes, chunked.spikes);
+    }
+
+    #[test]
+    fn a_stop_ends_the_run_after_the_chunk() {
+        let net = network();
+        let mut sim = Simulation::new(&net);
+        let mut asked = 0;
+        let done = run_steps(&mut sim, 10 * CHUNK, &mut || {
+            asked += 1;
+            asked == 3
+        })
+        .unwrap();
+        assert_eq!(done, 3 * CHUNK);
     }
 }

@@ -75,8 +75,10 @@ pub fn judge(c: &Candidate, network: &str, prop: &Prop, sim: bool) -> Verdict {
     };
     let min_steps = if dim == Dim::STEPS { v.to_f64() } else { v.to_f64() / net.dt };
     let mut simulation = Simulation::new(&net);
-    if let Err(e) = simulation.run(steps, |_| {}) {
-        return Verdict::NotChecked(format!("the run stopped: {e}"));
+    match crate::simulate::run_interruptible(&mut simulation, steps) {
+        Ok(done) if done < steps => return Verdict::NotChecked(format!("interrupted after {done} of {steps} steps")),
+        Ok(_) => {}
+        Err(e) => return Verdict::NotChecked(format!("the run stopped: {e}")),
     }
     let mut last: Vec<Option<u64>> = vec![None; net.populations[p].size as usize];
     for s in simulation.spikes.iter().filter(|s| s.pop == p) {
