@@ -23,6 +23,7 @@ impl Pane {
         let _ = pane.tmux(&["kill-server"]);
         let bin = env!("CARGO_BIN_EXE_scn");
         let status = Command::new("tmux")
+            .env_remove("TMUX")
             .args(["-L", &pane.socket, "-f", "/dev/null", "new-session", "-d", "-s", "repl", "-x", "150", "-y", "50"])
             .args(["-c", &dir.display().to_string()])
             .args(["-e", &format!("SCN_REPL_HISTORY={}", history.display()), "-e", "NO_COLOR=1", "-e", "TERM=xterm"])
@@ -36,7 +37,8 @@ impl Pane {
     }
 
     fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().expect("tmux runs");
+        let out =
+            Command::new("tmux").args(["-L", &self.socket]).args(args).env_remove("TMUX").output().expect("tmux runs");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -209,6 +211,13 @@ fn history_is_kept_between_sessions_and_completion_works() {
     second.type_text(" * 2");
     second.key("Enter");
     second.wait_for("84 ms");
+    // After a number, Tab lists the unit atoms.
+    second.type_text("20 m");
+    second.key("Tab");
+    second.key("Tab");
+    let screen = second.wait_for("mHz");
+    assert!(screen.contains("mV") && screen.contains("ms"), "{screen}");
+    second.key("C-u");
     second.line(":quit");
     second.wait_exit();
 }

@@ -31,7 +31,7 @@ pub use simulate::Plotter;
 
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
-use rustyline::{Config, Editor};
+use rustyline::{CompletionType, Config, Editor};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -50,7 +50,12 @@ pub const PROMPT: &str = "scn> ";
 
 /// Runs the session on the terminal until `:quit` or end of input. Returns the exit status.
 pub fn interactive(options: Options) -> io::Result<i32> {
-    let config = Config::builder().auto_add_history(false).max_history_size(5000).map_err(io::Error::other)?.build();
+    let config = Config::builder()
+        .auto_add_history(false)
+        .completion_type(CompletionType::List)
+        .max_history_size(5000)
+        .map_err(io::Error::other)?
+        .build();
     let mut editor: Editor<editor::ScnHelper, DefaultHistory> =
         Editor::with_config(config).map_err(io::Error::other)?;
     editor.set_helper(Some(editor::ScnHelper::new(options.color)));
