@@ -201,6 +201,10 @@ fn history_is_kept_between_sessions_and_completion_works() {
     assert!(saved.contains("const remembered = 42 ms"), "{saved}");
 
     let second = Pane::start("scn-repl-hist2", &dir, &history);
+    // The history hints the rest of an earlier input.
+    second.type_text("const rem");
+    second.wait_for("scn> const remembered = 42 ms");
+    second.key("C-u");
     second.key("Up");
     second.key("Up");
     second.wait_for("scn> const remembered = 42 ms");

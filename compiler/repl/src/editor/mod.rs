@@ -1,5 +1,5 @@
-//! The line editor's helper for rustyline: highlighting, completion, hints and multi-line
-//! validation, each in its own module.
+//! The line editor's helper for rustyline: highlighting, completion, hints (from the
+//! vocabulary, then from the history) and multi-line validation, each in its own module.
 
 pub mod complete;
 pub mod highlight;
@@ -7,7 +7,7 @@ pub mod validate;
 
 use rustyline::completion::Completer;
 use rustyline::highlight::{CmdKind, Highlighter};
-use rustyline::hint::Hinter;
+use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 use std::borrow::Cow;
@@ -24,6 +24,7 @@ const COMMAND_ARGS: &[(&str, &str)] = &[
 /// The SCN helper: knows the language's vocabulary and the session's names.
 pub struct ScnHelper {
     vocab: complete::Vocabulary,
+    history: HistoryHinter,
     /// Names declared in the session so far (updated after every input).
     pub names: Vec<String>,
     color: bool,
@@ -32,7 +33,7 @@ pub struct ScnHelper {
 impl ScnHelper {
     /// A helper; `color` turns highlighting on.
     pub fn new(color: bool) -> ScnHelper {
-        ScnHelper { vocab: complete::Vocabulary::new(), names: Vec::new(), color }
+        ScnHelper { vocab: complete::Vocabulary::new(), history: HistoryHinter::new(), names: Vec::new(), color }
     }
 
     /// The hint for `line` with the cursor at its end: the rest of the only candidate, or a
@@ -63,8 +64,13 @@ impl Completer for ScnHelper {
 impl Hinter for ScnHelper {
     type Hint = String;
 
-    fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
-        if pos < line.len() { None } else { self.hint_for(line) }
+    /// The language's own hint, else the rest of the newest history entry that starts with
+    /// the line.
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        if pos < line.len() {
+            return None;
+        }
+        self.hint_for(line).or_else(|| self.history.hint(line, pos, ctx))
     }
 }
 
