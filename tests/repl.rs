@@ -225,3 +225,29 @@ fn history_is_kept_between_sessions_and_completion_works() {
     second.line(":quit");
     second.wait_exit();
 }
+
+#[test]
+fn piped_input_runs_as_a_script() {
+    use std::io::Write;
+    let dir = workdir("piped");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scn"))
+        .args(["repl", "--no-history"])
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("scn runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            b"const tau = 20 ms\nneuron A {\n    state v: voltage = 0 mV\n    dv/dt = -v / tau\n}\ntau * 3\n:quit\n",
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("defined tau\ndefined A\n60 ms\n"), "{text}");
+}
