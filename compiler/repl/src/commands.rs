@@ -68,12 +68,17 @@ pub fn parse(name: &str, args: &str) -> Result<Command, String> {
         "list" => none(Command::List),
         "verify" => none(Command::Verify),
         "type" | "t" => need("an expression").map(Command::Type),
-        "load" => need("a file").map(Command::Load),
-        "save" => need("a file").map(Command::Save),
-        "plot" => Ok(Command::Plot((!args.is_empty()).then(|| args.to_string()))),
+        "load" => need("a file").map(|f| Command::Load(unquote(&f))),
+        "save" => need("a file").map(|f| Command::Save(unquote(&f))),
+        "plot" => Ok(Command::Plot((!args.is_empty()).then(|| unquote(args)))),
         "run" => Ok(run_args(args)),
         _ => Err(format!("unknown command `:{name}`; type `:help` for the list")),
     }
+}
+
+/// A file name without the quotes it may be written in (`"my model.scn"`).
+fn unquote(name: &str) -> String {
+    name.strip_prefix('"').and_then(|n| n.strip_suffix('"')).unwrap_or(name).to_string()
 }
 
 /// `:run` arguments: a first word that is a name is the network; the rest is the duration.
@@ -109,5 +114,6 @@ mod tests {
         assert!(parse("quit", "now").unwrap_err().contains("takes no arguments"));
         assert!(parse("frobnicate", "").unwrap_err().contains("unknown command"));
         assert_eq!(parse("plot", ""), Ok(Command::Plot(None)));
+        assert_eq!(parse("save", "\"my model.scn\""), Ok(Command::Save("my model.scn".into())));
     }
 }

@@ -160,7 +160,7 @@ impl Session {
         let mut start = 0;
         for item in &parsed.file.items {
             let end = item.span.end.min(text.len());
-            let piece = text[start..end].trim();
+            let piece = text[start..end].trim_start_matches(|c: char| c == ';' || c.is_whitespace()).trim_end();
             start = end;
             if !piece.is_empty() {
                 new.push(Decl { name: item_name(item).map(|n| n.name.clone()), text: piece.to_string() });

@@ -97,6 +97,15 @@ fn errors_point_into_the_typed_line_and_change_nothing() {
 }
 
 #[test]
+fn several_items_on_one_line_become_separate_declarations() {
+    let mut s = Session::new(temp_dir("several"));
+    let out = session_output(&mut s, &["const a = 1 ms; const b = a * 2", "b"]);
+    assert_eq!(out, "defined a\ndefined b\n2 ms\n");
+    let texts: Vec<&str> = s.decls().iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(texts, ["const a = 1 ms", "const b = a * 2"]);
+}
+
+#[test]
 fn a_declaration_replaces_the_earlier_one_of_its_name() {
     let mut s = Session::new(temp_dir("replace"));
     let out = session_output(&mut s, &["const a = 1 mV", "const a = 3 mV", "a"]);
