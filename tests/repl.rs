@@ -121,6 +121,10 @@ fn expressions_with_units_streams_and_an_error_with_recovery() {
     assert!(screen.contains("<repl>:1:8"), "the error points into the typed line:\n{screen}");
     pane.line("5 mV * 2");
     pane.wait_for("10 mV");
+    // An open parenthesis continues the expression on the next line.
+    pane.line("clip(7 mV,");
+    pane.line("0 mV, 3 mV)");
+    pane.wait_for("\n3 mV\n");
     pane.line(":bogus");
     pane.wait_for("unknown command `:bogus`");
     pane.line(":help");
@@ -164,6 +168,8 @@ fn multi_line_declarations_run_plot_save_load_verify_reset() {
     pane.wait_for("loaded ");
     pane.line(":verify");
     pane.wait_for("holds in simulation (500 steps)");
+    pane.line(":list");
+    pane.wait_for("property calm for Net {");
     pane.line(":save session_out.scn");
     pane.wait_for("saved 3 declarations");
     let check = common::scn(&["check", &dir.join("session_out.scn").display().to_string()]);
