@@ -39,6 +39,11 @@ pub fn value_text(c: &Candidate, session: &str, typed_text: &str, dir: &Path) ->
     if let Some(q) = fixed_value(expr, &ty, &names) {
         return format!("{} ({ty}, raw {}, nearest even, saturating)", format_number(q.value), q.raw);
     }
+    if matches!(ty, Ty::Fix { .. }) {
+        return format!(
+            "{ty} (fixed-point arithmetic is evaluated when a network runs; a cast of a constant shows here)"
+        );
+    }
     if let Some(v) = scn_sema::value::eval(expr, &names, 0) {
         return show_value(&v);
     }

@@ -15,8 +15,10 @@ pub fn eval_f64(e: &Expr, names: &ConstNames<'_>) -> Option<f64> {
     }
     let f = |x: &Expr| eval_f64(x, names);
     let v = match &e.kind {
-        ExprKind::Paren(x) | ExprKind::Cast(x, _) => f(x)?,
-        ExprKind::Name(n) => {
+        ExprKind::Paren(x) => f(x)?,
+        // A cast to fixed point quantises: its value is not the exact one.
+        ExprKind::Cast(x, t) if !crate::names::is_fixed_type(t) => f(x)?,
+        ExprKind::Name(n) if !names.is_fixed(&n.name) => {
             let (module, value) = names.const_expr(&n.name)?;
             eval_f64(value, &ConstNames { analysis: names.analysis, module })?
         }

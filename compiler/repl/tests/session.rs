@@ -75,6 +75,11 @@ fn fixed_point_casts_quantise() {
     assert_eq!(run(&["0.3 as fix<16,8>"]), "0.30078125 (fix<16,8>, raw 77, nearest even, saturating)\n");
     assert_eq!(run(&["1000 as Q8.8"]), "127.99609375 (fix<16,8>, raw 32767, nearest even, saturating)\n");
     assert!(run(&[":type 0.3 as fix<16,8>"]).contains("interval: [0.30078125]"));
+    // Arithmetic on quantised values is not mistaken for exact arithmetic.
+    let out = run(&["(0.3 as fix<16,8>) * 2"]);
+    assert!(out.contains("evaluated when a network runs") && !out.contains("0.6"), "{out}");
+    let out = run(&["const q: fix<16,8> = 0.3", "q > 0.2", "q * 1.0"]);
+    assert!(!out.contains("true") && !out.contains("0.3\n"), "{out}");
 }
 
 #[test]
