@@ -40,9 +40,7 @@ pub fn value_text(c: &Candidate, session: &str, typed_text: &str, dir: &Path) ->
         return format!("{} ({ty}, raw {}, nearest even, saturating)", format_number(q.value), q.raw);
     }
     if matches!(ty, Ty::Fix { .. }) {
-        return format!(
-            "{ty} (fixed-point arithmetic is evaluated when a network runs; a cast of a constant shows here)"
-        );
+        return format!("{ty} (fixed-point arithmetic runs in a network; a constant or a cast of one shows here)");
     }
     if let Some(v) = scn_sema::value::eval(expr, &names, 0) {
         return show_value(&v);
@@ -61,7 +59,7 @@ pub fn value_text(c: &Candidate, session: &str, typed_text: &str, dir: &Path) ->
             Err(e) => format!("{ty} (not evaluated: {e})"),
         };
     }
-    format!("{ty} (not a constant: known only when a network runs)")
+    format!("{ty} (no constant value the REPL can compute: it needs a running network)")
 }
 
 /// A constant value in SCN notation.
@@ -79,15 +77,30 @@ struct Quantised {
     raw: i128,
 }
 
-/// `e as fix<W,F>`: the constant quantised to the format (nearest even, saturating).
+/// `e as fix<W,F>` of a constant, or a constant declared fixed point: the value quantised to
+/// the format (nearest even, saturating).
 fn fixed_value(e: &Expr, ty: &Ty, names: &ConstNames<'_>) -> Option<Quantised> {
     let Ty::Fix { signed, width, frac } = *ty else { return None };
-    let inner = match &e.kind {
-        ExprKind::Cast(x, _) => x,
+    let exact = match &e.kind {
+        ExprKind::Cast(x, _) => scn_sema::value::eval(x, names, 0)?,
         ExprKind::Paren(x) => return fixed_value(x, ty, names),
+        // A constant declared `const q: fix<16,8> = 0.3` holds its value quantised.
+        ExprKind::Name(n) if names.is_fixed(&n.name) => {
+            let (module, value) = names.const_expr(&n.name)?;
+            let inner = ConstNames { analysis: names.analysis, module };
+            return match &value.kind {
+                ExprKind::Cast(..) | ExprKind::Paren(_) => fixed_value(value, ty, &inner),
+                _ => quantise(scn_sema::value::eval(value, &inner, 0)?, signed, width, frac),
+            };
+        }
         _ => return None,
     };
-    let (r, _) = scn_sema::value::eval(inner, names, 0)?.num()?;
+    quantise(exact, signed, width, frac)
+}
+
+/// An exact constant quantised to `fix<W,F>` (or `ufix`), nearest even, saturating.
+fn quantise(exact: Value, signed: bool, width: u32, frac: u32) -> Option<Quantised> {
+    let (r, _) = exact.num()?;
     let fmt = Fix::new(signed, width, frac).ok()?;
     let q = FixVal::from_f64(r.to_f64(), fmt, Rounding::NearestEven, Overflow::Saturate, 0).ok()?;
     let value = scn_units::Rational::new(q.raw(), 1i128.checked_shl(frac)?)?;

@@ -77,9 +77,10 @@ fn fixed_point_casts_quantise() {
     assert!(run(&[":type 0.3 as fix<16,8>"]).contains("interval: [0.30078125]"));
     // Arithmetic on quantised values is not mistaken for exact arithmetic.
     let out = run(&["(0.3 as fix<16,8>) * 2"]);
-    assert!(out.contains("evaluated when a network runs") && !out.contains("0.6"), "{out}");
-    let out = run(&["const q: fix<16,8> = 0.3", "q > 0.2", "q * 1.0"]);
+    assert!(out.contains("fixed-point arithmetic runs in a network") && !out.contains("0.6"), "{out}");
+    let out = run(&["const q: fix<16,8> = 0.3", "q > 0.2", "q * 1.0", "q"]);
     assert!(!out.contains("true") && !out.contains("0.3\n"), "{out}");
+    assert!(out.ends_with("0.30078125 (fix<16,8>, raw 77, nearest even, saturating)\n"), "{out}");
 }
 
 #[test]
