@@ -128,7 +128,7 @@ fn expressions_with_units_streams_and_an_error_with_recovery() {
     pane.line(":bogus");
     pane.wait_for("unknown command `:bogus`");
     pane.line(":help");
-    pane.wait_for(":verify                  check");
+    pane.wait_for(":verify                     check");
     pane.line(":quit");
     pane.wait_exit();
 }

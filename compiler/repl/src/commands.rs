@@ -41,16 +41,16 @@ or a declaration (`neuron`, `synapse`, `network`, `const`, `fn`, `property`, `im
 to the session; a declaration of a name the session has replaces it. An open `{` or `(` continues
 the input on the next line.
 
-  :type EXPR               the type, unit and interval of an expression
-  :run [NETWORK] [DURATION] simulate a network (the only one by default) and print its rates
-  :plot [FILE]             write an SVG raster of the last run (default NETWORK.svg) and print its path
-  :load FILE               add the declarations of a file
-  :save FILE               write the session's declarations, formatted, to a file
-  :list                    print the session's declarations
-  :verify                  check the session's properties with what the toolchain has today
-  :reset                   forget every declaration and the last run
-  :help                    this text
-  :quit                    leave (also Ctrl-D)
+  :type EXPR                  the type, unit and interval of an expression
+  :run [NETWORK] [DURATION]   simulate a network (the only one by default) and print its rates
+  :plot [FILE]                write an SVG raster of the last run (default NETWORK.svg), print its path
+  :load FILE                  add the declarations of a file
+  :save FILE                  write the session's declarations, formatted, to a file
+  :list                       print the session's declarations
+  :verify                     check the session's properties with what the toolchain has today
+  :reset                      forget every declaration and the last run
+  :help                       this text
+  :quit                       leave (also Ctrl-D; Ctrl-C clears the line or stops a run)
 ";
 
 /// Parses `:name args`.
