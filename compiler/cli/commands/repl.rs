@@ -27,12 +27,7 @@ fn plot(net: &Network, sim: &Simulation<'_>, steps: u64, w: &mut dyn Write) -> s
 
 /// Runs the session until `:quit` or end of input.
 pub fn run(args: &Args, _out: &mut dyn Write, _err: &mut dyn Write) -> std::io::Result<i32> {
-    let color = match args.color {
-        ColorChoice::Auto => {
-            std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()
-        }
-        c => c.enabled(),
-    };
+    let color = args.color.enabled();
     let history = if args.no_history { None } else { scn_repl::history::history_path() };
     scn_repl::interactive(scn_repl::Options { history, color, plotter: Some(plot) })
 }
