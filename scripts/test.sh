@@ -17,6 +17,8 @@ fi
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 command -v nvim >/dev/null || need_apt+=(neovim)
+# tmux drives `scn repl` in a terminal for its end-to-end tests (tests/repl.rs).
+command -v tmux >/dev/null || need_apt+=(tmux)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

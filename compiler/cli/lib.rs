@@ -34,6 +34,8 @@ enum Command {
     Explain(commands::explain::Args),
     /// Start the language server on standard input and output.
     Lsp(commands::lsp::Args),
+    /// Start an interactive session: expressions, declarations, `:run`, `:plot`, `:save`.
+    Repl(commands::repl::Args),
 }
 
 /// Runs `scn` with `args` (the first is the program name). Returns the exit status.
@@ -58,6 +60,7 @@ where
         Command::Fmt(a) => commands::fmt::run(&a, out, err),
         Command::Explain(a) => commands::explain::run(&a, out, err),
         Command::Lsp(a) => commands::lsp::run(&a, out, err),
+        Command::Repl(a) => commands::repl::run(&a, out, err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "error: {e}");

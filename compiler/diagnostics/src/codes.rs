@@ -709,7 +709,7 @@ Fix: `rate(exc)`, where `exc` is a population.",
     CodeInfo {
         code: "E0704",
         title: "invalid run length",
-        explanation: "A run needs a positive duration: the network's `duration`, `--duration` (a time, or cycles for a clocked network) or `--steps`.\n\nExample:\n\n    scn run net.scn --duration -1s\n\nFix: `scn run net.scn --duration 1s`.",
+        explanation: "A run needs a positive duration: the network's `duration`, `--duration` (a time, or cycles for a clocked network), `--steps`, or the duration after `:run NETWORK` in `scn repl`.\n\nExample:\n\n    scn run net.scn --duration -1s\n\nFix: `scn run net.scn --duration 1s`.",
     },
     CodeInfo {
         code: "E0705",
