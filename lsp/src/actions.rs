@@ -31,6 +31,9 @@ pub struct Fix {
 struct Candidate {
     title: String,
     edits: Vec<(Span, String)>,
+    /// Alternatives of one group (seeds for the same stream) are tried in order; the first
+    /// that verifies is offered and the rest dropped.
+    group: usize,
 }
 
 /// The verified fixes for the diagnostics of module 0 whose primary span meets `range`.
@@ -52,13 +55,18 @@ pub fn fixes(analysis: &Analysis, path: &Path, files: &dyn SourceProvider, range
             _ => Vec::new(),
         };
         let mut first = true;
+        let mut done_groups = Vec::new();
         for c in candidates {
+            if done_groups.contains(&c.group) {
+                continue;
+            }
             let fixed = apply(text, &c.edits);
             let after = crate::navigate::analyse(path, &fixed, files);
             let errors_after = after.diagnostics.iter().filter(|(_, x)| x.is_error()).count();
             let same_left = after.diagnostics.iter().filter(|(m, x)| *m == 0 && x.code == d.code).count();
             let same_before = analysis.diagnostics.iter().filter(|(m, x)| *m == 0 && x.code == d.code).count();
             if errors_after < errors_before && same_left < same_before {
+                done_groups.push(c.group);
                 out.push(Fix { title: c.title, diagnostic: d.clone(), edits: c.edits, preferred: first });
                 first = false;
             }
@@ -106,7 +114,11 @@ fn cast_candidates(analysis: &Analysis, d: &Diagnostic) -> Vec<Candidate> {
     let (Some(lt), Some(rt)) = (analysis.type_at(0, left), analysis.type_at(0, right)) else { return Vec::new() };
     let cast = |s: Span, to: String| {
         let source = &text[s.start..s.end];
-        Candidate { title: format!("Cast `{source}` to {to}"), edits: vec![(s, format!("({source} as {to})"))] }
+        Candidate {
+            title: format!("Cast `{source}` to {to}"),
+            edits: vec![(s, format!("({source} as {to})"))],
+            group: s.start,
+        }
     };
     vec![cast(right, lt.to_string()), cast(left, rt.to_string())]
 }
@@ -126,12 +138,13 @@ fn seed_candidates(analysis: &Analysis, d: &Diagnostic) -> Vec<Candidate> {
     for op in ops.iter().rev() {
         let Some((lit, value)) = seed_literal_of(analysis, &root.parsed.file, *op) else { continue };
         let name = stream_name(text, *op);
-        for seed in free_seeds(value, &used).into_iter().take(8) {
+        for seed in free_seeds(value, &used).into_iter().take(16) {
             let written =
                 if text[lit.start..lit.end].starts_with("0x") { format!("0x{seed:04X}") } else { seed.to_string() };
             out.push(Candidate {
                 title: format!("Give `{name}` the free seed {written}"),
                 edits: vec![(lit, written)],
+                group: lit.start,
             });
         }
     }
@@ -325,9 +338,13 @@ fn step_candidates(d: &Diagnostic) -> Vec<Candidate> {
     let nearest = if steps - steps.floor() < 0.5 { [lo, hi] } else { [hi, lo] };
     nearest
         .into_iter()
-        .map(|n| Candidate {
-            title: format!("Use a whole number of steps: {n} steps"),
-            edits: vec![(d.primary.span, format!("{n} steps"))],
+        .map(|n| {
+            let steps = if n == 1 { "1 step".to_string() } else { format!("{n} steps") };
+            Candidate {
+                title: format!("Use a whole number of steps: {steps}"),
+                edits: vec![(d.primary.span, steps)],
+                group: n as usize,
+            }
         })
         .collect()
 }
