@@ -290,7 +290,7 @@ impl LanguageServer for Backend {
                             text_edits: h
                                 .insertable
                                 .then(|| vec![TextEdit::new(Range::new(position, position), format!(": {}", h.label))]),
-                            tooltip: (h.detail != h.label).then(|| InlayHintTooltip::String(h.detail)),
+                            tooltip: (h.detail != h.label).then_some(InlayHintTooltip::String(h.detail)),
                             padding_left: None,
                             padding_right: Some(true),
                             data: None,
