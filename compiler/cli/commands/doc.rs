@@ -104,9 +104,10 @@ fn declarations(source: &str, members: &[Member], kind: DeclKind, title: &str) -
                 d.name.name.clone(),
                 d.ty.as_ref().map_or_else(|| "(inferred)".to_string(), |t| text(source, t.span).to_string()),
                 d.value.as_ref().map_or_else(|| "-".to_string(), |v| text(source, v.span).to_string()),
-                d.range
-                    .as_ref()
-                    .map_or_else(|| "-".to_string(), |(lo, hi)| format!("[{}, {}]", text(source, lo.span), text(source, hi.span))),
+                d.range.as_ref().map_or_else(
+                    || "-".to_string(),
+                    |(lo, hi)| format!("[{}, {}]", text(source, lo.span), text(source, hi.span)),
+                ),
                 m.doc.as_deref().map(str::trim).unwrap_or("").lines().next().unwrap_or("").to_string(),
             ]),
             _ => None,
