@@ -20,6 +20,7 @@ const MODELS: &[&str] = &[
     "adex",
     "izhikevich2007",
     "mat",
+    "glif",
     "fitzhugh_nagumo",
     "hindmarsh_rose",
     "resonate_and_fire",
@@ -130,6 +131,7 @@ fn integrate_and_fire_models_under_constant_current() {
         ("mat", "Mat"),
         ("adaptive_lif", "AdaptiveLif"),
         ("srm0", "Srm0"),
+        ("glif", "Glif"),
     ]) + "
 network T {
     dt = 0.05 ms
@@ -146,6 +148,7 @@ network T {
     pop mat = Mat[1]
     pop alif = AdaptiveLif[1]
     pop srm = Srm0[1]
+    pop glif = Glif[1]
     stimulus current(amplitude = 500 pA) -> pif.i_ext
     stimulus current(amplitude = 35.625 pA) -> q_lo.i_ext
     stimulus current(amplitude = 45 pA) -> q_hi.i_ext
@@ -157,7 +160,8 @@ network T {
     stimulus current(amplitude = 600 pA) -> mat.i_ext
     stimulus current(amplitude = 300 pA) -> alif.i_ext
     stimulus current(amplitude = 200 pA) -> srm.i_ext
-    monitor spikes(pif, q_lo, q_hi, e_lo, e_hi, adex, tonic, izh, izh0, mat, alif, srm)
+    stimulus current(amplitude = 150 pA) -> glif.i_ext
+    monitor spikes(pif, q_lo, q_hi, e_lo, e_hi, adex, tonic, izh, izh0, mat, alif, srm, glif)
     monitor state(mat.v)
 }
 ";
@@ -204,6 +208,9 @@ network T {
     // Adaptive LIF: intervals grow.
     let alif = r.isis("alif");
     assert!(alif.len() > 10 && alif.windows(2).take(8).all(|w| w[1] > w[0]), "{alif:?}");
+    // GLIF3: the slow hyperpolarising after-spike current makes the intervals grow.
+    let glif = r.isis("glif");
+    assert!(glif.len() > 10 && glif.windows(2).take(8).all(|w| w[1] > w[0]), "{glif:?}");
     // SRM0: steady period tau_eta ln(eta_reset / (R I - (v_th - v_rest))) = 5 ln 4 ms.
     let srm = r.isis("srm");
     let expected = 5.0 * 4.0f64.ln();
