@@ -14,6 +14,7 @@
 pub mod actions;
 pub mod complete;
 pub mod diagnostics;
+pub mod facts;
 pub mod hints;
 pub mod navigate;
 pub mod position;

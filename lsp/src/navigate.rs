@@ -153,18 +153,23 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<(Span, String)> {
         let source = text.get(s.start..s.end).unwrap_or("");
         let shown = if source.len() <= 40 && !source.contains('\n') { source } else { "(expression)" };
         parts.push(format!("```scn\n{shown}: {}\n```", describe_type(ty)));
+        parts.extend(crate::facts::stream_facts(ty));
         span = Some(s);
     }
     let resolved = reference
         .and_then(|r| analysis.definition_of(0, r).map(|d| (r, d)))
         .or_else(|| resolve_item_name(analysis, offset));
     let mut provenance = None;
+    let mut fixed = None;
     let declared = match resolved {
         Some((r, (m, target))) => {
             span = Some(span.map_or(r, |s: Span| if r.len() < s.len() { r } else { s }));
             let module = analysis.program.modules.get(m)?;
             let file = &module.parsed.file;
             let found = find_declaration(file, &|s| s == target);
+            if m == 0 {
+                fixed = crate::facts::fixed_point_facts(analysis, target);
+            }
             if let Origin::Std(dotted) = &module.origin
                 && file.items.iter().any(|i| item_name(i).is_some_and(|(n, _)| n.span == target))
             {
@@ -176,6 +181,9 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<(Span, String)> {
             // The cursor may be on a declaration's own name.
             let file = &root.parsed.file;
             let found = find_declaration(file, &|s| s.start <= offset && offset <= s.end);
+            if let Some((name, _)) = found.as_ref().and(word_at(&root.source.text, offset)) {
+                fixed = crate::facts::fixed_point_facts(analysis, name);
+            }
             if found.is_some() && span.is_none() {
                 span = Some(Span::point(offset));
             }
@@ -190,6 +198,7 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<(Span, String)> {
             parts.push(doc.trim().to_string());
         }
     }
+    parts.extend(fixed);
     parts.extend(provenance);
     if parts.is_empty() {
         return None;

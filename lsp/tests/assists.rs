@@ -211,3 +211,25 @@ fn references_and_rename_cross_open_files() {
     let err = workspace::rename(&doc, &[], &files, std_text.find("Lif}").unwrap(), "L").unwrap_err();
     assert!(err.contains("standard library"), "{err}");
 }
+
+#[test]
+fn hover_shows_stream_provenance_and_expected_error() {
+    let path = root().join("examples/sc_dense.scn");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let an = analyse(&path, &text);
+    let (_, hover) = navigate::hover(&an, text.find("sel, ws").unwrap() + 1).expect("a hover");
+    assert!(hover.contains("stream from lfsr16 0x1D87"), "{hover}");
+    assert!(hover.contains("expected error of the decoded value ≤ 0.031 (1/(2√256), one frame)"), "{hover}");
+}
+
+#[test]
+fn hover_shows_fixed_point_format_and_proved_range() {
+    let path = root().join("examples/lif_q88.scn");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let an = analyse(&path, &text);
+    // The state v: its format; the parameter v_th: its format, value range and smallest format.
+    let (_, hover) = navigate::hover(&an, text.find("v >= v_th").unwrap()).expect("a hover");
+    assert!(hover.contains("fixed point: fix<16,8> (saturate on overflow)"), "{hover}");
+    let (_, hover) = navigate::hover(&an, text.find("v >= v_th").unwrap() + 6).expect("a hover");
+    assert!(hover.contains("proved range [20, 20] × 1 mV; smallest format UQ5.0"), "{hover}");
+}
