@@ -24,6 +24,7 @@ const MODELS: &[&str] = &[
     "fitzhugh_nagumo",
     "hindmarsh_rose",
     "resonate_and_fire",
+    "theta",
     "inhomogeneous_poisson",
     "escape_rate",
     "sigmoid_rate",
@@ -411,4 +412,33 @@ network B {
     let long = isi.iter().filter(|&&n| n > 1000).count();
     assert!(long >= 3, "at least three bursts: {long} long silences");
     assert!(r.spikes("hr0").is_empty(), "no drive, no spikes");
+}
+
+/// Theta neuron: excitable rest for I < 0, period pi tau / sqrt(I) for I > 0.
+#[test]
+fn theta_neuron_rests_or_rotates_with_the_analytic_period() {
+    let src = imports(&[("theta", "Theta")])
+        + "
+network T {
+    dt = 0.01 ms
+    duration = 100 ms
+    pop neg = Theta[1]
+    pop pos = Theta[1]
+    pop kicked = Theta[1]
+    stimulus current(amplitude = -0.2) -> neg.i_ext, kicked.i_ext
+    stimulus current(amplitude = 0.25) -> pos.i_ext
+    stimulus current(amplitude = 10, start = 50 ms, stop = 50.3 ms) -> kicked.i_ext
+    monitor spikes(neg, pos, kicked)
+}
+";
+    let r = run("theta", &src);
+    assert!(r.spikes("neg").is_empty(), "I < 0 rests");
+    let period = std::f64::consts::PI / 0.25f64.sqrt() / 0.01; // in steps
+    let isi = r.isis("pos");
+    assert!(isi.len() > 10);
+    for n in isi {
+        assert!((n as f64 - period).abs() <= 1.0, "period {n} steps, analytic {period:.1}");
+    }
+    // A strong pulse pushes the resting phase past pi once: one spike, then rest again.
+    assert_eq!(r.spikes("kicked").len(), 1, "{:?}", r.spikes("kicked"));
 }
