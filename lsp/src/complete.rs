@@ -68,6 +68,12 @@ fn written_names(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Whether the cursor, after the entries `typed` so far, is in a value (`tau_m = 1|`) rather
+/// than at the start of an entry.
+fn in_value(typed: &str) -> bool {
+    typed.rsplit([',', '\n', ';']).next().is_some_and(|entry| entry.contains('='))
+}
+
 /// Completions for the parameters and states of the model instantiated around `offset` of
 /// module 0, or `None` when the cursor is not inside such an instantiation.
 pub fn model_parameters(analysis: &Analysis, offset: usize) -> Option<Vec<CompletionItem>> {
@@ -76,6 +82,9 @@ pub fn model_parameters(analysis: &Analysis, offset: usize) -> Option<Vec<Comple
     let offset = (0..=offset.min(text.len())).rev().find(|&i| text.is_char_boundary(i))?;
     let (open, delim) = open_delimiter(text, offset)?;
     let name_at = instantiated_model(text, open, delim)?;
+    if in_value(&text[open + 1..offset]) {
+        return None;
+    }
     let (_, (m, name_span)) = resolve_item_name(analysis, name_at)?;
     let module = analysis.program.modules.get(m)?;
     let item = module
@@ -152,6 +161,8 @@ mod tests {
         assert_eq!(open_delimiter(text, text.len()), Some((15, '{')));
         assert_eq!(instantiated_model(text, 15, '{'), Some(8));
         assert_eq!(written_names(&text[16..]), ["tau_m"]);
+        assert!(!in_value(&text[16..]), "after a comma: a new entry");
+        assert!(in_value(" tau_m = 1"), "after `=`: a value");
         let text = "connect a -> b { p = 0.1, ";
         let (open, c) = open_delimiter(text, text.len()).unwrap();
         assert_eq!(instantiated_model(text, open, c), None, "rules are not a model");
