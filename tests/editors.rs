@@ -94,4 +94,11 @@ fn neovim_shows_diagnostics_from_scn_lsp() {
     let (stdout, _) = common::text(&out);
     assert!(stdout.contains("ok   nvim:"), "{stdout}");
     assert!(stdout.contains("dimension mismatch"), "{stdout}");
+    // The hover Neovim received for `tau` in the ODE: its type and doc comment.
+    let hover = stdout.lines().find(|l| l.starts_with("hover: ")).unwrap_or_else(|| panic!("no hover: {stdout}"));
+    assert!(hover.contains("tau: time (s)") && hover.contains("Membrane time constant."), "{hover}");
+    // After the injected edit, the one diagnostic is on the parameter's line.
+    let injected: Vec<&str> = stdout.lines().filter(|l| l.starts_with("injected: ")).collect();
+    assert_eq!(injected.len(), 1, "{stdout}");
+    assert!(injected[0].starts_with("injected: E0201 at 6:"), "{}", injected[0]);
 }

@@ -32,6 +32,9 @@ enum Command {
     Fmt(commands::fmt::Args),
     /// Explain a diagnostic code, with an example and the fix.
     Explain(commands::explain::Args),
+    /// Print a standard-library module's documentation: provenance, models, parameters with
+    /// units and admissible ranges.
+    Doc(commands::doc::Args),
     /// Start the language server on standard input and output.
     Lsp(commands::lsp::Args),
     /// Start an interactive session: expressions, declarations, `:run`, `:plot`, `:save`.
@@ -59,6 +62,7 @@ where
         Command::Run(a) => commands::run::run(&a, out, err),
         Command::Fmt(a) => commands::fmt::run(&a, out, err),
         Command::Explain(a) => commands::explain::run(&a, out, err),
+        Command::Doc(a) => commands::doc::run(&a, out, err),
         Command::Lsp(a) => commands::lsp::run(&a, out, err),
         Command::Repl(a) => commands::repl::run(&a, out, err),
     };

@@ -5,16 +5,23 @@
 //! messages as `scn check`), hover types and go-to-definition from the checker's side tables
 //! ([`scn_sema::Analysis::type_at`], [`scn_sema::Analysis::definition_of`]), outlines from the
 //! syntax tree and formatting from `scn-fmt`; references, rename and semantic tokens from the
-//! reference table ([`refs`]). Positions are UTF-16 as the protocol requires
+//! reference table ([`refs`]), across the open documents ([`workspace`]); inlay hints of
+//! inferred types ([`hints`]), verified quick fixes ([`actions`]) and the parameters of the
+//! model being instantiated ([`complete`]). Positions are UTF-16 as the protocol requires
 //! ([`position`]). The features are plain functions ([`navigate`], [`symbols`],
 //! [`diagnostics`]) that tests call directly; [`server::Backend`] wires them to the protocol.
 
+pub mod actions;
+pub mod complete;
 pub mod diagnostics;
+pub mod facts;
+pub mod hints;
 pub mod navigate;
 pub mod position;
 pub mod refs;
 pub mod server;
 pub mod symbols;
+pub mod workspace;
 
 pub use server::Backend;
 

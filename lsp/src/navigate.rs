@@ -153,21 +153,37 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<(Span, String)> {
         let source = text.get(s.start..s.end).unwrap_or("");
         let shown = if source.len() <= 40 && !source.contains('\n') { source } else { "(expression)" };
         parts.push(format!("```scn\n{shown}: {}\n```", describe_type(ty)));
+        parts.extend(crate::facts::stream_facts(ty));
         span = Some(s);
     }
     let resolved = reference
         .and_then(|r| analysis.definition_of(0, r).map(|d| (r, d)))
         .or_else(|| resolve_item_name(analysis, offset));
+    let mut provenance = None;
+    let mut fixed = None;
     let declared = match resolved {
         Some((r, (m, target))) => {
             span = Some(span.map_or(r, |s: Span| if r.len() < s.len() { r } else { s }));
-            let file = &analysis.program.modules.get(m)?.parsed.file;
-            find_declaration(file, &|s| s == target)
+            let module = analysis.program.modules.get(m)?;
+            let file = &module.parsed.file;
+            let found = find_declaration(file, &|s| s == target);
+            if m == 0 {
+                fixed = crate::facts::fixed_point_facts(analysis, target);
+            }
+            if let Origin::Std(dotted) = &module.origin
+                && file.items.iter().any(|i| item_name(i).is_some_and(|(n, _)| n.span == target))
+            {
+                provenance = Some(stdlib_provenance(dotted, &module.source.text));
+            }
+            found
         }
         None => {
             // The cursor may be on a declaration's own name.
             let file = &root.parsed.file;
             let found = find_declaration(file, &|s| s.start <= offset && offset <= s.end);
+            if let Some((name, _)) = found.as_ref().and(word_at(&root.source.text, offset)) {
+                fixed = crate::facts::fixed_point_facts(analysis, name);
+            }
             if found.is_some() && span.is_none() {
                 span = Some(Span::point(offset));
             }
@@ -182,10 +198,23 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<(Span, String)> {
             parts.push(doc.trim().to_string());
         }
     }
+    parts.extend(fixed);
+    parts.extend(provenance);
     if parts.is_empty() {
         return None;
     }
     Some((span.unwrap_or(Span::point(offset)), parts.join("\n\n---\n\n")))
+}
+
+/// The provenance section of a hover over a standard-library item: its module path and the
+/// module's header comment (the paper, year and DOI it follows).
+pub fn stdlib_provenance(dotted: &str, source: &str) -> String {
+    let header = scn_stdlib::header(source);
+    if header.is_empty() {
+        format!("*Provenance*: `std.{dotted}`")
+    } else {
+        format!("*Provenance* (`std.{dotted}`):\n\n{header}")
+    }
 }
 
 /// The word (identifier) around byte `offset` of `text`, with its span.

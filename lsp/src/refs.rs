@@ -7,8 +7,10 @@ use scn_diagnostics::Span;
 use scn_grammar::ast::{self, Member, MemberKind};
 use scn_grammar::lexer::token::{keyword, keyword_text};
 use scn_grammar::lexer::{Tok, lex};
+use scn_sema::modules::Origin;
 use scn_sema::{Analysis, ModuleId};
 use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
 use tower_lsp_server::ls_types::{
     SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokensLegend, TextEdit,
 };
@@ -49,10 +51,67 @@ pub fn target_at(analysis: &Analysis, offset: usize) -> Option<(ModuleId, Span)>
     resolve_item_name(analysis, offset).map(|(_, d)| d)
 }
 
+/// Where a module's text lives, the same whichever file's analysis loaded it: a file (its
+/// path with `.` and `..` resolved) or a standard-library module.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Home {
+    /// A file on disk or an open buffer.
+    File(PathBuf),
+    /// `std.<dotted>`.
+    Std(String),
+}
+
+/// `path` with `.` and `..` components resolved lexically.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The home of module `m`.
+pub fn home(analysis: &Analysis, m: ModuleId) -> Option<Home> {
+    Some(match &analysis.program.modules.get(m)?.origin {
+        Origin::File(p) => Home::File(normalize(p)),
+        Origin::Std(d) => Home::Std(d.clone()),
+    })
+}
+
+/// A declaration named independently of the analysis that found it: its module's home and
+/// its name's span there.
+pub type GlobalDecl = (Home, Span);
+
+/// The declaration under byte `offset` of module 0, as a [`GlobalDecl`].
+pub fn global_target(analysis: &Analysis, offset: usize) -> Option<GlobalDecl> {
+    let (m, span) = target_at(analysis, offset)?;
+    Some((home(analysis, m)?, span))
+}
+
 /// The spans in module 0 that name the declaration under `offset`: every use, plus the
 /// declaration itself when it is in module 0 and `include_declaration` is set. Sorted.
 pub fn references(analysis: &Analysis, offset: usize, include_declaration: bool) -> Vec<Span> {
-    let Some(target) = target_at(analysis, offset) else { return Vec::new() };
+    match global_target(analysis, offset) {
+        Some(target) => uses_in(analysis, &target, include_declaration),
+        None => Vec::new(),
+    }
+}
+
+/// The spans in module 0 of `analysis` that name `target` (found by another file's analysis
+/// or this one's), plus the declaration when it lies in module 0 and `include_declaration`.
+pub fn uses_in(analysis: &Analysis, target: &GlobalDecl, include_declaration: bool) -> Vec<Span> {
+    let Some(m) = (0..analysis.program.modules.len()).find(|&m| home(analysis, m).as_ref() == Some(&target.0)) else {
+        return Vec::new();
+    };
+    let target = (m, target.1);
     let Some(root) = analysis.program.modules.first() else { return Vec::new() };
     let text = &root.source.text;
     let mut spans: Vec<Span> = analysis
@@ -62,6 +121,7 @@ pub fn references(analysis: &Analysis, offset: usize, include_declaration: bool)
         .filter(|((m, _), d)| *m == 0 && **d == target)
         .map(|((_, s), _)| *s)
         .collect();
+    spans.extend(scope_uses(analysis, target));
     if target.0 == 0 {
         spans.extend(derivative_uses(&root.parsed.file, text, target.1));
         if include_declaration {
@@ -71,6 +131,25 @@ pub fn references(analysis: &Analysis, offset: usize, include_declaration: bool)
     spans.sort_by_key(|s| (s.start, s.end));
     spans.dedup();
     spans
+}
+
+/// Names in module 0 that the side tables do not record but the module's scope resolves to
+/// the item `target` (model paths of `pop`, `sub` and `via`, imported names).
+fn scope_uses(analysis: &Analysis, target: (ModuleId, Span)) -> Vec<Span> {
+    let Some(name) =
+        analysis.program.modules.get(target.0).and_then(|m| m.source.text.get(target.1.start..target.1.end))
+    else {
+        return Vec::new();
+    };
+    let Some(root) = analysis.program.modules.first() else { return Vec::new() };
+    lex(&root.source.text)
+        .tokens
+        .iter()
+        .filter(|t| t.tok == Tok::Ident(name) && !analysis.tables.references.contains_key(&(0, t.span)))
+        .filter(|t| !(target.0 == 0 && t.span == target.1))
+        .filter(|t| resolve_item_name(analysis, t.span.start).is_some_and(|(_, d)| d == target))
+        .map(|t| t.span)
+        .collect()
 }
 
 /// The `x` of `dx/dt` for a state `x` declared at `decl` (the checker records the derivative as

@@ -5,6 +5,8 @@ use crate::navigate::{self, Overlay};
 use crate::position::LineIndex;
 use crate::refs;
 use crate::symbols;
+use crate::workspace::{self, OpenDoc};
+use crate::{actions, complete, hints};
 use scn_db::Database;
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -35,6 +37,11 @@ struct State {
 }
 
 impl State {
+    /// The open documents other than `uri`.
+    fn others(&self, uri: &Uri) -> Vec<(Uri, PathBuf, String)> {
+        self.docs.iter().filter(|(u, _)| *u != uri).map(|(u, d)| (u.clone(), d.path.clone(), d.text.clone())).collect()
+    }
+
     /// Open buffers by path, for imports between open files.
     fn open_texts(&self) -> HashMap<PathBuf, String> {
         self.docs.values().map(|d| (d.path.clone(), d.text.clone())).collect()
@@ -126,6 +133,11 @@ pub fn capabilities() -> ServerCapabilities {
         completion_provider: Some(CompletionOptions::default()),
         references_provider: Some(OneOf::Left(true)),
         rename_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..Default::default()
+        })),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
                 legend: refs::legend(),
@@ -214,9 +226,15 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
-        Ok(self.with_doc(&p.text_document.uri, |_, text, _| {
+        Ok(self.with_doc(&p.text_document.uri, |path, text, open| {
             let offset = LineIndex::new(text).offset(p.position);
-            Some(CompletionResponse::Array(symbols::completion(text, offset)))
+            if let Some(paths) = complete::import_paths(text, offset) {
+                return Some(CompletionResponse::Array(paths));
+            }
+            let analysis = navigate::analyse(path, text, &Overlay { open });
+            let items =
+                complete::model_parameters(&analysis, offset).unwrap_or_else(|| symbols::completion(text, offset));
+            Some(CompletionResponse::Array(items))
         }))
     }
 
@@ -224,31 +242,96 @@ impl LanguageServer for Backend {
         let p = params.text_document_position;
         let uri = p.text_document.uri;
         let include = params.context.include_declaration;
+        let others = self.state().others(&uri);
         Ok(self.with_doc(&uri, |path, text, open| {
-            let index = LineIndex::new(text);
-            let analysis = navigate::analyse(path, text, &Overlay { open });
-            let spans = refs::references(&analysis, index.offset(p.position), include);
-            (!spans.is_empty()).then(|| spans.into_iter().map(|s| Location::new(uri.clone(), index.range(s))).collect())
+            let offset = LineIndex::new(text).offset(p.position);
+            let current = OpenDoc { uri: &uri, path, text };
+            let others: Vec<OpenDoc<'_>> =
+                others.iter().map(|(u, p, t)| OpenDoc { uri: u, path: p, text: t }).collect();
+            let found = workspace::references(&current, &others, &Overlay { open }, offset, include);
+            (!found.is_empty()).then_some(found)
         }))
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let p = params.text_document_position;
         let uri = p.text_document.uri;
+        let others = self.state().others(&uri);
         let result = self.with_doc(&uri, |path, text, open| {
             let offset = LineIndex::new(text).offset(p.position);
-            let analysis = navigate::analyse(path, text, &Overlay { open });
-            Some(refs::rename(&analysis, offset, &params.new_name))
+            let current = OpenDoc { uri: &uri, path, text };
+            let others: Vec<OpenDoc<'_>> =
+                others.iter().map(|(u, p, t)| OpenDoc { uri: u, path: p, text: t }).collect();
+            Some(workspace::rename(&current, &others, &Overlay { open }, offset, &params.new_name))
         });
         match result {
-            Some(Ok(edits)) => {
-                Ok(Some(WorkspaceEdit { changes: Some(HashMap::from([(uri, edits)])), ..Default::default() }))
-            }
+            Some(Ok(changes)) => Ok(Some(WorkspaceEdit { changes: Some(changes), ..Default::default() })),
             Some(Err(message)) => {
                 Err(Error { message: message.into(), ..Error::new(ErrorCode::ServerError(REQUEST_FAILED)) })
             }
             None => Ok(None),
         }
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        Ok(self.with_doc(&params.text_document.uri, |path, text, open| {
+            let index = LineIndex::new(text);
+            let analysis = navigate::analyse(path, text, &Overlay { open });
+            let hints = hints::type_hints(&analysis, index.span(params.range));
+            Some(
+                hints
+                    .into_iter()
+                    .map(|h| {
+                        let position = index.position(h.name.end);
+                        InlayHint {
+                            position,
+                            label: InlayHintLabel::String(format!(": {}", h.label)),
+                            kind: Some(InlayHintKind::TYPE),
+                            text_edits: h
+                                .insertable
+                                .then(|| vec![TextEdit::new(Range::new(position, position), format!(": {}", h.label))]),
+                            tooltip: (h.detail != h.label).then_some(InlayHintTooltip::String(h.detail)),
+                            padding_left: None,
+                            padding_right: Some(true),
+                            data: None,
+                        }
+                    })
+                    .collect(),
+            )
+        }))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        Ok(self.with_doc(&uri, |path, text, open| {
+            let index = LineIndex::new(text);
+            let files = Overlay { open };
+            let analysis = navigate::analyse(path, text, &files);
+            let fixes = actions::fixes(&analysis, path, &files, index.span(params.range));
+            Some(
+                fixes
+                    .into_iter()
+                    .map(|f| {
+                        let edits = f.edits.iter().map(|(s, t)| TextEdit::new(index.range(*s), t.clone())).collect();
+                        CodeActionOrCommand::CodeAction(CodeAction {
+                            title: f.title,
+                            kind: Some(CodeActionKind::QUICKFIX),
+                            diagnostics: Some(crate::diagnostics::to_lsp(
+                                &uri,
+                                text,
+                                std::slice::from_ref(&f.diagnostic),
+                            )),
+                            edit: Some(WorkspaceEdit {
+                                changes: Some(HashMap::from([(uri.clone(), edits)])),
+                                ..Default::default()
+                            }),
+                            is_preferred: Some(f.preferred),
+                            ..Default::default()
+                        })
+                    })
+                    .collect(),
+            )
+        }))
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {

@@ -1,91 +1,9 @@
 //! The server end to end: JSON-RPC over an in-memory pipe, as an editor drives it.
 
+mod common;
+
+use common::Editor;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
-
-struct Editor {
-    reader: BufReader<ReadHalf<DuplexStream>>,
-    writer: WriteHalf<DuplexStream>,
-    next_id: i64,
-    /// Notifications received while waiting for responses.
-    notifications: Vec<Value>,
-}
-
-impl Editor {
-    async fn start() -> Editor {
-        let (ours, theirs) = tokio::io::duplex(1 << 20);
-        let (their_read, their_write) = tokio::io::split(theirs);
-        let std_dir = std::env::temp_dir().join(format!("scn-lsp-e2e-{}", std::process::id()));
-        tokio::spawn(scn_lsp::serve(their_read, their_write, std_dir));
-        let (read, writer) = tokio::io::split(ours);
-        let mut editor = Editor { reader: BufReader::new(read), writer, next_id: 1, notifications: Vec::new() };
-        let init = editor.request("initialize", json!({ "capabilities": {} })).await;
-        assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
-        let legend = &init["result"]["capabilities"]["semanticTokensProvider"]["legend"];
-        assert_eq!(legend["tokenTypes"][1], "parameter", "{legend}");
-        editor.notify("initialized", json!({})).await;
-        editor
-    }
-
-    async fn send(&mut self, message: Value) {
-        let body = message.to_string();
-        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        self.writer.write_all(frame.as_bytes()).await.unwrap();
-    }
-
-    async fn receive(&mut self) -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            self.reader.read_line(&mut line).await.unwrap();
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(n) = line.strip_prefix("Content-Length: ") {
-                length = n.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        self.reader.read_exact(&mut body).await.unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    async fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params })).await;
-    }
-
-    async fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })).await;
-        loop {
-            let message = self.receive().await;
-            if message["id"] == json!(id) && message.get("method").is_none() {
-                return message;
-            }
-            self.notifications.push(message);
-        }
-    }
-
-    /// The next diagnostics published for `uri`.
-    async fn diagnostics(&mut self, uri: &str) -> Value {
-        if let Some(i) = self
-            .notifications
-            .iter()
-            .position(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
-        {
-            return self.notifications.remove(i)["params"].clone();
-        }
-        loop {
-            let message = self.receive().await;
-            if message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri {
-                return message["params"].clone();
-            }
-            self.notifications.push(message);
-        }
-    }
-}
 
 const URI: &str = "file:///scn-lsp-test/model.scn";
 
@@ -168,10 +86,70 @@ async fn diagnostics_of_a_wrong_unit_have_utf16_ranges() {
     assert!(shutdown.get("error").is_none(), "{shutdown}");
 }
 
-#[tokio::test]
-async fn half_typed_text_never_breaks_the_server() {
-    let mut editor = Editor::start().await;
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/cuba.scn")).unwrap();
+/// The examples, by name and text.
+fn examples() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "scn"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    out.sort();
+    assert!(out.len() >= 5, "examples found: {}", out.len());
+    out
+}
+
+/// Every request the server answers, at `position`, after the document has changed. Only
+/// formatting and rename may refuse (syntax errors, nothing to rename); nothing may fail
+/// otherwise, and every answer must come back.
+async fn every_request(editor: &mut Editor, position: Value) {
+    let doc = json!({ "uri": URI });
+    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 100000, "character": 0 } });
+    let at = json!({ "textDocument": doc, "position": position });
+    let requests = [
+        ("textDocument/hover", at.clone()),
+        ("textDocument/definition", at.clone()),
+        ("textDocument/completion", at.clone()),
+        (
+            "textDocument/references",
+            json!({ "textDocument": doc, "position": position, "context": { "includeDeclaration": true } }),
+        ),
+        ("textDocument/documentSymbol", json!({ "textDocument": doc })),
+        ("textDocument/semanticTokens/full", json!({ "textDocument": doc })),
+        ("textDocument/inlayHint", json!({ "textDocument": doc, "range": whole })),
+        ("textDocument/codeAction", json!({ "textDocument": doc, "range": whole, "context": { "diagnostics": [] } })),
+    ];
+    for (method, params) in requests {
+        let response = editor.request(method, params).await;
+        assert!(response.get("error").is_none(), "{method}: {response}");
+    }
+    for (method, params) in [
+        ("textDocument/formatting", json!({ "textDocument": doc, "options": { "tabSize": 4, "insertSpaces": true } })),
+        ("textDocument/rename", json!({ "textDocument": doc, "position": position, "newName": "renamed" })),
+    ] {
+        let response = editor.request(method, params).await;
+        let refused = response["error"]["code"] == -32803;
+        assert!(response.get("error").is_none() || refused, "{method}: {response}");
+    }
+}
+
+/// Opens an empty document and then types `text` up to `cut` as one change.
+async fn change_to_prefix(editor: &mut Editor, version: i32, text: &str, cut: usize) -> String {
+    let cut = (0..=cut.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+    let prefix = &text[..cut];
+    editor
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": version }, "contentChanges": [{ "text": prefix }] }),
+        )
+        .await;
+    let published = editor.diagnostics(URI).await;
+    assert_eq!(published["version"], version);
+    prefix.to_string()
+}
+
+async fn open_empty(editor: &mut Editor) {
     editor
         .notify(
             "textDocument/didOpen",
@@ -179,26 +157,43 @@ async fn half_typed_text_never_breaks_the_server() {
         )
         .await;
     editor.diagnostics(URI).await;
+}
+
+#[tokio::test]
+async fn half_typed_text_never_breaks_the_server() {
+    let mut editor = Editor::start().await;
+    open_empty(&mut editor).await;
     let mut version = 0;
-    for cut in (0..=text.len()).step_by(41).chain([text.len()]) {
-        let cut = (0..=cut).rev().find(|&i| text.is_char_boundary(i)).unwrap();
-        version += 1;
-        let prefix = &text[..cut];
-        editor
-            .notify(
-                "textDocument/didChange",
-                json!({ "textDocument": { "uri": URI, "version": version }, "contentChanges": [{ "text": prefix }] }),
-            )
-            .await;
-        let published = editor.diagnostics(URI).await;
-        assert_eq!(published["version"], version);
-        let last = prefix.lines().count().saturating_sub(1);
-        let at = json!({ "textDocument": { "uri": URI }, "position": { "line": last, "character": 3 } });
-        for method in ["textDocument/hover", "textDocument/definition", "textDocument/completion"] {
-            let response = editor.request(method, at.clone()).await;
-            assert!(response.get("error").is_none(), "{method} at cut {cut}: {response}");
+    for (_, text) in examples() {
+        // Every 97th prefix of every example, plus the whole text, through didChange.
+        for cut in (0..=text.len()).step_by(97).chain([text.len()]) {
+            version += 1;
+            let prefix = change_to_prefix(&mut editor, version, &text, cut).await;
+            let last = prefix.lines().count().saturating_sub(1);
+            every_request(&mut editor, json!({ "line": last, "character": 3 })).await;
         }
-        let symbols = editor.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } })).await;
-        assert!(symbols.get("error").is_none(), "{symbols}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// A random prefix of a random example, then every request at a random position of it.
+    #[test]
+    fn random_prefixes_and_positions_never_break_the_server(
+        which in 0usize..64,
+        cut in 0.0f64..=1.0,
+        line in 0u32..200,
+        character in 0u32..120,
+    ) {
+        let examples = examples();
+        let (_, text) = &examples[which % examples.len()];
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let mut editor = Editor::start().await;
+            open_empty(&mut editor).await;
+            change_to_prefix(&mut editor, 1, text, (cut * text.len() as f64) as usize).await;
+            every_request(&mut editor, json!({ "line": line, "character": character })).await;
+        });
     }
 }
