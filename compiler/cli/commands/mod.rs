@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
+pub mod build;
 pub mod check;
 pub mod explain;
 pub mod fmt;
 pub mod lsp;
 pub mod run;
+pub mod targets;
