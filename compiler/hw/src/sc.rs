@@ -218,8 +218,9 @@ impl<'a> ScLower<'a> {
         if self.streams.len() > 100_000 {
             return Err(HwError::too_large(NAME, "more than 100000 stream elements".into()));
         }
-        let saved = std::mem::replace(&mut self.current, format!("{}[{elem}]", decl.name));
         let mut env = unflatten(&decl.dims, elem);
+        let label: String = env.iter().map(|i| format!("[{i}]")).collect();
+        let saved = std::mem::replace(&mut self.current, format!("{}{label}", decl.name));
         let v = self.sexpr(b, &decl.value.clone(), &mut env, 0)?;
         self.current = saved;
         self.streams.insert((stream, elem), v);
