@@ -305,3 +305,34 @@ fn unknown_targets_are_refused_and_listed() {
         assert!(stdout.contains(name), "{stdout}");
     }
 }
+
+#[test]
+fn generated_verilog_of_a_small_model_is_stable() {
+    let path = common::root().join("tests/hw/acc.scn");
+    let net = lower(&path);
+    let lowered = scn_hw::lower_network(&net).unwrap();
+    let trace = scn_hw::trace::interpreter_trace(&net, &lowered.layout, 8).unwrap();
+    let files = scn_verilog::emit(&lowered, &trace, "scn (snapshot)");
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".v") || p.ends_with(".hex")) {
+        let name = path.replace(['/', '.'], "_");
+        insta::assert_snapshot!(name, text);
+    }
+    let dir = out_dir("acc");
+    build(&path, &dir, &[]);
+    assert!(simulate(&dir).contains("cycles=64"));
+}
+
+#[test]
+fn a_design_larger_than_the_device_is_refused_with_the_shortfall() {
+    let text = std::fs::read_to_string(common::root().join("examples/lif_q88.scn")).unwrap();
+    let big = text.replace("pop n = LifQ88[2]", "pop n = LifQ88[300]");
+    let src = out_dir("big_src").with_extension("scn");
+    std::fs::write(&src, big.split("/// Safety").next().unwrap()).unwrap();
+    let dir = out_dir("big");
+    let out = common::scn(&["build", src.to_str().unwrap(), "--target", "ice40-up5k", "-o", dir.to_str().unwrap()]);
+    let (_, stderr) = common::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("E0713"), "{stderr}");
+    assert!(stderr.contains("needs 5716 flip-flops but the device has 5280: 436 too many"), "{stderr}");
+    assert!(!dir.exists(), "nothing is written");
+}

@@ -202,6 +202,11 @@ fn fpga(
         Diagnostic::error(code, format!("{} on `{}`: {e}", "the FPGA flow stopped", profile.name), Span::default(), "")
             .with_help(help)
     };
+    // Every register bit becomes a flip-flop, so a design with too many fails before synthesis.
+    let registers = scn_fpga::Resources { ffs: estimate.ffs, ..scn_fpga::Resources::default() };
+    if let Err(e) = scn_fpga::flow::check_fit(&registers, profile) {
+        return Ok(Err(tool_error(e)));
+    }
     writeln!(err, "synthesising for {} with yosys {}…", profile.name, profile.synth)?;
     let res = match scn_fpga::flow::synthesize(dir, profile, rtl, top) {
         Ok(r) => r,

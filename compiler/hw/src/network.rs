@@ -106,6 +106,9 @@ fn check_network(net: &Network) -> Result<(), HwError> {
     Ok(())
 }
 
+/// A weight arriving at a port: (projection, connection) for the order, arrival bit, weight.
+type Arrival = ((usize, usize), Value, Value);
+
 struct Instance {
     inst: usize,
     spike: Value,
@@ -164,7 +167,7 @@ pub fn lower_network(net: &Network) -> Result<Lowered, HwError> {
         pops.push(insts);
     }
     // Projections: arrivals per (population, neuron, port), in projection then connection order.
-    let mut arrivals: BTreeMap<(usize, usize, u16), Vec<((usize, usize), Value, Value)>> = BTreeMap::new();
+    let mut arrivals: BTreeMap<(usize, usize, u16), Vec<Arrival>> = BTreeMap::new();
     let mut delayed: BTreeMap<(Value, u32), Value> = BTreeMap::new();
     let mut connections = 0usize;
     for (k, pr) in net.projections.iter().enumerate() {
@@ -195,7 +198,7 @@ pub fn lower_network(net: &Network) -> Result<Lowered, HwError> {
         let sources = csr.offsets.len().saturating_sub(1);
         for src in 0..sources {
             let bit = match pr.source {
-                Source::Population(sp) => pops[sp][src].spike,
+                Source::Population(sp) => pops[sp].get(src).map_or(konst(1, 0), |x| x.spike),
                 Source::Stream { stream, .. } => sc.stream(&mut top, stream, src)?,
                 _ => unreachable!("refused by check_network"),
             };
@@ -225,10 +228,15 @@ pub fn lower_network(net: &Network) -> Result<Lowered, HwError> {
         let mut sum = konst(fx.spec.width, 0);
         let mut hit = konst(1, 0);
         for &(_, arrive, w) in list.iter() {
-            let mut a = Arith { b: &mut top, fmt };
-            let (x, y) = (a.from_storage(sum), a.from_storage(w));
-            let exact = a.exact_addsub(x, y, false);
-            let cand = a.requant(exact);
+            let cand = if sum == konst(fx.spec.width, 0) {
+                // The first arriving weight is already a value of the format.
+                w
+            } else {
+                let mut a = Arith { b: &mut top, fmt };
+                let (x, y) = (a.from_storage(sum), a.from_storage(w));
+                let exact = a.exact_addsub(x, y, false);
+                a.requant(exact)
+            };
             sum = top.mux("port_sum", arrive, cand, sum);
             hit = top.or("port_hit", hit, arrive);
         }
@@ -321,7 +329,7 @@ fn concat(b: &mut ModuleBuilder, name: &str, parts: Vec<Value>) -> Value {
         return parts[0];
     }
     let w = parts.iter().map(|&p| b.width(p)).sum();
-    b.wire(name, w, crate::ir::Op::Concat(parts))
+    b.wire(&format!("{name}_bus"), w, crate::ir::Op::Concat(parts))
 }
 
 /// `bit` delayed by `d` cycles (a shift register, shared by every connection that needs it).

@@ -409,11 +409,11 @@ pub fn lower_neuron(m: &Model, el: &Element<'_>, dt: f64, name: &str) -> Result<
     let refr = l.b.icmp("refractory", Pred::Ne, Value::Net(rc), konst(rc_width, 0));
     let clampable = clamp_mask(m);
     let mut held: Vec<Option<NetId>> = vec![None; ns];
-    for s in 0..ns {
+    for (s, slot) in held.iter_mut().enumerate() {
         if clampable & (1u64 << s.min(63)) != 0 {
             let h = l.b.reg(&format!("held_{}", m.states[s]), 1, konst(1, 0));
             l.b.set_next(h, Value::Net(h));
-            held[s] = Some(h);
+            *slot = Some(h);
         }
     }
     let old = Env { states: regs.iter().map(|&r| Value::Net(r)).collect() };
@@ -469,8 +469,8 @@ pub fn lower_neuron(m: &Model, el: &Element<'_>, dt: f64, name: &str) -> Result<
         let mut ignored = Effects::default();
         l.exec(&h.body, hit, &mut env, &mut ignored)?;
     }
-    for s in 0..ns {
-        l.b.set_next(regs[s], env.states[s]);
+    for (&r, &v) in regs.iter().zip(&env.states) {
+        l.b.set_next(r, v);
     }
     // Refractory bookkeeping: the last period set this step wins.
     let mut count_next = {

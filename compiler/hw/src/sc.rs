@@ -248,7 +248,8 @@ impl<'a> ScLower<'a> {
         let mem = self.threshold_memory(b, site);
         let addr = b.module().memories[mem].words.len();
         let aw = unsigned_width(addr as u128);
-        let tag = format!("s{site}_{}", env.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("_"));
+        let tag: String =
+            std::iter::once(format!("s{site}")).chain(env.iter().map(|i| i.to_string())).collect::<Vec<_>>().join("_");
         let thr = b.mem_read(&format!("thr_{tag}"), mem, konst(aw, addr as i128));
         let (kind, seed_value, value) = match source {
             ScSource::Lfsr16(dialect) => {
