@@ -145,6 +145,8 @@ fn compare_with_interpreter(net: &Network, trace: &str, cycles: u64) {
 
 fn cosim(file: &Path, tag: &str) -> PathBuf {
     let net = lower(file);
+    let lowered = scn_hw::lower_network(&net).unwrap();
+    assert_eq!(scn_hw::validate::validate(&lowered.design), Ok(()), "{}", file.display());
     let cycles = net.steps.unwrap_or(1024).min(MAX_CYCLES);
     let dir = out_dir(tag);
     build(file, &dir, &["--steps", &cycles.to_string()]);

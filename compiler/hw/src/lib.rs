@@ -17,6 +17,7 @@ pub mod neuron;
 pub mod prune;
 pub mod sc;
 pub mod trace;
+pub mod validate;
 
 pub use error::HwError;
 pub use network::{Lowered, lower_network};

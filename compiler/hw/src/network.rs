@@ -309,6 +309,7 @@ pub fn lower_network(net: &Network) -> Result<Lowered, HwError> {
     for m in &mut design.modules {
         crate::prune::prune(m);
     }
+    debug_assert_eq!(crate::validate::validate(&design), Ok(()), "the lowering builds well-formed designs");
     design.top = design.modules.len() - 1;
     Ok(Lowered { design, layout, sources })
 }
