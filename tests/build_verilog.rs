@@ -368,3 +368,18 @@ fn the_testbench_also_runs_under_verilator() {
     assert!(o.contains("SCN-TB PASS"), "{o}");
     assert_eq!(std::fs::read_to_string(dir.join("trace.txt")).unwrap(), icarus, "Verilator and Icarus traces differ");
 }
+
+#[test]
+fn profiles_without_open_place_and_route_report_synthesis_only() {
+    for target in ["ecp5-85k", "artix7-35t"] {
+        let dir = out_dir(target);
+        build(&common::root().join("examples/lif_q88.scn"), &dir, &["--target", target, "--steps", "16"]);
+        let r: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("fpga/report.json")).unwrap()).unwrap();
+        assert_eq!(r["profile"], target);
+        assert_eq!(r["placed_and_routed"], false);
+        assert!(r["fmax_mhz"].is_null());
+        assert_eq!(r["resources"]["ffs"], 54, "{target}: every register bit, counted once");
+        assert!(r["resources"]["luts"].as_u64().unwrap() > 0);
+    }
+}

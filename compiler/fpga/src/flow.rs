@@ -95,7 +95,7 @@ pub fn version(tool: &str, flag: &str) -> String {
 /// The synthesis script for a profile.
 pub fn synth_script(profile: &Profile, files: &[String], top: &str) -> String {
     let synth = match profile.synth.as_str() {
-        "synth_xilinx" => format!("synth_xilinx -family xc7 -top {top}"),
+        "synth_xilinx" => format!("synth_xilinx -flatten -family xc7 -top {top}"),
         other => format!("{other} -top {top}"),
     };
     format!(
@@ -117,10 +117,12 @@ pub fn synthesize(dir: &Path, profile: &Profile, files: &[String], top: &str) ->
     Ok(count_cells(&stat))
 }
 
-/// Classifies the cells of a Yosys `stat` listing.
+/// Classifies the cells of a Yosys `stat` listing (the design totals when it lists a
+/// hierarchy).
 pub fn count_cells(stat: &str) -> Resources {
     let mut r = Resources::default();
-    for line in stat.lines() {
+    let totals = stat.find("=== design hierarchy ===").map_or(stat, |k| &stat[k..]);
+    for line in totals.lines() {
         let mut parts = line.split_whitespace();
         let (Some(name), Some(n), None) = (parts.next(), parts.next(), parts.next()) else { continue };
         let Ok(n) = n.parse::<u64>() else { continue };
@@ -199,6 +201,10 @@ mod tests {
         let stat = "=== top ===\n   Number of cells:     9\n     SB_CARRY   2\n     SB_DFFSR   3\n     SB_DFF 1\n     SB_LUT4 12\n     SB_RAM40_4K 1\n";
         let r = count_cells(stat);
         assert_eq!((r.luts, r.ffs, r.bram, r.dsps, r.cells), (12, 4, 1, 0, 19));
+        let hier =
+            "=== sub ===\n     LUT2 5\n=== design hierarchy ===\n   top 1\n     sub 2\n     LUT2 10\n     FDRE 3\n";
+        let r = count_cells(hier);
+        assert_eq!((r.luts, r.ffs), (10, 3), "only the totals count");
     }
 
     #[test]
