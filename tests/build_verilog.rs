@@ -383,3 +383,31 @@ fn profiles_without_open_place_and_route_report_synthesis_only() {
         assert!(r["resources"]["luts"].as_u64().unwrap() > 0);
     }
 }
+
+#[test]
+fn constructs_without_hardware_are_refused_at_their_name() {
+    let text = std::fs::read_to_string(common::root().join("examples/lif_q88.scn")).unwrap();
+    let poisson = text
+        .replace("stimulus go = bits(s) -> n.x", "stimulus noisy = poisson(rate = 20 Hz, n = 1) -> n.x")
+        .replace("duration = 4096 cycles", "dt = 1 ms\n    duration = 64 ms");
+    let src = out_dir("poisson_src").with_extension("scn");
+    std::fs::write(&src, poisson.split("/// Safety").next().unwrap()).unwrap();
+    let dir = out_dir("poisson");
+    let out = common::scn(&["build", src.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    let (_, stderr) = common::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("E0711") && stderr.contains("Poisson source"), "{stderr}");
+    assert!(stderr.contains("stimulus noisy"), "the label points at the stimulus:\n{stderr}");
+    assert!(!dir.exists());
+}
+
+#[test]
+fn target_fpga_is_the_default_profile() {
+    let dir = out_dir("fpga_default");
+    build(&common::root().join("examples/lif_q88.scn"), &dir, &["--target", "fpga", "--steps", "8"]);
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("fpga/report.json")).unwrap()).unwrap();
+    assert_eq!(r["profile"], "ice40-hx8k");
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["target"], "fpga");
+    assert!(m["files"].as_array().unwrap().iter().any(|f| f["path"] == "fpga/report.json"));
+}
