@@ -19,6 +19,13 @@ command -v npm >/dev/null || need_apt+=(npm)
 command -v nvim >/dev/null || need_apt+=(neovim)
 # tmux drives `scn repl` in a terminal for its end-to-end tests (tests/repl.rs).
 command -v tmux >/dev/null || need_apt+=(tmux)
+# RTL simulation, lint, synthesis and place and route for the hardware backend
+# (tests/build_verilog.rs): Icarus Verilog, Verilator, Yosys, nextpnr-ice40 and IceStorm.
+command -v iverilog >/dev/null || need_apt+=(iverilog)
+command -v verilator >/dev/null || need_apt+=(verilator)
+command -v yosys >/dev/null || need_apt+=(yosys)
+command -v nextpnr-ice40 >/dev/null || need_apt+=(nextpnr-ice40)
+command -v icepack >/dev/null || need_apt+=(fpga-icestorm)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

@@ -28,6 +28,10 @@ enum Command {
     Check(commands::check::Args),
     /// Simulate a network with the reference interpreter and write its results.
     Run(commands::run::Args),
+    /// Build a network's hardware: Verilog, a testbench, and optionally an FPGA bitstream flow.
+    Build(commands::build::Args),
+    /// List the device profiles `scn build --target` accepts.
+    Targets(commands::targets::Args),
     /// Format files in the canonical style.
     Fmt(commands::fmt::Args),
     /// Explain a diagnostic code, with an example and the fix.
@@ -60,6 +64,8 @@ where
     let result = match cli.command {
         Command::Check(a) => commands::check::run(&a, out, err),
         Command::Run(a) => commands::run::run(&a, out, err),
+        Command::Build(a) => commands::build::run(&a, out, err),
+        Command::Targets(a) => commands::targets::run(&a, out, err),
         Command::Fmt(a) => commands::fmt::run(&a, out, err),
         Command::Explain(a) => commands::explain::run(&a, out, err),
         Command::Doc(a) => commands::doc::run(&a, out, err),

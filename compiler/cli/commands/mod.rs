@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod build;
 pub mod check;
 pub mod doc;
 pub mod explain;
@@ -7,3 +8,4 @@ pub mod fmt;
 pub mod lsp;
 pub mod repl;
 pub mod run;
+pub mod targets;

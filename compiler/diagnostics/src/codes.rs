@@ -717,6 +717,36 @@ Fix: `rate(exc)`, where `exc` is a population.",
         explanation: "A run stopped before its end: an `invariant` of a neuron failed on the candidate state, or a fixed-point operation overflowed under `overflow trap`. The message names the population, the neuron, the step and the values; nothing is written.\n\nExample:\n\n    invariant v > -100 mV\n\nfailing at step 1234 of `exc[17]`.\n\nFix: correct the dynamics, or relax the invariant, or (fixed point) widen the format.",
     },
     CodeInfo {
+        code: "E0710",
+        title: "hardware needs a precision block",
+        explanation: "Hardware backends (`scn build --target verilog`, `fpga`, a device profile) compute in fixed point: every neuron model of the network needs a `precision` block that fixes its format, overflow and rounding. A model with only real (f64) arithmetic cannot become RTL.\n\nExample:\n\n    neuron Lif { state v: voltage = -65 mV  dv/dt = -v / 20 ms }\n    scn build net.scn --target verilog\n\nFix: add `precision fix<16, 8> overflow saturate rounding nearest_even scale(voltage = 1 mV)` to the model and write its update with `next`, or simulate it with `scn run`.",
+    },
+    CodeInfo {
+        code: "E0711",
+        title: "no hardware lowering for this construct",
+        explanation: "The network uses a construct that the hardware lowering does not build (the message names it): an ODE, `/` on states, `overflow trap`, stochastic rounding, a Poisson or replayed source, a synapse model, a current stimulus. Hardware draws randomness only from declared LFSR/Sobol sources. docs/hardware.md lists what is supported.\n\nExample:\n\n    stimulus poisson(rate = 20 Hz, n = 10) -> n.x { all, weight = 1 mV }\n\nFix: `stream s[i in 0..10] = encode(0.02, lfsr16(seed = 0xACE1 + i), length = 256)` and `stimulus go = bits(s) -> n.x { all, weight = 1 mV }`.",
+    },
+    CodeInfo {
+        code: "E0712",
+        title: "design over the hardware lowering's budget",
+        explanation: "The hardware lowering builds every neuron, connection and stream element as its own logic; past its budget (4096 neurons, 65536 connections) the RTL would not fit any supported device and would take long to build.\n\nExample:\n\n    pop exc = LifQ88[100000]\n\nFix: build a smaller network (or a slice of it) for hardware.",
+    },
+    CodeInfo {
+        code: "E0713",
+        title: "the design does not fit the device",
+        explanation: "After synthesis the design needs more LUTs, flip-flops, block RAMs or DSP blocks than the chosen device has; the message says which and by how much. Nothing is written.\n\nExample:\n\n    scn build big.scn --target ice40-up5k\n\nFix: pick a larger device from `scn targets`, or make the network smaller.",
+    },
+    CodeInfo {
+        code: "E0714",
+        title: "unknown target",
+        explanation: "`scn build --target` takes `verilog`, `fpga` (the default device) or the name of a device profile; `scn targets` lists them.\n\nExample:\n\n    scn build net.scn --target ice40\n\nFix: `scn build net.scn --target ice40-hx8k`.",
+    },
+    CodeInfo {
+        code: "E0715",
+        title: "an FPGA tool failed",
+        explanation: "Yosys or nextpnr is missing or stopped with an error (the message shows the end of its log). Nothing is written.\n\nExample:\n\n    scn build net.scn --target ice40-hx8k      // nextpnr-ice40 not installed\n\nFix: install the tools (Debian: `yosys nextpnr-ice40 fpga-icestorm`), or build `--target verilog` only.",
+    },
+    CodeInfo {
         code: "W0001",
         title: "doc comment documents nothing",
         explanation: "A `///` doc comment must come right before an item or a member; this one \
