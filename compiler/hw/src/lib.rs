@@ -11,6 +11,7 @@ pub mod arith;
 pub mod builder;
 pub mod error;
 pub mod estimate;
+pub mod eval;
 pub mod ir;
 pub mod network;
 pub mod neuron;

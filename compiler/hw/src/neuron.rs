@@ -50,8 +50,8 @@ pub fn check_model(m: &Model) -> Result<&FixedModel, HwError> {
     if !m.on_pre.is_empty() || !m.on_post.is_empty() {
         return no("a synapse model");
     }
-    if fx.spec.width > 64 {
-        return no("a format wider than 64 bits");
+    if fx.spec.width > 32 {
+        return no("a format wider than 32 bits (exact products must fit the lowering's 96-bit intermediates)");
     }
     Ok(fx)
 }
