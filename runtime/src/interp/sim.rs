@@ -144,6 +144,72 @@ pub struct Simulation<'n> {
     /// The network outputs of every completed frame: per frame, per output, the values of its
     /// elements (row-major).
     pub outputs: Vec<Vec<Vec<f64>>>,
+    /// Per population: a compiled kernel replacing the interpreter's per-population code.
+    kernels: Vec<Option<Box<dyn PopKernel + 'n>>>,
+}
+
+/// The arrays of one f64 population that a per-population kernel reads and writes: element
+/// `i`'s slots are `params[i·np..]`, `states[i·ns..]`, `inputs[i·ni..]` (and `port_sum`,
+/// `port_hit` likewise), `last_cond[i·nc..]` for its conditions.
+pub struct PopView<'a> {
+    /// Index of the population in the network.
+    pub pop: usize,
+    /// Number of elements.
+    pub size: usize,
+    /// Parameters, element-major.
+    pub params: &'a [f64],
+    /// States, element-major.
+    pub states: &'a mut [f64],
+    /// Continuous input values this step, element-major.
+    pub inputs: &'a [f64],
+    /// Summed spike-port weights of this step, element-major.
+    pub port_sum: &'a mut [f64],
+    /// Whether a spike port received anything this step, element-major.
+    pub port_hit: &'a mut [bool],
+    /// Refractory while `step < refractory_until[i]`.
+    pub refractory_until: &'a mut [u64],
+    /// The states clamped during the refractory period, one bit per slot (slot ≥ 63 shares bit 63).
+    pub held: &'a mut [u64],
+    /// Each condition's value at the last step, element-major (for `rise`/`fall`).
+    pub last_cond: &'a mut [bool],
+    /// Whether the element emitted a spike this step.
+    pub spiked: &'a mut [bool],
+    /// The draw entity of element 0 (element i draws as entity_base + i).
+    pub entity_base: u64,
+    /// The interpreter's handler locals, shared by every population (stale values included).
+    pub locals: &'a mut [f64],
+}
+
+/// One population's update of DESIGN §3 steps 3–5 and the port handlers of step 6, as a
+/// replaceable kernel. The simulation loop (inputs, spike propagation, plasticity, monitors,
+/// streams) is shared; a population without a kernel runs the interpreter's code. Every
+/// kernel must compute exactly what the interpreter computes.
+pub trait PopKernel {
+    /// Steps 3 and 4: integration, `next`, held states, invariants. `Err(i)`: the invariants
+    /// of element `i` failed on its candidate state (elements before it are already updated).
+    fn integrate(&mut self, view: &mut PopView<'_>, step: u64, t: f64) -> Result<(), u64>;
+    /// Step 5: every condition of every element; spikes are appended in emission order.
+    fn conditions(&mut self, view: &mut PopView<'_>, step: u64, t: f64, spikes: &mut Vec<Spike>);
+    /// Step 6, the port handlers: each handler whose port was hit runs once with its sum.
+    fn handlers(&mut self, view: &mut PopView<'_>, step: u64, t: f64);
+}
+
+fn view<'a>(pi: usize, size: usize, st: &'a mut PopState, locals: &'a mut [f64]) -> PopView<'a> {
+    PopView {
+        pop: pi,
+        size,
+        params: &st.params,
+        states: &mut st.states,
+        inputs: &st.inputs,
+        port_sum: &mut st.port_sum,
+        port_hit: &mut st.port_hit,
+        refractory_until: &mut st.refractory_until,
+        held: &mut st.held,
+        last_cond: &mut st.last_cond,
+        spiked: &mut st.spiked,
+        entity_base: st.entity_base,
+        locals,
+    }
 }
 
 fn fx_error(pop: &str, neuron: u64, step: u64, fault: &Fault) -> RunError {
@@ -343,7 +409,18 @@ impl<'n> Simulation<'n> {
             pending,
             sc: super::sc::ScState::new(),
             outputs: Vec::new(),
+            kernels: net.populations.iter().map(|_| None).collect(),
         }
+    }
+
+    /// Replaces the interpreter's update of population `pop` (an f64 model) by `kernel`.
+    pub fn set_kernel(&mut self, pop: usize, kernel: Box<dyn PopKernel + 'n>) {
+        self.kernels[pop] = Some(kernel);
+    }
+
+    /// Whether population `pop` runs a compiled kernel rather than the interpreter's code.
+    pub fn has_kernel(&self, pop: usize) -> bool {
+        self.kernels[pop].is_some()
     }
 
     /// Runs `steps` steps (or fewer if an invariant fails).
@@ -391,6 +468,20 @@ impl<'n> Simulation<'n> {
             let m = &net.models[p.model];
             if let Some(fx) = &m.fixed {
                 fx_integrate(net, pi, m, fx, &mut self.pops[pi], t_step)?;
+                continue;
+            }
+            if let Some(k) = self.kernels[pi].as_mut() {
+                let st = &mut self.pops[pi];
+                let failed = k.integrate(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
+                if let Err(i) = failed {
+                    let at = i as usize * st.ns;
+                    return Err(RunError::Invariant {
+                        pop: p.name.clone(),
+                        neuron: i,
+                        step: t_step,
+                        states: m.states.iter().cloned().zip(st.states[at..at + st.ns].iter().copied()).collect(),
+                    });
+                }
                 continue;
             }
             let sys = System {
@@ -466,6 +557,10 @@ impl<'n> Simulation<'n> {
             let st = &mut self.pops[pi];
             if let Some(fx) = &m.fixed {
                 fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?;
+                continue;
+            }
+            if let Some(k) = self.kernels[pi].as_mut() {
+                k.conditions(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t, &mut self.spikes);
                 continue;
             }
             for i in 0..p.size as usize {
@@ -616,6 +711,10 @@ impl<'n> Simulation<'n> {
                 continue;
             }
             if m.handlers.is_empty() {
+                continue;
+            }
+            if let Some(k) = self.kernels[pi].as_mut() {
+                k.handlers(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
                 continue;
             }
             for i in 0..p.size as usize {
