@@ -5,13 +5,14 @@
 //! interpreter computes: the same f64 operations in the same order, the same helper functions
 //! for everything transcendental, the same Philox draws.
 //!
-//! A model the JIT cannot compile (a fixed-point model, more than
+//! A model the JIT cannot compile (a fixed-point model, the `rush_larsen` solver, more than
 //! [`solver::MAX_SUBSTEPS`] substeps, an IR construct it does not know) keeps the interpreter's
 //! code; [`attach`] reports which engine runs each population and why.
 
 pub mod abi;
 pub mod expr;
 pub mod kernel;
+pub mod sc;
 
 pub mod solver;
 

@@ -77,7 +77,7 @@ pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value]) -> Result
                     x[*s as usize] = g.b.ins().fadd(x[*s as usize], d);
                 }
             }
-            Solver::ExpEuler | Solver::RushLarsen => {
+            Solver::ExpEuler => {
                 let k1 = rhs(g, info, &x, noise_scale)?;
                 let env = Env { states: States::Values(&x), dt: 0.0, noise_scale: 0.0 };
                 let mut slopes = Vec::new();
@@ -114,6 +114,7 @@ pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value]) -> Result
                 }
             }
             Solver::Exact => x = exact_step(g, info, &x, h)?,
+            // Rush–Larsen integrates channel gates in closed form, which is not generated yet.
             other => return Err(Unsupported(format!("solver {other:?}"))),
         }
     }
