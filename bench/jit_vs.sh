@@ -4,6 +4,7 @@
 #
 #   bash bench/jit_vs.sh [CUBA_SECONDS]      (default 10)
 #
+# 0. The JIT's compile time for every example.
 # 1. CUBA (examples/cuba.scn, 4000 neurons, dt 0.1 ms): SCN-JIT, SCN-interp and Brian2
 #    cpp_standalone on one thread; wall time including checking/compiling, and simulation only.
 # 2. SC dense layer 256 inputs x 256 outputs, L = 1024 (one frame): SCN vs SC-NeuroCore's Rust
@@ -25,6 +26,15 @@ SCN="$CARGO_TARGET_DIR/release/scn"
 now() { date +%s.%N; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 field() { "$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['timing'][sys.argv[2]])" "$1" "$2"; }
+
+echo "== JIT compile time per example (one step) =="
+for f in examples/*.scn; do
+  if "$SCN" run "$f" --steps 1 --engine jit -o "$TMP/compile" >/dev/null 2>&1; then
+    printf '%-28s %s s\n' "$f" "$(field "$TMP/compile/summary.json" jit_compile_s)"
+  else
+    printf '%-28s (does not run)\n' "$f"
+  fi
+done
 
 echo "== CUBA, $SECS s of biological time =="
 declare -A WALL SIM

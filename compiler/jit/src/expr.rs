@@ -17,8 +17,8 @@ pub struct Unsupported(pub String);
 pub enum States<'s> {
     /// Loaded from the states array at every use (statements write between uses).
     Memory,
-    /// SSA values, one per state slot (solver stages).
-    Values(&'s [Value]),
+    /// Values, one per state slot (solver stages).
+    Values(&'s [V]),
 }
 
 /// The evaluation context of one expression: where states come from, what `dt` reads, and
@@ -85,6 +85,27 @@ pub struct Gen<'a, 'b> {
     pub t: Value,
     /// The network's dt.
     pub net_dt: f64,
+    /// What is the same for every element and every step of this population.
+    pub known: &'a Known,
+}
+
+/// What is the same for every element of a population and every step, found when the
+/// population's kernels are compiled: such reads become constants of the kernel.
+#[derive(Clone, Debug, Default)]
+pub struct Known {
+    /// Per parameter slot: its value when every element has the same (bit for bit).
+    pub params: Vec<Option<f64>>,
+    /// Per input port: its value when no stimulus ever changes it (a spike port reads 0, a
+    /// continuous port its default).
+    pub inputs: Vec<Option<f64>>,
+}
+
+impl Known {
+    /// Whether both know the same values, bit for bit (so `0.0` and `-0.0` differ).
+    pub fn same(&self, other: &Known) -> bool {
+        let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+        bits(&self.params) == bits(&other.params) && bits(&self.inputs) == bits(&other.inputs)
+    }
 }
 
 /// Memory flags for the kernel's own arrays: aligned and never trapping.
@@ -115,14 +136,140 @@ pub fn field(b: &mut FunctionBuilder<'_>, args: Value, ty: Type, f: Field) -> Va
     b.ins().load(ty, flags(), args, f.offset())
 }
 
+/// A value known when compiling (folded with the interpreter's own f64 operations, so it is
+/// the very value the interpreter computes) or computed at run time.
+#[derive(Clone, Copy, Debug)]
+pub enum V {
+    /// Known: a constant of the kernel.
+    K(f64),
+    /// Computed by the kernel.
+    R(Value),
+}
+
+/// A truth value, known or computed (an i8 that is 0 or 1).
+#[derive(Clone, Copy, Debug)]
+pub enum C {
+    /// Known.
+    K(bool),
+    /// Computed.
+    R(Value),
+}
+
+type Ins2 = fn(&mut FunctionBuilder<'_>, Value, Value) -> Value;
+
 impl Gen<'_, '_> {
-    fn fconst(&mut self, x: f64) -> Value {
-        self.b.ins().f64const(x)
+    /// The value as an SSA value (a constant when known).
+    pub fn val(&mut self, v: V) -> Value {
+        match v {
+            V::K(c) => self.b.ins().f64const(c),
+            V::R(x) => x,
+        }
     }
 
-    fn truth(&mut self, c: Value) -> Value {
-        let (one, zero) = (self.fconst(1.0), self.fconst(0.0));
-        self.b.ins().select(c, one, zero)
+    /// The truth value as an i8.
+    pub fn cond(&mut self, c: C) -> Value {
+        match c {
+            C::K(k) => self.b.ins().iconst(types::I8, i64::from(k)),
+            C::R(x) => x,
+        }
+    }
+
+    fn truth(&mut self, c: C) -> V {
+        match c {
+            C::K(k) => V::K(if k { 1.0 } else { 0.0 }),
+            C::R(c) => {
+                let (one, zero) = (self.b.ins().f64const(1.0), self.b.ins().f64const(0.0));
+                V::R(self.b.ins().select(c, one, zero))
+            }
+        }
+    }
+
+    /// `c ? x : y`.
+    pub fn select(&mut self, c: C, x: V, y: V) -> V {
+        match c {
+            C::K(k) => {
+                if k {
+                    x
+                } else {
+                    y
+                }
+            }
+            C::R(c) => {
+                let (x, y) = (self.val(x), self.val(y));
+                V::R(self.b.ins().select(c, x, y))
+            }
+        }
+    }
+
+    /// A binary f64 operation: `k` when both sides are known, the instruction `r` otherwise.
+    pub fn op2(&mut self, a: V, b: V, k: fn(f64, f64) -> f64, r: Ins2) -> V {
+        match (a, b) {
+            (V::K(x), V::K(y)) => V::K(k(x, y)),
+            _ => {
+                let (x, y) = (self.val(a), self.val(b));
+                V::R(r(self.b, x, y))
+            }
+        }
+    }
+
+    /// `a + b`.
+    pub fn add(&mut self, a: V, b: V) -> V {
+        self.op2(a, b, |x, y| x + y, |b, x, y| b.ins().fadd(x, y))
+    }
+
+    /// `a - b`.
+    pub fn sub(&mut self, a: V, b: V) -> V {
+        self.op2(a, b, |x, y| x - y, |b, x, y| b.ins().fsub(x, y))
+    }
+
+    /// `a * b`.
+    pub fn mul(&mut self, a: V, b: V) -> V {
+        self.op2(a, b, |x, y| x * y, |b, x, y| b.ins().fmul(x, y))
+    }
+
+    /// `a / b`.
+    pub fn div(&mut self, a: V, b: V) -> V {
+        self.op2(a, b, |x, y| x / y, |b, x, y| b.ins().fdiv(x, y))
+    }
+
+    /// A comparison with Rust's semantics (`!=` holds for NaN, the others do not).
+    pub fn cmp(&mut self, op: CmpOp, a: V, b: V) -> C {
+        if let (V::K(x), V::K(y)) = (a, b) {
+            return C::K(match op {
+                CmpOp::Eq => x == y,
+                CmpOp::Ne => x != y,
+                CmpOp::Lt => x < y,
+                CmpOp::Le => x <= y,
+                CmpOp::Gt => x > y,
+                CmpOp::Ge => x >= y,
+            });
+        }
+        let cc = match op {
+            CmpOp::Eq => FloatCC::Equal,
+            CmpOp::Ne => FloatCC::NotEqual,
+            CmpOp::Lt => FloatCC::LessThan,
+            CmpOp::Le => FloatCC::LessThanOrEqual,
+            CmpOp::Gt => FloatCC::GreaterThan,
+            CmpOp::Ge => FloatCC::GreaterThanOrEqual,
+        };
+        let (x, y) = (self.val(a), self.val(b));
+        C::R(self.b.ins().fcmp(cc, x, y))
+    }
+
+    fn and(&mut self, a: C, b: C) -> C {
+        match (a, b) {
+            (C::K(false), _) | (_, C::K(false)) => C::K(false),
+            (C::K(true), x) | (x, C::K(true)) => x,
+            (C::R(x), C::R(y)) => C::R(self.b.ins().band(x, y)),
+        }
+    }
+
+    fn or(&mut self, a: C, b: C) -> C {
+        match (a, b) {
+            (C::K(true), _) | (_, C::K(true)) => C::K(true),
+            (C::K(false), x) | (x, C::K(false)) => x,
+            (C::R(x), C::R(y)) => C::R(self.b.ins().bor(x, y)),
+        }
     }
 
     fn call_ptr(&mut self, sig: codegen::ir::SigRef, f: usize, args: &[Value]) -> Option<Value> {
@@ -131,23 +278,29 @@ impl Gen<'_, '_> {
         self.b.inst_results(call).first().copied()
     }
 
-    /// Calls a unary f64 helper.
-    pub fn call1(&mut self, f: extern "C" fn(f64) -> f64, x: Value) -> Value {
-        self.call_ptr(self.sigs.f1, f as usize, &[x]).expect("one result")
+    /// A unary helper: called now when the argument is known, by the kernel otherwise.
+    pub fn call1(&mut self, f: extern "C" fn(f64) -> f64, x: V) -> V {
+        match x {
+            V::K(x) => V::K(f(x)),
+            V::R(x) => V::R(self.call_ptr(self.sigs.f1, f as usize, &[x]).expect("one result")),
+        }
     }
 
-    /// Calls a binary f64 helper.
-    pub fn call2(&mut self, f: extern "C" fn(f64, f64) -> f64, x: Value, y: Value) -> Value {
-        self.call_ptr(self.sigs.f2, f as usize, &[x, y]).expect("one result")
+    /// A binary helper: called now when both arguments are known, by the kernel otherwise.
+    pub fn call2(&mut self, f: extern "C" fn(f64, f64) -> f64, x: V, y: V) -> V {
+        if let (V::K(x), V::K(y)) = (x, y) {
+            return V::K(f(x, y));
+        }
+        let (x, y) = (self.val(x), self.val(y));
+        V::R(self.call_ptr(self.sigs.f2, f as usize, &[x, y]).expect("one result"))
     }
 
-    fn draw(&mut self, normal: bool, site: u16) -> Value {
+    fn draw(&mut self, normal: bool, site: u16) -> V {
         let f: extern "C" fn(u64, u64, u64, u64) -> f64 =
             if normal { abi::scn_jit_normal } else { abi::scn_jit_uniform };
-        let f = f as usize;
         let site = self.b.ins().iconst(types::I64, i64::from(site));
         let args = [self.seed, self.entity, self.step, site];
-        self.call_ptr(self.sigs.draw, f, &args).expect("one result")
+        V::R(self.call_ptr(self.sigs.draw, f as usize, &args).expect("one result"))
     }
 
     /// Appends a spike of this element.
@@ -160,7 +313,7 @@ impl Gen<'_, '_> {
     /// Refreshes the exact-solver cache of this element from the probed `a`.
     pub fn exact_update(&mut self, cache: Value, valid: Value, a: Value, n: usize, h: f64) {
         let n = self.b.ins().iconst(types::I64, n as i64);
-        let h = self.fconst(h);
+        let h = self.b.ins().f64const(h);
         let f: unsafe extern "C" fn(*mut f64, *mut u8, *const f64, u64, f64) = abi::scn_jit_exact_update;
         self.call_ptr(self.sigs.exact, f as usize, &[cache, valid, a, n, h]);
     }
@@ -175,37 +328,42 @@ impl Gen<'_, '_> {
     }
 
     /// Evaluates `e` as the interpreter's `eval` does.
-    pub fn expr(&mut self, e: &Expr, env: &Env<'_>) -> Result<Value, Unsupported> {
+    pub fn expr(&mut self, e: &Expr, env: &Env<'_>) -> Result<V, Unsupported> {
         #[allow(unreachable_patterns)]
         Ok(match e {
-            Expr::Const(c) => self.fconst(*c),
-            Expr::Param(k) => self.b.ins().load(types::F64, flags(), self.params, 8 * i32::from(*k)),
+            Expr::Const(c) => V::K(*c),
+            Expr::Param(k) => match self.known.params.get(*k as usize).copied().flatten() {
+                Some(c) => V::K(c),
+                None => V::R(self.b.ins().load(types::F64, flags(), self.params, 8 * i32::from(*k))),
+            },
             Expr::State(k) => match env.states {
-                States::Memory => self.b.ins().load(types::F64, flags(), self.states, 8 * i32::from(*k)),
+                States::Memory => V::R(self.b.ins().load(types::F64, flags(), self.states, 8 * i32::from(*k))),
                 States::Values(v) => *v.get(*k as usize).ok_or_else(|| Unsupported(format!("state slot {k}")))?,
             },
-            Expr::Input(k) => self.b.ins().load(types::F64, flags(), self.inputs, 8 * i32::from(*k)),
-            Expr::Local(k) => self.b.ins().load(types::F64, flags(), self.locals, 8 * i32::from(*k)),
-            Expr::Time => self.t,
-            Expr::Dt => self.fconst(env.dt),
-            Expr::Index => self.b.ins().fcvt_from_uint(types::F64, self.i),
-            Expr::Neg(x) => {
-                let x = self.expr(x, env)?;
-                self.b.ins().fneg(x)
-            }
+            Expr::Input(k) => match self.known.inputs.get(*k as usize).copied().flatten() {
+                Some(c) => V::K(c),
+                None => V::R(self.b.ins().load(types::F64, flags(), self.inputs, 8 * i32::from(*k))),
+            },
+            Expr::Local(k) => V::R(self.b.ins().load(types::F64, flags(), self.locals, 8 * i32::from(*k))),
+            Expr::Time => V::R(self.t),
+            Expr::Dt => V::K(env.dt),
+            Expr::Index => V::R(self.b.ins().fcvt_from_uint(types::F64, self.i)),
+            Expr::Neg(x) => match self.expr(x, env)? {
+                V::K(c) => V::K(-c),
+                V::R(x) => V::R(self.b.ins().fneg(x)),
+            },
             Expr::Not(x) => {
                 let x = self.expr(x, env)?;
-                let zero = self.fconst(0.0);
-                let c = self.b.ins().fcmp(FloatCC::Equal, x, zero);
+                let c = self.cmp(CmpOp::Eq, x, V::K(0.0));
                 self.truth(c)
             }
             Expr::Bin(op, a, b) => {
                 let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
                 match op {
-                    BinOp::Add => self.b.ins().fadd(x, y),
-                    BinOp::Sub => self.b.ins().fsub(x, y),
-                    BinOp::Mul => self.b.ins().fmul(x, y),
-                    BinOp::Div => self.b.ins().fdiv(x, y),
+                    BinOp::Add => self.add(x, y),
+                    BinOp::Sub => self.sub(x, y),
+                    BinOp::Mul => self.mul(x, y),
+                    BinOp::Div => self.div(x, y),
                     BinOp::Rem => self.call2(abi::scn_jit_rem, x, y),
                     BinOp::Pow => self.call2(abi::scn_jit_pow, x, y),
                     BinOp::Shl => self.call2(abi::scn_jit_shl, x, y),
@@ -214,28 +372,20 @@ impl Gen<'_, '_> {
             }
             Expr::Cmp(op, a, b) => {
                 let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
-                let cc = match op {
-                    CmpOp::Eq => FloatCC::Equal,
-                    CmpOp::Ne => FloatCC::NotEqual,
-                    CmpOp::Lt => FloatCC::LessThan,
-                    CmpOp::Le => FloatCC::LessThanOrEqual,
-                    CmpOp::Gt => FloatCC::GreaterThan,
-                    CmpOp::Ge => FloatCC::GreaterThanOrEqual,
-                };
-                let c = self.b.ins().fcmp(cc, x, y);
+                let c = self.cmp(*op, x, y);
                 self.truth(c)
             }
             Expr::And(a, b) | Expr::Or(a, b) => {
                 let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
                 let (cx, cy) = (self.nonzero(x), self.nonzero(y));
-                let c = if matches!(e, Expr::And(..)) { self.b.ins().band(cx, cy) } else { self.b.ins().bor(cx, cy) };
+                let c = if matches!(e, Expr::And(..)) { self.and(cx, cy) } else { self.or(cx, cy) };
                 self.truth(c)
             }
             Expr::If(c, a, b) => {
                 let c = self.expr(c, env)?;
                 let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
                 let c = self.nonzero(c);
-                self.b.ins().select(c, x, y)
+                self.select(c, x, y)
             }
             Expr::Call(f, args) => self.call(*f, args, env)?,
             Expr::Draw { site, kind, args } => {
@@ -246,19 +396,19 @@ impl Gen<'_, '_> {
                 match kind {
                     DrawKind::Uniform => {
                         let u = self.draw(false, *site);
-                        let span = self.b.ins().fsub(a[1], a[0]);
-                        let m = self.b.ins().fmul(span, u);
-                        self.b.ins().fadd(a[0], m)
+                        let span = self.sub(a[1], a[0]);
+                        let m = self.mul(span, u);
+                        self.add(a[0], m)
                     }
                     DrawKind::Normal | DrawKind::Lognormal => {
                         let z = self.draw(true, *site);
-                        let m = self.b.ins().fmul(a[1], z);
-                        let x = self.b.ins().fadd(a[0], m);
+                        let m = self.mul(a[1], z);
+                        let x = self.add(a[0], m);
                         if *kind == DrawKind::Lognormal { self.call1(abi::scn_jit_exp, x) } else { x }
                     }
                     DrawKind::Bernoulli => {
                         let u = self.draw(false, *site);
-                        let c = self.b.ins().fcmp(FloatCC::LessThan, u, a[0]);
+                        let c = self.cmp(CmpOp::Lt, u, a[0]);
                         self.truth(c)
                     }
                 }
@@ -266,21 +416,19 @@ impl Gen<'_, '_> {
             Expr::Noise { site, sigma } => {
                 let s = self.expr(sigma, env)?;
                 let z = self.draw(true, *site);
-                let m = self.b.ins().fmul(s, z);
-                let k = self.fconst(env.noise_scale);
-                self.b.ins().fmul(m, k)
+                let m = self.mul(s, z);
+                self.mul(m, V::K(env.noise_scale))
             }
             other => return Err(Unsupported(format!("expression {other:?}"))),
         })
     }
 
-    /// `x != 0.0` as an i8 condition (true for NaN, as Rust's `!=`).
-    pub fn nonzero(&mut self, x: Value) -> Value {
-        let zero = self.fconst(0.0);
-        self.b.ins().fcmp(FloatCC::NotEqual, x, zero)
+    /// `x != 0.0` (true for NaN, as Rust's `!=`).
+    pub fn nonzero(&mut self, x: V) -> C {
+        self.cmp(CmpOp::Ne, x, V::K(0.0))
     }
 
-    fn call(&mut self, f: Func, args: &[Expr], env: &Env<'_>) -> Result<Value, Unsupported> {
+    fn call(&mut self, f: Func, args: &[Expr], env: &Env<'_>) -> Result<V, Unsupported> {
         let need = match f {
             Func::Min | Func::Max => 0,
             Func::Clip | Func::Boltz | Func::Hill => 3,
@@ -293,15 +441,21 @@ impl Gen<'_, '_> {
         Ok(match f {
             Func::Exp => self.call1(abi::scn_jit_exp, a[0]),
             Func::Log => self.call1(abi::scn_jit_ln, a[0]),
-            Func::Sqrt => self.b.ins().sqrt(a[0]),
-            Func::Abs => self.b.ins().fabs(a[0]),
+            Func::Sqrt => match a[0] {
+                V::K(x) => V::K(x.sqrt()),
+                V::R(x) => V::R(self.b.ins().sqrt(x)),
+            },
+            Func::Abs => match a[0] {
+                V::K(x) => V::K(x.abs()),
+                V::R(x) => V::R(self.b.ins().fabs(x)),
+            },
             Func::Min | Func::Max => {
                 let (start, g): (f64, extern "C" fn(f64, f64) -> f64) = if f == Func::Min {
                     (f64::INFINITY, abi::scn_jit_min)
                 } else {
                     (f64::NEG_INFINITY, abi::scn_jit_max)
                 };
-                let mut acc = self.fconst(start);
+                let mut acc = V::K(start);
                 for x in a {
                     acc = self.call2(g, acc, x);
                 }
@@ -316,52 +470,53 @@ impl Gen<'_, '_> {
             Func::Round => self.call1(abi::scn_jit_round, a[0]),
             Func::Tanh => self.call1(abi::scn_jit_tanh, a[0]),
             Func::Sigmoid => {
-                let n = self.b.ins().fneg(a[0]);
+                let n = match a[0] {
+                    V::K(x) => V::K(-x),
+                    V::R(x) => V::R(self.b.ins().fneg(x)),
+                };
                 let e = self.call1(abi::scn_jit_exp, n);
                 self.one_over_one_plus(e)
             }
             Func::Exprel => {
                 let x = a[0];
-                let ax = self.b.ins().fabs(x);
-                let eps = self.fconst(1e-9);
-                let small = self.b.ins().fcmp(FloatCC::LessThan, ax, eps);
-                let (one, two) = (self.fconst(1.0), self.fconst(2.0));
-                let half = self.b.ins().fdiv(x, two);
-                let series = self.b.ins().fadd(one, half);
+                let ax = match x {
+                    V::K(x) => V::K(x.abs()),
+                    V::R(x) => V::R(self.b.ins().fabs(x)),
+                };
+                let small = self.cmp(CmpOp::Lt, ax, V::K(1e-9));
+                let half = self.div(x, V::K(2.0));
+                let series = self.add(V::K(1.0), half);
                 let em1 = self.call1(abi::scn_jit_exp_m1, x);
-                let q = self.b.ins().fdiv(em1, x);
-                self.b.ins().select(small, series, q)
+                let q = self.div(em1, x);
+                self.select(small, series, q)
             }
             Func::Boltz => {
-                let d = self.b.ins().fsub(a[1], a[0]);
-                let q = self.b.ins().fdiv(d, a[2]);
+                let d = self.sub(a[1], a[0]);
+                let q = self.div(d, a[2]);
                 let e = self.call1(abi::scn_jit_exp, q);
                 self.one_over_one_plus(e)
             }
             Func::Hill => {
                 let xn = self.call2(abi::scn_jit_powf, a[0], a[2]);
                 let kn = self.call2(abi::scn_jit_powf, a[1], a[2]);
-                let s = self.b.ins().fadd(xn, kn);
-                self.b.ins().fdiv(xn, s)
+                let s = self.add(xn, kn);
+                self.div(xn, s)
             }
             Func::Heaviside => {
                 let x = a[0];
-                let zero = self.fconst(0.0);
-                let pos = self.b.ins().fcmp(FloatCC::GreaterThan, x, zero);
-                let neg = self.b.ins().fcmp(FloatCC::LessThan, x, zero);
-                let (one, half) = (self.fconst(1.0), self.fconst(0.5));
-                let rest = self.b.ins().select(neg, zero, half);
-                self.b.ins().select(pos, one, rest)
+                let pos = self.cmp(CmpOp::Gt, x, V::K(0.0));
+                let neg = self.cmp(CmpOp::Lt, x, V::K(0.0));
+                let rest = self.select(neg, V::K(0.0), V::K(0.5));
+                self.select(pos, V::K(1.0), rest)
             }
             #[allow(unreachable_patterns)]
             other => return Err(Unsupported(format!("function {other:?}"))),
         })
     }
 
-    fn one_over_one_plus(&mut self, e: Value) -> Value {
-        let one = self.fconst(1.0);
-        let d = self.b.ins().fadd(one, e);
-        self.b.ins().fdiv(one, d)
+    fn one_over_one_plus(&mut self, e: V) -> V {
+        let d = self.add(V::K(1.0), e);
+        self.div(V::K(1.0), d)
     }
 
     /// Runs a handler or condition body as the interpreter's `exec`: states in memory,
@@ -374,18 +529,20 @@ impl Gen<'_, '_> {
                 Stmt::Assign { state, op, value } => {
                     let v = self.expr(value, &env)?;
                     let off = 8 * i32::from(*state);
-                    let x = self.b.ins().load(types::F64, flags(), self.states, off);
+                    let x = V::R(self.b.ins().load(types::F64, flags(), self.states, off));
                     let r = match op {
                         AssignOp::Set => v,
-                        AssignOp::Add => self.b.ins().fadd(x, v),
-                        AssignOp::Sub => self.b.ins().fsub(x, v),
-                        AssignOp::Mul => self.b.ins().fmul(x, v),
-                        AssignOp::Div => self.b.ins().fdiv(x, v),
+                        AssignOp::Add => self.add(x, v),
+                        AssignOp::Sub => self.sub(x, v),
+                        AssignOp::Mul => self.mul(x, v),
+                        AssignOp::Div => self.div(x, v),
                     };
+                    let r = self.val(r);
                     self.b.ins().store(flags(), r, self.states, off);
                 }
                 Stmt::Let { local, value } => {
                     let v = self.expr(value, &env)?;
+                    let v = self.val(v);
                     self.b.ins().store(flags(), v, self.locals, 8 * i32::from(*local));
                 }
                 Stmt::Emit => {
@@ -394,15 +551,14 @@ impl Gen<'_, '_> {
                 }
                 Stmt::Refractory { duration, in_steps, clamp } => {
                     let d = self.expr(duration, &env)?;
-                    let steps = if *in_steps {
-                        d
-                    } else {
-                        let dt = self.fconst(self.net_dt);
-                        self.b.ins().fdiv(d, dt)
+                    let steps = if *in_steps { d } else { self.div(d, V::K(self.net_dt)) };
+                    let n = match steps {
+                        V::K(s) => self.b.ins().iconst(types::I64, abi::scn_jit_refractory_steps(s)),
+                        V::R(s) => {
+                            let f: extern "C" fn(f64) -> i64 = abi::scn_jit_refractory_steps;
+                            self.call_ptr(self.sigs.refractory, f as usize, &[s]).expect("one result")
+                        }
                     };
-                    let f: extern "C" fn(f64) -> i64 = abi::scn_jit_refractory_steps;
-                    let f = f as usize;
-                    let n = self.call_ptr(self.sigs.refractory, f, &[steps]).expect("one result");
                     let mask = clamp.iter().fold(0u64, |m, &s| m | (1u64 << s.min(63)));
                     let mask = self.b.ins().iconst(types::I64, mask as i64);
                     let one = self.b.ins().iconst(types::I8, 1);
@@ -414,6 +570,7 @@ impl Gen<'_, '_> {
                 Stmt::If { cond, then, otherwise } => {
                     let c = self.expr(cond, &env)?;
                     let c = self.nonzero(c);
+                    let c = self.cond(c);
                     let (tb, eb, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
                     self.b.ins().brif(c, tb, &[], eb, &[]);
                     self.b.switch_to_block(tb);

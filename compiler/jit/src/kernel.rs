@@ -3,12 +3,12 @@
 //! element-major arrays with the interpreter's operation order inside.
 
 use crate::abi::{Field, KernelArgs};
-use crate::expr::{Env, Gen, States, Unsupported, effects, field, flags, import_sigs};
+use crate::expr::{C, Env, Gen, Known, States, Unsupported, V, effects, field, flags, import_sigs};
 use crate::solver;
 use cranelift::prelude::*;
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Linkage, Module};
-use scn_runtime::ir::{Model, Trigger};
+use scn_runtime::ir::{CmpOp, Model, Trigger};
 
 /// A compiled kernel: returns −1, or the element whose invariant failed.
 pub type KernelFn = unsafe extern "C" fn(*const KernelArgs) -> i64;
@@ -38,13 +38,18 @@ pub struct Declared {
 }
 
 /// Builds the three functions of `info` into `module`.
-pub fn declare(module: &mut JITModule, tag: usize, info: &ModelInfo<'_>) -> Result<Declared, Unsupported> {
-    let integrate = define(module, &format!("integrate_{tag}"), |g, fail| integrate_element(g, info, fail))?;
-    let conditions = define(module, &format!("conditions_{tag}"), |g, _| conditions_element(g, info))?;
+pub fn declare(
+    module: &mut JITModule,
+    tag: usize,
+    info: &ModelInfo<'_>,
+    known: &Known,
+) -> Result<Declared, Unsupported> {
+    let integrate = define(module, &format!("integrate_{tag}"), known, |g, fail| integrate_element(g, info, fail))?;
+    let conditions = define(module, &format!("conditions_{tag}"), known, |g, _| conditions_element(g, info))?;
     let handlers = if info.model.handlers.is_empty() {
         None
     } else {
-        Some(define(module, &format!("handlers_{tag}"), |g, _| handlers_element(g, info))?)
+        Some(define(module, &format!("handlers_{tag}"), known, |g, _| handlers_element(g, info))?)
     };
     Ok(Declared { integrate, conditions, handlers })
 }
@@ -54,6 +59,7 @@ pub fn declare(module: &mut JITModule, tag: usize, info: &ModelInfo<'_>) -> Resu
 fn define(
     module: &mut JITModule,
     name: &str,
+    known: &Known,
     per_element: impl FnOnce(&mut Gen<'_, '_>, Block) -> Result<(), Unsupported>,
 ) -> Result<FuncId, Unsupported> {
     let config = module.target_config();
@@ -106,6 +112,7 @@ fn define(
             step,
             t,
             net_dt: 0.0,
+            known,
         };
         per_element(&mut g, fail)?;
         let next = g.b.ins().iadd_imm_s(i, 1);
@@ -153,8 +160,8 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
     let refractory = g.b.ins().icmp(IntCC::UnsignedLessThan, g.step, until);
     let zero = g.b.ins().iconst(types::I64, 0);
     let held = g.b.ins().select(refractory, held, zero);
-    let old: Vec<Value> =
-        (0..m.states.len()).map(|k| g.b.ins().load(types::F64, flags(), g.states, 8 * k as i32)).collect();
+    let old: Vec<V> =
+        (0..m.states.len()).map(|k| V::R(g.b.ins().load(types::F64, flags(), g.states, 8 * k as i32))).collect();
     let mut cur = old.clone();
     let mut written = vec![false; old.len()];
     if !m.odes.is_empty() {
@@ -162,7 +169,7 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
         for (s, _) in &m.odes {
             let h = is_held(g, held, *s);
             let s = *s as usize;
-            cur[s] = g.b.ins().select(h, old[s], cur[s]);
+            cur[s] = g.select(C::R(h), old[s], cur[s]);
             written[s] = true;
         }
     }
@@ -172,13 +179,14 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
         for ((s, _), v) in m.nexts.iter().zip(new) {
             let h = is_held(g, held, *s);
             let s = *s as usize;
-            cur[s] = g.b.ins().select(h, cur[s], v);
+            cur[s] = g.select(C::R(h), cur[s], v);
             written[s] = true;
         }
     }
     for (k, v) in cur.iter().enumerate() {
         if written[k] {
-            g.b.ins().store(flags(), *v, g.states, 8 * k as i32);
+            let v = g.val(*v);
+            g.b.ins().store(flags(), v, g.states, 8 * k as i32);
         }
     }
     if !m.invariants.is_empty() {
@@ -186,8 +194,8 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
         let mut any = g.b.ins().iconst(types::I8, 0);
         for inv in &m.invariants {
             let v = g.expr(inv, &env)?;
-            let z = g.b.ins().f64const(0.0);
-            let bad = g.b.ins().fcmp(FloatCC::Equal, v, z);
+            let bad = g.cmp(CmpOp::Eq, v, V::K(0.0));
+            let bad = g.cond(bad);
             any = g.b.ins().bor(any, bad);
         }
         let cont = g.b.create_block();
@@ -213,7 +221,8 @@ fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), U
     let mut holds = Vec::new();
     for c in &m.conditions {
         let v = g.expr(&c.cond, &env)?;
-        holds.push(g.nonzero(v));
+        let c = g.nonzero(v);
+        holds.push(g.cond(c));
     }
     let nc = m.conditions.len();
     let last = g.elem_addr(Field::LastCond, nc, 0, 1);
@@ -255,7 +264,10 @@ fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), U
         let steps = g.b.use_var(fx.steps);
         let one = g.b.ins().iconst(types::I64, 1);
         let steps = g.b.ins().umax(steps, one);
-        let until = g.b.ins().iadd(g.step, steps);
+        let sum = g.b.ins().iadd(g.step, steps);
+        let wrapped = g.b.ins().icmp(IntCC::UnsignedLessThan, sum, g.step);
+        let max = g.b.ins().iconst(types::I64, -1);
+        let until = g.b.ins().select(wrapped, max, sum);
         g.b.ins().store(flags(), until, until_addr, 0);
         let mask = g.b.use_var(fx.mask);
         let held_addr = g.elem_addr(Field::Held, 1, 0, 8);

@@ -19,7 +19,7 @@ pub mod solver;
 use abi::KernelArgs;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::default_libcall_names;
-use expr::Unsupported;
+use expr::{Known, Unsupported};
 use kernel::{KernelFn, ModelInfo};
 use scn_runtime::interp::sim::exact_static;
 use scn_runtime::interp::solver::has_noise;
@@ -70,8 +70,33 @@ fn new_module() -> Result<JITModule, Unsupported> {
     Ok(JITModule::new(builder))
 }
 
-/// Compiles the kernels of model `index` of `net`.
-fn compile_model(net: &Network, index: usize) -> Result<Compiled, Unsupported> {
+/// What is the same for every element of population `pop` and every step: parameters equal
+/// bit for bit across its elements, input ports that no current stimulus drives.
+fn known(net: &Network, sim: &Simulation<'_>, pop: usize) -> Known {
+    let p = &net.populations[pop];
+    let m = &net.models[p.model];
+    let np = m.params.len();
+    let values = sim.params(pop);
+    let params = (0..np)
+        .map(|k| {
+            let first = values.get(k).copied()?;
+            values.iter().skip(k).step_by(np).all(|v| v.to_bits() == first.to_bits()).then_some(first)
+        })
+        .collect();
+    let inputs = m
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(k, port)| {
+            let driven = net.currents.iter().any(|c| c.target == pop && c.port as usize == k);
+            (!driven).then_some(if port.spike { 0.0 } else { port.default })
+        })
+        .collect();
+    Known { params, inputs }
+}
+
+/// Compiles the kernels of model `index` of `net` for populations with `known` values.
+fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled, Unsupported> {
     let m = &net.models[index];
     if m.fixed.is_some() {
         return Err(Unsupported("a fixed-point model".into()));
@@ -85,7 +110,7 @@ fn compile_model(net: &Network, index: usize) -> Result<Compiled, Unsupported> {
         dt: net.dt,
     };
     let mut module = new_module()?;
-    let ids = kernel::declare(&mut module, index, &info)?;
+    let ids = kernel::declare(&mut module, index, &info, known)?;
     module.finalize_definitions().map_err(|e| Unsupported(format!("{e:?}")))?;
     // SAFETY: each function was defined with the signature `fn(*const KernelArgs) -> i64`.
     let get = |id| unsafe { std::mem::transmute::<*const u8, KernelFn>(module.get_finalized_function(id)) };
@@ -154,11 +179,19 @@ impl PopKernel for JitPop {
 /// `sim` for every population of that model; the other populations keep the interpreter.
 pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
     let started = Instant::now();
-    let mut compiled: Vec<Option<Result<Rc<Compiled>, Unsupported>>> = net.models.iter().map(|_| None).collect();
+    let mut compiled: Vec<(usize, Known, Result<Rc<Compiled>, Unsupported>)> = Vec::new();
     let mut populations = Vec::new();
     for (pi, p) in net.populations.iter().enumerate() {
-        let code = compiled[p.model].get_or_insert_with(|| compile_model(net, p.model).map(Rc::new));
-        match code {
+        let k = known(net, sim, pi);
+        let at = match compiled.iter().position(|(m, kk, _)| *m == p.model && kk.same(&k)) {
+            Some(at) => at,
+            None => {
+                let code = compile_model(net, p.model, &k).map(Rc::new);
+                compiled.push((p.model, k, code));
+                compiled.len() - 1
+            }
+        };
+        match &compiled[at].2 {
             Ok(code) => {
                 let m = &net.models[p.model];
                 let n = if m.solver == Solver::Exact { m.odes.len() } else { 0 };

@@ -92,7 +92,8 @@ impl GeneratedAnd {
     /// `popcnt.i64`.
     pub fn compile() -> Result<Self, Unsupported> {
         let err = |e: &dyn std::fmt::Debug| Unsupported(format!("{e:?}"));
-        let builder = JITBuilder::with_flags(&[("opt_level", "speed")], default_libcall_names()).map_err(|e| err(&e))?;
+        let builder =
+            JITBuilder::with_flags(&[("opt_level", "speed")], default_libcall_names()).map_err(|e| err(&e))?;
         let mut module = JITModule::new(builder);
         let config = module.target_config();
         let ptr = config.pointer_type();

@@ -2,37 +2,40 @@
 //! over SSA values, substeps unrolled, with the same operation order.
 
 use crate::abi::Field;
-use crate::expr::{Env, Gen, States, Unsupported, flags};
+use crate::expr::{C, Env, Gen, States, Unsupported, V, flags};
 use crate::kernel::ModelInfo;
 use cranelift::prelude::*;
-use scn_runtime::ir::Solver;
+use scn_runtime::interp::expm::{Matrix, propagators};
+use scn_runtime::ir::{CmpOp, Solver};
 
 /// The most substeps the JIT unrolls; more run on the interpreter.
 pub const MAX_SUBSTEPS: u32 = 64;
 
 /// One right-hand side evaluation: f_k(x) for every ODE, `dt` reading 0 as in the interpreter.
-fn rhs(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value], noise_scale: f64) -> Result<Vec<Value>, Unsupported> {
+fn rhs(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], noise_scale: f64) -> Result<Vec<V>, Unsupported> {
     let env = Env { states: States::Values(x), dt: 0.0, noise_scale };
     info.model.odes.iter().map(|(_, e)| g.expr(e, &env)).collect()
 }
 
-fn konst(g: &mut Gen<'_, '_>, x: f64) -> Value {
-    g.b.ins().f64const(x)
-}
-
 /// `x + w·k` for every ODE slot.
-fn axpy(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value], w: f64, k: &[Value]) -> Vec<Value> {
+fn axpy(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], w: f64, k: &[V]) -> Vec<V> {
     let mut out = x.to_vec();
-    let w = konst(g, w);
     for (j, (s, _)) in info.model.odes.iter().enumerate() {
-        let m = g.b.ins().fmul(w, k[j]);
-        out[*s as usize] = g.b.ins().fadd(x[*s as usize], m);
+        let m = g.mul(V::K(w), k[j]);
+        out[*s as usize] = g.add(x[*s as usize], m);
     }
     out
 }
 
+fn fabs(g: &mut Gen<'_, '_>, x: V) -> V {
+    match x {
+        V::K(c) => V::K(c.abs()),
+        V::R(x) => V::R(g.b.ins().fabs(x)),
+    }
+}
+
 /// Advances the states `x` (all slots) by one step; the held states are restored by the caller.
-pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value]) -> Result<Vec<Value>, Unsupported> {
+pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V]) -> Result<Vec<V>, Unsupported> {
     let m = info.model;
     let substeps = m.substeps.max(1);
     if substeps > MAX_SUBSTEPS {
@@ -52,11 +55,10 @@ pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value]) -> Result
                 let k1 = rhs(g, info, &x, noise_scale)?;
                 let tmp = axpy(g, info, &x, h, &k1);
                 let k2 = rhs(g, info, &tmp, noise_scale)?;
-                let hh = konst(g, h * 0.5);
                 for (k, (s, _)) in m.odes.iter().enumerate() {
-                    let sum = g.b.ins().fadd(k1[k], k2[k]);
-                    let d = g.b.ins().fmul(hh, sum);
-                    x[*s as usize] = g.b.ins().fadd(x[*s as usize], d);
+                    let sum = g.add(k1[k], k2[k]);
+                    let d = g.mul(V::K(h * 0.5), sum);
+                    x[*s as usize] = g.add(x[*s as usize], d);
                 }
             }
             Solver::Rk4 => {
@@ -66,15 +68,14 @@ pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value]) -> Result
                     let tmp = axpy(g, info, &x, w, &ks[stage - 1]);
                     ks.push(rhs(g, info, &tmp, noise_scale)?);
                 }
-                let (two, h6) = (konst(g, 2.0), konst(g, h / 6.0));
                 for (k, (s, _)) in m.odes.iter().enumerate() {
-                    let a = g.b.ins().fmul(two, ks[1][k]);
-                    let a = g.b.ins().fadd(ks[0][k], a);
-                    let c = g.b.ins().fmul(two, ks[2][k]);
-                    let a = g.b.ins().fadd(a, c);
-                    let a = g.b.ins().fadd(a, ks[3][k]);
-                    let d = g.b.ins().fmul(h6, a);
-                    x[*s as usize] = g.b.ins().fadd(x[*s as usize], d);
+                    let a = g.mul(V::K(2.0), ks[1][k]);
+                    let a = g.add(ks[0][k], a);
+                    let c = g.mul(V::K(2.0), ks[2][k]);
+                    let a = g.add(a, c);
+                    let a = g.add(a, ks[3][k]);
+                    let d = g.mul(V::K(h / 6.0), a);
+                    x[*s as usize] = g.add(x[*s as usize], d);
                 }
             }
             Solver::ExpEuler => {
@@ -87,27 +88,30 @@ pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value]) -> Result
                         None => None,
                     });
                 }
-                let hv = konst(g, h);
                 for (k, (s, _)) in m.odes.iter().enumerate() {
                     let s = *s as usize;
                     let euler = {
-                        let d = g.b.ins().fmul(hv, k1[k]);
-                        g.b.ins().fadd(x[s], d)
+                        let d = g.mul(V::K(h), k1[k]);
+                        g.add(x[s], d)
                     };
                     x[s] = match slopes.get(k).copied().flatten() {
                         Some(b) => {
-                            let bh = g.b.ins().fmul(b, hv);
+                            let bh = g.mul(b, V::K(h));
                             let em1 = g.call1(crate::abi::scn_jit_exp_m1, bh);
-                            let num = g.b.ins().fmul(k1[k], em1);
-                            let d = g.b.ins().fdiv(num, b);
-                            let exp = g.b.ins().fadd(x[s], d);
-                            let zero = konst(g, 0.0);
-                            let nz = g.b.ins().fcmp(FloatCC::NotEqual, b, zero);
-                            let ab = g.b.ins().fabs(b);
-                            let inf = konst(g, f64::INFINITY);
-                            let finite = g.b.ins().fcmp(FloatCC::LessThan, ab, inf);
-                            let ok = g.b.ins().band(nz, finite);
-                            g.b.ins().select(ok, exp, euler)
+                            let num = g.mul(k1[k], em1);
+                            let d = g.div(num, b);
+                            let exp = g.add(x[s], d);
+                            let nz = g.cmp(CmpOp::Ne, b, V::K(0.0));
+                            let ab = fabs(g, b);
+                            let finite = g.cmp(CmpOp::Lt, ab, V::K(f64::INFINITY));
+                            let ok = match (nz, finite) {
+                                (C::K(a), C::K(b)) => C::K(a && b),
+                                _ => {
+                                    let (a, b) = (g.cond(nz), g.cond(finite));
+                                    C::R(g.b.ins().band(a, b))
+                                }
+                            };
+                            g.select(ok, exp, euler)
                         }
                         None => euler,
                     };
@@ -121,15 +125,79 @@ pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value]) -> Result
     Ok(x)
 }
 
+/// `v = Σ_j (E_ij x_j + F_ij b_j)` from 0, as the interpreter sums it.
+fn propagate(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], e: &[V], f: &[V], b: &[V]) -> Vec<V> {
+    let odes = &info.model.odes;
+    let n = odes.len();
+    let mut out = x.to_vec();
+    for i in 0..n {
+        let mut v = V::K(0.0);
+        for j in 0..n {
+            let ex = g.mul(e[i * n + j], x[odes[j].0 as usize]);
+            let fb = g.mul(f[i * n + j], b[j]);
+            let s = g.add(ex, fb);
+            v = g.add(v, s);
+        }
+        out[odes[i].0 as usize] = v;
+    }
+    out
+}
+
+/// `f(x) − A x` with the interpreter's summation (from −0).
+fn affine_part(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], a: &[V]) -> Result<Vec<V>, Unsupported> {
+    let odes = &info.model.odes;
+    let n = odes.len();
+    let fx = rhs(g, info, x, 1.0)?;
+    let mut b = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut acc = V::K(-0.0);
+        for j in 0..n {
+            let t = g.mul(a[i * n + j], x[odes[j].0 as usize]);
+            acc = g.add(acc, t);
+        }
+        b.push(g.sub(fx[i], acc));
+    }
+    Ok(b)
+}
+
 /// `x(t + h) = E x + F b`, with the interpreter's per-element cache of A, E, F: when the
 /// cache is empty (or A is not constant) A and b come from probing the right-hand side at
-/// the unit vectors, else b = f(x) − A x from one evaluation.
-fn exact_step(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value], h: f64) -> Result<Vec<Value>, Unsupported> {
+/// the unit vectors, else b = f(x) − A x from one evaluation. When the probe gives A as
+/// constants of the kernel, E and F are computed now by the interpreter's own function.
+fn exact_step(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], h: f64) -> Result<Vec<V>, Unsupported> {
     let odes = &info.model.odes;
     let n = odes.len();
     let nn = n * n;
-    let cache = g.elem_addr(Field::Exact, 3 * nn, 0, 8);
+    // The probe: b = f(x with the ODE states zeroed); column j of A = f(e_j) − b. Its code is
+    // placed where it runs (every step, or only while the element's cache is empty).
+    let probe = |g: &mut Gen<'_, '_>| -> Result<(Vec<V>, Vec<V>), Unsupported> {
+        let mut p = x.to_vec();
+        for (s, _) in odes {
+            p[*s as usize] = V::K(0.0);
+        }
+        let f0 = rhs(g, info, &p, 1.0)?;
+        let mut a = vec![V::K(0.0); nn];
+        for j in 0..n {
+            let sj = odes[j].0 as usize;
+            p[sj] = V::K(1.0);
+            let col = rhs(g, info, &p, 1.0)?;
+            p[sj] = V::K(0.0);
+            for i in 0..n {
+                a[i * n + j] = g.sub(col[i], f0[i]);
+            }
+        }
+        Ok((f0, a))
+    };
     let valid = g.elem_addr(Field::ExactValid, 1, 0, 1);
+    if !info.exact_static {
+        let (f0, a) = probe(g)?;
+        if let Some(a) = known(&a) {
+            let (e, f) = propagators(&Matrix { n, a }, h);
+            let (e, f) = (consts(&e.a), consts(&f.a));
+            return Ok(propagate(g, info, x, &e, &f, &f0));
+        }
+    }
+    let cache = g.elem_addr(Field::Exact, 3 * nn, 0, 8);
     let bvars: Vec<Variable> = (0..n).map(|_| g.b.declare_var(types::F64)).collect();
     let (probe_blk, reuse_blk, merge) = (g.b.create_block(), g.b.create_block(), g.b.create_block());
     if info.exact_static {
@@ -138,62 +206,63 @@ fn exact_step(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[Value], h: f64) ->
     } else {
         g.b.ins().jump(probe_blk, &[]);
     }
-    // Probe: b = f(x with the ODE states zeroed); column j of A = f(e_j) − b.
     g.b.switch_to_block(probe_blk);
-    let zero = konst(g, 0.0);
-    let one = konst(g, 1.0);
-    let mut probe = x.to_vec();
-    for (s, _) in odes {
-        probe[*s as usize] = zero;
-    }
-    let f0 = rhs(g, info, &probe, 1.0)?;
-    let slot = g.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, (8 * nn.max(1)) as u32, 3));
-    let a_ptr = g.b.ins().stack_addr(g.ptr, slot, 0);
-    for j in 0..n {
-        let sj = odes[j].0 as usize;
-        probe[sj] = one;
-        let col = rhs(g, info, &probe, 1.0)?;
-        probe[sj] = zero;
-        for i in 0..n {
-            let a = g.b.ins().fsub(col[i], f0[i]);
-            g.b.ins().store(flags(), a, a_ptr, (8 * (i * n + j)) as i32);
+    let (f0, a) = probe(g)?;
+    // A constant A (a static system whose probe folds) gives constant propagators; the cache
+    // then only marks the element as probed.
+    let fixed = known(&a).map(|ak| {
+        let (e, f) = propagators(&Matrix { n, a: ak }, h);
+        (a.clone(), consts(&e.a), consts(&f.a))
+    });
+    if fixed.is_some() {
+        let one = g.b.ins().iconst(types::I8, 1);
+        g.b.ins().store(flags(), one, valid, 0);
+    } else {
+        let slot =
+            g.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, (8 * nn.max(1)) as u32, 3));
+        let a_ptr = g.b.ins().stack_addr(g.ptr, slot, 0);
+        for (k, v) in a.iter().enumerate() {
+            let v = g.val(*v);
+            g.b.ins().store(flags(), v, a_ptr, (8 * k) as i32);
         }
+        g.exact_update(cache, valid, a_ptr, n, h);
     }
-    g.exact_update(cache, valid, a_ptr, n, h);
     for (k, v) in bvars.iter().enumerate() {
-        g.b.def_var(*v, f0[k]);
+        let f = g.val(f0[k]);
+        g.b.def_var(*v, f);
     }
     g.b.ins().jump(merge, &[]);
-    // Reuse: b = f(x) − A x.
     g.b.switch_to_block(reuse_blk);
-    let fx = rhs(g, info, x, 1.0)?;
-    let neg_zero = konst(g, -0.0);
-    for i in 0..n {
-        let mut acc = neg_zero;
-        for j in 0..n {
-            let a = g.b.ins().load(types::F64, flags(), cache, (8 * (i * n + j)) as i32);
-            let t = g.b.ins().fmul(a, x[odes[j].0 as usize]);
-            acc = g.b.ins().fadd(acc, t);
-        }
-        let b = g.b.ins().fsub(fx[i], acc);
-        g.b.def_var(bvars[i], b);
+    let load = |g: &mut Gen<'_, '_>, at: usize| V::R(g.b.ins().load(types::F64, flags(), cache, (8 * at) as i32));
+    let cached: Vec<V> = match &fixed {
+        Some((a, _, _)) => a.clone(),
+        None => (0..nn).map(|k| load(g, k)).collect(),
+    };
+    let b = affine_part(g, info, x, &cached)?;
+    for (k, v) in bvars.iter().enumerate() {
+        let b = g.val(b[k]);
+        g.b.def_var(*v, b);
     }
     g.b.ins().jump(merge, &[]);
     g.b.switch_to_block(merge);
-    let b: Vec<Value> = bvars.iter().map(|v| g.b.use_var(*v)).collect();
-    let mut out = x.to_vec();
-    let zero = konst(g, 0.0);
-    for i in 0..n {
-        let mut v = zero;
-        for j in 0..n {
-            let e = g.b.ins().load(types::F64, flags(), cache, (8 * (nn + i * n + j)) as i32);
-            let f = g.b.ins().load(types::F64, flags(), cache, (8 * (2 * nn + i * n + j)) as i32);
-            let ex = g.b.ins().fmul(e, x[odes[j].0 as usize]);
-            let fb = g.b.ins().fmul(f, b[j]);
-            let s = g.b.ins().fadd(ex, fb);
-            v = g.b.ins().fadd(v, s);
-        }
-        out[odes[i].0 as usize] = v;
-    }
-    Ok(out)
+    let b: Vec<V> = bvars.iter().map(|v| V::R(g.b.use_var(*v))).collect();
+    let (e, f) = match fixed {
+        Some((_, e, f)) => (e, f),
+        None => ((0..nn).map(|k| load(g, nn + k)).collect(), (0..nn).map(|k| load(g, 2 * nn + k)).collect()),
+    };
+    Ok(propagate(g, info, x, &e, &f, &b))
+}
+
+/// The values when every one is a constant of the kernel.
+fn known(v: &[V]) -> Option<Vec<f64>> {
+    v.iter()
+        .map(|v| match v {
+            V::K(c) => Some(*c),
+            V::R(_) => None,
+        })
+        .collect()
+}
+
+fn consts(v: &[f64]) -> Vec<V> {
+    v.iter().map(|c| V::K(*c)).collect()
 }

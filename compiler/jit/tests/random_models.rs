@@ -59,14 +59,7 @@ fn binop() -> impl Strategy<Value = BinOp> {
 }
 
 fn cmpop() -> impl Strategy<Value = CmpOp> {
-    prop_oneof![
-        Just(CmpOp::Eq),
-        Just(CmpOp::Ne),
-        Just(CmpOp::Lt),
-        Just(CmpOp::Le),
-        Just(CmpOp::Gt),
-        Just(CmpOp::Ge)
-    ]
+    prop_oneof![Just(CmpOp::Eq), Just(CmpOp::Ne), Just(CmpOp::Lt), Just(CmpOp::Le), Just(CmpOp::Gt), Just(CmpOp::Ge)]
 }
 
 /// An expression; `noise` allows `noise(…)` terms (ODE right-hand sides only), `local`
@@ -77,9 +70,15 @@ fn expr(noise: bool, local: bool) -> impl Strategy<Value = Expr> {
         let mut options = vec![
             inner.clone().prop_map(|x| Expr::Neg(Box::new(x))).boxed(),
             inner.clone().prop_map(|x| Expr::Not(Box::new(x))).boxed(),
-            (binop(), inner.clone(), inner.clone()).prop_map(|(o, a, b)| Expr::Bin(o, Box::new(a), Box::new(b))).boxed(),
-            (binop(), inner.clone(), inner.clone()).prop_map(|(o, a, b)| Expr::Bin(o, Box::new(a), Box::new(b))).boxed(),
-            (cmpop(), inner.clone(), inner.clone()).prop_map(|(o, a, b)| Expr::Cmp(o, Box::new(a), Box::new(b))).boxed(),
+            (binop(), inner.clone(), inner.clone())
+                .prop_map(|(o, a, b)| Expr::Bin(o, Box::new(a), Box::new(b)))
+                .boxed(),
+            (binop(), inner.clone(), inner.clone())
+                .prop_map(|(o, a, b)| Expr::Bin(o, Box::new(a), Box::new(b)))
+                .boxed(),
+            (cmpop(), inner.clone(), inner.clone())
+                .prop_map(|(o, a, b)| Expr::Cmp(o, Box::new(a), Box::new(b)))
+                .boxed(),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::And(Box::new(a), Box::new(b))).boxed(),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::Or(Box::new(a), Box::new(b))).boxed(),
             (inner.clone(), inner.clone(), inner.clone())
@@ -99,7 +98,8 @@ fn expr(noise: bool, local: bool) -> impl Strategy<Value = Expr> {
                 .boxed(),
         ];
         if noise {
-            options.push((0..4u16, inner.clone()).prop_map(|(site, s)| Expr::Noise { site, sigma: Box::new(s) }).boxed());
+            options
+                .push((0..4u16, inner.clone()).prop_map(|(site, s)| Expr::Noise { site, sigma: Box::new(s) }).boxed());
         }
         prop::strategy::Union::new(options)
     })
@@ -124,13 +124,7 @@ fn stmt(local: bool) -> impl Strategy<Value = Stmt> {
 }
 
 fn solver() -> impl Strategy<Value = Solver> {
-    prop_oneof![
-        Just(Solver::Euler),
-        Just(Solver::Heun),
-        Just(Solver::Rk4),
-        Just(Solver::ExpEuler),
-        Just(Solver::Exact)
-    ]
+    prop_oneof![Just(Solver::Euler), Just(Solver::Heun), Just(Solver::Rk4), Just(Solver::ExpEuler), Just(Solver::Exact)]
 }
 
 fn trigger() -> impl Strategy<Value = Trigger> {

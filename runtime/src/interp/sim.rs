@@ -418,6 +418,11 @@ impl<'n> Simulation<'n> {
         self.kernels[pop] = Some(kernel);
     }
 
+    /// The f64 parameters of population `pop`, element-major (empty for a fixed-point one).
+    pub fn params(&self, pop: usize) -> &[f64] {
+        if self.pops[pop].fx.is_some() { &[] } else { &self.pops[pop].params }
+    }
+
     /// Whether population `pop` runs a compiled kernel rather than the interpreter's code.
     pub fn has_kernel(&self, pop: usize) -> bool {
         self.kernels[pop].is_some()
@@ -602,7 +607,8 @@ impl<'n> Simulation<'n> {
                             self.spikes.push(Spike { step: t_step, pop: pi, neuron: i as u64 });
                         }
                         if let Some((steps, held)) = effects.refractory {
-                            st.refractory_until[i] = t_step + steps.max(1);
+                            // An unbounded period (an infinite duration) lasts to the end of the run.
+                            st.refractory_until[i] = t_step.saturating_add(steps.max(1));
                             st.held[i] = held;
                         }
                     }
@@ -1158,7 +1164,7 @@ fn fx_conditions(
                 }
                 if let Some((d, in_steps, held)) = effects.refractory {
                     let steps = if in_steps { d } else { d / net.dt };
-                    st.refractory_until[i] = t_step + (round_half_even(steps).max(0.0) as u64).max(1);
+                    st.refractory_until[i] = t_step.saturating_add((round_half_even(steps).max(0.0) as u64).max(1));
                     st.held[i] = held;
                 }
             }
