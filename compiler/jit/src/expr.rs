@@ -87,6 +87,8 @@ pub struct Gen<'a, 'b> {
     pub net_dt: f64,
     /// What is the same for every element and every step of this population.
     pub known: &'a Known,
+    /// The pointer fields of the arguments, by [`Field`] position, loaded once per call.
+    pub bases: Vec<Value>,
 }
 
 /// What is the same for every element of a population and every step, found when the
@@ -320,7 +322,7 @@ impl Gen<'_, '_> {
 
     /// `&array[(i·stride + k)]` for an 8-byte array field of the arguments.
     pub fn elem_addr(&mut self, f: Field, stride: usize, k: usize, width: i64) -> Value {
-        let base = field(self.b, self.args, self.ptr, f);
+        let base = self.bases[f as usize];
         let idx = self.b.ins().imul_imm_s(self.i, stride as i64);
         let idx = self.b.ins().iadd_imm_s(idx, k as i64);
         let off = self.b.ins().imul_imm_s(idx, width);

@@ -85,6 +85,7 @@ fn define(
         let t = field(&mut b, args, types::F64, Field::T);
         let entity_base = field(&mut b, args, types::I64, Field::EntityBase);
         let locals = field(&mut b, args, ptr, Field::Locals);
+        let bases: Vec<Value> = (0..=Field::ExactValid as i32).map(|k| b.ins().load(ptr, flags(), args, 8 * k)).collect();
         let iv = b.declare_var(types::I64);
         let zero = b.ins().iconst(types::I64, 0);
         b.def_var(iv, zero);
@@ -113,6 +114,7 @@ fn define(
             t,
             net_dt: 0.0,
             known,
+            bases,
         };
         per_element(&mut g, fail)?;
         let next = g.b.ins().iadd_imm_s(i, 1);

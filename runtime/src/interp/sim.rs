@@ -101,6 +101,8 @@ struct PopState {
     exact: Vec<ExactCache>,
     entity_base: u64,
     spiked: Vec<bool>,
+    /// Whether `inputs` may differ from the ports' defaults (a current stimulus added to it).
+    inputs_dirty: bool,
     /// Raw fixed-point storage of a population whose model has a `precision` member.
     fx: Option<FxPop>,
 }
@@ -301,6 +303,7 @@ impl<'n> Simulation<'n> {
                 exact: vec![ExactCache::default(); n],
                 entity_base: entity,
                 spiked: vec![false; n],
+                inputs_dirty: true,
                 fx: None,
             };
             if let Some(fx) = &m.fixed {
@@ -451,18 +454,22 @@ impl<'n> Simulation<'n> {
         // 1. Monitors record the state at the start of the step.
         self.record(t_step);
         // Continuous inputs: defaults plus active current stimuli.
+        // Only a population a stimulus changed needs its defaults back.
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
-            for i in 0..p.size as usize {
-                for (k, port) in m.inputs.iter().enumerate() {
-                    st.inputs[i * st.ni + k] = if port.spike { 0.0 } else { port.default };
+            if st.inputs_dirty && st.ni > 0 {
+                let defaults: Vec<f64> = m.inputs.iter().map(|port| if port.spike { 0.0 } else { port.default }).collect();
+                for row in st.inputs.chunks_exact_mut(st.ni) {
+                    row.copy_from_slice(&defaults);
                 }
             }
+            st.inputs_dirty = false;
         }
         for c in &net.currents {
             if t >= c.start && t < c.stop {
                 let st = &mut self.pops[c.target];
+                st.inputs_dirty = true;
                 for i in 0..net.populations[c.target].size as usize {
                     st.inputs[i * st.ni + c.port as usize] += c.amplitude;
                 }
@@ -556,7 +563,8 @@ impl<'n> Simulation<'n> {
                 }
             }
         }
-        // 5. Conditions.
+        // 5. Conditions (the spikes of this step are appended from here on).
+        let first_spike = self.spikes.len();
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
@@ -621,10 +629,13 @@ impl<'n> Simulation<'n> {
             let slots = ps.ring.len() as u64;
             match &pr.source {
                 Source::Population(src) => {
-                    let size = net.populations[*src].size as usize;
-                    for i in 0..size {
-                        if self.pops[*src].spiked[i] {
-                            schedule(ps, i, t_step, slots);
+                    // The spikes of a population are appended in index order, a neuron's
+                    // together, so this visits each spiking neuron once, in index order.
+                    let mut last = None;
+                    for sp in self.spikes[first_spike..].iter().filter(|sp| sp.pop == *src) {
+                        if last != Some(sp.neuron) {
+                            schedule(ps, sp.neuron as usize, t_step, slots);
+                            last = Some(sp.neuron);
                         }
                     }
                 }
@@ -1013,6 +1024,7 @@ fn run_synapse(m: &Model, ps: &mut ProjState, c: usize, body: &[Stmt], t: f64, d
         exact: Vec::new(),
         entity_base: 0,
         spiked: vec![false],
+        inputs_dirty: false,
         fx: None,
     };
     let draws = Draws { seed, purpose: Purpose::StepDraws, entity: c as u64, step: 0 };
