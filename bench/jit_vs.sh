@@ -11,7 +11,8 @@
 #    engine (`sc_neurocore_engine.DenseLayer.forward_fast`).
 # 3. AND+popcount throughput in Gbit/s on cache-resident data: SCN's kernels vs a rustc
 #    `-C target-cpu=native` loop.
-# Needs: cargo, rustc, g++, and /work/main/.venv or $SCN_PYTHON with brian2, sc-neurocore-engine.
+# Needs: cargo, rustc, g++, and .venv (or $SCN_PYTHON) with tests/compare/requirements.txt and
+# bench/requirements.txt installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-10}

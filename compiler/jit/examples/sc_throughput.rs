@@ -1,7 +1,7 @@
 //! Prints the throughput of the AND+popcount kernels in Gbit/s on cache-resident data
 //! (two 16 KiB streams), one `name gbit_s` line per kernel; `bench/jit_vs.sh` runs it.
 
-use scn_jit::sc::{GeneratedAnd, ScKernels, and_popcount, time_per_call};
+use scn_jit::sc::{GeneratedAnd, ScKernels, and_popcount, rust_kernel_name, time_per_call};
 
 fn main() {
     let words = 2048usize;
@@ -10,7 +10,7 @@ fn main() {
     let bits = (64 * words) as f64;
     let gbit = |s: f64| bits / s / 1e9;
     let rust = time_per_call(20_000, || and_popcount(&a, &b));
-    println!("rust-avx2 {:.2}", gbit(rust));
+    println!("{} {:.2}", rust_kernel_name(), gbit(rust));
     match GeneratedAnd::compile() {
         Ok(g) => println!("cranelift-i8x16 {:.2}", gbit(time_per_call(20_000, || g.and_popcount(&a, &b)))),
         Err(e) => println!("cranelift-i8x16 unavailable ({})", e.0),

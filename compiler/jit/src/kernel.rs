@@ -85,7 +85,8 @@ fn define(
         let t = field(&mut b, args, types::F64, Field::T);
         let entity_base = field(&mut b, args, types::I64, Field::EntityBase);
         let locals = field(&mut b, args, ptr, Field::Locals);
-        let bases: Vec<Value> = (0..=Field::ExactValid as i32).map(|k| b.ins().load(ptr, flags(), args, 8 * k)).collect();
+        let bases: Vec<Value> =
+            (0..=Field::ExactValid as i32).map(|k| b.ins().load(ptr, flags(), args, 8 * k)).collect();
         let iv = b.declare_var(types::I64);
         let zero = b.ins().iconst(types::I64, 0);
         b.def_var(iv, zero);

@@ -459,7 +459,8 @@ impl<'n> Simulation<'n> {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
             if st.inputs_dirty && st.ni > 0 {
-                let defaults: Vec<f64> = m.inputs.iter().map(|port| if port.spike { 0.0 } else { port.default }).collect();
+                let defaults: Vec<f64> =
+                    m.inputs.iter().map(|port| if port.spike { 0.0 } else { port.default }).collect();
                 for row in st.inputs.chunks_exact_mut(st.ni) {
                     row.copy_from_slice(&defaults);
                 }
