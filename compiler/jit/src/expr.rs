@@ -159,6 +159,9 @@ pub enum C {
 
 type Ins2 = fn(&mut FunctionBuilder<'_>, Value, Value) -> Value;
 
+/// The comparisons the JIT generates (a newer one falls back to the interpreter).
+const KNOWN_CMP: [CmpOp; 6] = [CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge];
+
 impl Gen<'_, '_> {
     /// The value as an SSA value (a constant when known).
     pub fn val(&mut self, v: V) -> Value {
@@ -244,6 +247,8 @@ impl Gen<'_, '_> {
                 CmpOp::Le => x <= y,
                 CmpOp::Gt => x > y,
                 CmpOp::Ge => x >= y,
+                #[allow(unreachable_patterns)]
+                _ => unreachable!("checked against KNOWN_CMP"),
             });
         }
         let cc = match op {
@@ -253,6 +258,8 @@ impl Gen<'_, '_> {
             CmpOp::Le => FloatCC::LessThanOrEqual,
             CmpOp::Gt => FloatCC::GreaterThan,
             CmpOp::Ge => FloatCC::GreaterThanOrEqual,
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("checked against KNOWN_CMP"),
         };
         let (x, y) = (self.val(a), self.val(b));
         C::R(self.b.ins().fcmp(cc, x, y))
@@ -370,9 +377,14 @@ impl Gen<'_, '_> {
                     BinOp::Pow => self.call2(abi::scn_jit_pow, x, y),
                     BinOp::Shl => self.call2(abi::scn_jit_shl, x, y),
                     BinOp::Shr => self.call2(abi::scn_jit_shr, x, y),
+                    #[allow(unreachable_patterns)]
+                    other => return Err(Unsupported(format!("operator {other:?}"))),
                 }
             }
             Expr::Cmp(op, a, b) => {
+                if !KNOWN_CMP.contains(op) {
+                    return Err(Unsupported(format!("comparison {op:?}")));
+                }
                 let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
                 let c = self.cmp(*op, x, y);
                 self.truth(c)
@@ -413,6 +425,8 @@ impl Gen<'_, '_> {
                         let c = self.cmp(CmpOp::Lt, u, a[0]);
                         self.truth(c)
                     }
+                    #[allow(unreachable_patterns)]
+                    other => return Err(Unsupported(format!("draw {other:?}"))),
                 }
             }
             Expr::Noise { site, sigma } => {
@@ -538,6 +552,8 @@ impl Gen<'_, '_> {
                         AssignOp::Sub => self.sub(x, v),
                         AssignOp::Mul => self.mul(x, v),
                         AssignOp::Div => self.div(x, v),
+                        #[allow(unreachable_patterns)]
+                        other => return Err(Unsupported(format!("assignment {other:?}"))),
                     };
                     let r = self.val(r);
                     self.b.ins().store(flags(), r, self.states, off);

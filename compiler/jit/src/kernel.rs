@@ -230,9 +230,15 @@ fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), U
     let nc = m.conditions.len();
     let last = g.elem_addr(Field::LastCond, nc, 0, 1);
     for (k, c) in m.conditions.iter().enumerate() {
-        let prev = g.b.ins().load(types::I8, flags(), last, k as i32);
         let now = holds[k];
-        g.b.ins().store(flags(), now, last, k as i32);
+        // Only `rise` and `fall` read the last value, so a level condition need not keep it.
+        let prev = if c.trigger == Trigger::Level {
+            now
+        } else {
+            let prev = g.b.ins().load(types::I8, flags(), last, k as i32);
+            g.b.ins().store(flags(), now, last, k as i32);
+            prev
+        };
         let fire = match c.trigger {
             Trigger::Level => now,
             Trigger::Rise => {
@@ -244,6 +250,8 @@ fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), U
                 let was = g.b.ins().icmp_imm_s(IntCC::NotEqual, prev, 0);
                 g.b.ins().band(not_now, was)
             }
+            #[allow(unreachable_patterns)]
+            other => return Err(Unsupported(format!("trigger {other:?}"))),
         };
         let awake = g.b.ins().icmp_imm_s(IntCC::Equal, refractory, 0);
         let run = g.b.ins().band(fire, awake);

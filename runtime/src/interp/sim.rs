@@ -172,7 +172,7 @@ pub struct PopView<'a> {
     pub refractory_until: &'a mut [u64],
     /// The states clamped during the refractory period, one bit per slot (slot ≥ 63 shares bit 63).
     pub held: &'a mut [u64],
-    /// Each condition's value at the last step, element-major (for `rise`/`fall`).
+    /// Each condition's value at the last step, element-major (read only by `rise`/`fall`).
     pub last_cond: &'a mut [bool],
     /// Whether the element emitted a spike this step.
     pub spiked: &'a mut [bool],
