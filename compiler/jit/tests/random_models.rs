@@ -131,9 +131,11 @@ fn trigger() -> impl Strategy<Value = Trigger> {
     prop_oneof![Just(Trigger::Level), Just(Trigger::Rise), Just(Trigger::Fall)]
 }
 
-/// The neuron the random models are grafted onto: lowered from SCN source, so that the test
-/// never spells out a `Model` (whose fields grow with the language). 3 states, 2 parameters,
-/// a spike port (0) and a continuous port (1).
+/// The network the random models are grafted onto, lowered from SCN source so that the test
+/// never spells out an IR struct (whose fields grow with the language). Its neuron has 3
+/// states, 2 parameters (`a` differs per neuron, `b` does not), a spike port (0) and a
+/// continuous port (1) that a current drives from 10 ms to 30 ms; Poisson input and a
+/// delayed recurrent projection hit the spike port; every state and spike is monitored.
 const BASE: &str = "neuron Base {
     param a: dimensionless = uniform(-1, 1)
     param b: dimensionless = 0.75
@@ -146,18 +148,30 @@ const BASE: &str = "neuron Base {
 }
 network Host {
     dt = 1 ms
+    seed = 11
     pop p = Base[6]
+    stimulus poisson(rate = 300 Hz, n = 6) -> p.syn { one_to_one, weight = 0.5 }
+    connect p -> p.syn { all, weight = -0.25, delay = 1 ms }
+    stimulus current(amplitude = 0.5, start = 10 ms, stop = 30 ms) -> p.drive
+    monitor spikes(p)
+    monitor state(p[0..6].x, p[0..6].y, p[0..6].z)
 }
 ";
 
-fn base() -> Model {
+fn base_network() -> Network {
     let analysis = scn_sema::check_source("base.scn", BASE.to_string(), None, &scn_sema::Disk);
     assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
-    let net = scn_lower::lower_network(&analysis, None).expect("the base model lowers");
-    let m = net.models[net.populations[0].model].clone();
+    let net = scn_lower::lower_network(&analysis, None).expect("the base network lowers");
+    let m = &net.models[net.populations[0].model];
     assert_eq!((m.params.len(), m.states.len(), m.inputs.len()), (2, 3, 2));
     assert!(m.inputs[0].spike && !m.inputs[1].spike);
-    m
+    assert_eq!((net.projections.len(), net.currents.len()), (2, 1));
+    net
+}
+
+fn base() -> Model {
+    let net = base_network();
+    net.models[net.populations[0].model].clone()
 }
 
 /// The base neuron with random dynamics, conditions, handler and invariants.
@@ -182,61 +196,17 @@ fn model() -> impl Strategy<Value = Model> {
             m.invariants = invariants;
             m.solver = solver;
             m.substeps = substeps;
-            m.locals = 2;
+            m.locals = m.locals.max(2);
             m.draw_sites = m.draw_sites.max(4);
             m
         })
 }
 
 fn network(model: Model) -> Network {
-    Network {
-        name: "Random".into(),
-        dt: 1e-3,
-        clocked: false,
-        steps: None,
-        seed: 11,
-        models: vec![model],
-        populations: vec![Population {
-            name: "p".into(),
-            size: 6,
-            model: 0,
-            param_overrides: Vec::new(),
-            state_overrides: Vec::new(),
-            override_lets: Vec::new(),
-        }],
-        projections: vec![
-            Projection {
-                name: "drive".into(),
-                source: Source::Poisson { rate: 300.0, n: 6, start: 0.0, stop: 1.0 },
-                target: 0,
-                port: 0,
-                rule: Rule::OneToOne,
-                autapses: true,
-                weight: Expr::Const(0.5),
-                delay: Expr::Const(0.0),
-                synapse: None,
-                synapse_params: Vec::new(),
-            },
-            Projection {
-                name: "recurrent".into(),
-                source: Source::Population(0),
-                target: 0,
-                port: 0,
-                rule: Rule::All,
-                autapses: false,
-                weight: Expr::Const(-0.25),
-                delay: Expr::Const(1.0),
-                synapse: None,
-                synapse_params: Vec::new(),
-            },
-        ],
-        currents: vec![CurrentStimulus { target: 0, port: 1, amplitude: 0.5, start: 0.01, stop: 0.03 }],
-        monitors: (0..STATES)
-            .map(|state| Monitor::State { pop: 0, from: 0, to: 6, state, every: 1 })
-            .chain([Monitor::Spikes(vec![0])])
-            .collect(),
-        sc: ScNetwork::default(),
-    }
+    let mut net = base_network();
+    let at = net.populations[0].model;
+    net.models[at] = model;
+    net
 }
 
 fn same(a: f64, b: f64) -> bool {
