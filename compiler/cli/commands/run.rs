@@ -43,6 +43,27 @@ pub struct Args {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
+    /// The simulation engine: `jit` compiles each neuron model to native code (populations
+    /// it cannot compile run on the interpreter), `interp` is the reference interpreter.
+    #[arg(long, value_enum, default_value_t)]
+    engine: Engine,
+}
+
+/// The engines of `scn run --engine`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// Native kernels from the Cranelift JIT, the interpreter for what it does not cover.
+    #[default]
+    Jit,
+    /// The reference interpreter only.
+    Interp,
+}
+
+/// Which engine ran each population, and how long the JIT took.
+struct EngineReport {
+    requested: Engine,
+    populations: Vec<scn_jit::PopEngine>,
+    compile_s: f64,
 }
 
 /// Runs a network and writes its results.
@@ -120,6 +141,22 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     let built = Instant::now();
     let mut sim = Simulation::new(&net);
     let build_s = built.elapsed().as_secs_f64();
+    let engine = match args.engine {
+        Engine::Jit => {
+            let attached = scn_jit::attach(&net, &mut sim);
+            for (p, e) in net.populations.iter().zip(&attached.populations) {
+                if let scn_jit::PopEngine::Interp(why) = e {
+                    writeln!(err, "note: population `{}` runs on the interpreter ({why})", p.name)?;
+                }
+            }
+            EngineReport { requested: Engine::Jit, populations: attached.populations, compile_s: attached.compile_s }
+        }
+        Engine::Interp => EngineReport {
+            requested: Engine::Interp,
+            populations: vec![scn_jit::PopEngine::Interp("--engine interp".into()); net.populations.len()],
+            compile_s: 0.0,
+        },
+    };
     let ran = Instant::now();
     let mut progress = Progress::new(steps);
     let result = sim.run(steps, |done| progress.update(done));
@@ -138,8 +175,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     }
     let written = Instant::now();
     let files = render(&net, &sim, steps);
-    let timing = (started.elapsed().as_secs_f64() - run_s - build_s, build_s, run_s);
-    let summary = summary(&net, &sim, steps, args, &text, timing, written.elapsed().as_secs_f64());
+    let timing = (started.elapsed().as_secs_f64() - run_s - build_s - engine.compile_s, build_s, run_s);
+    let timing = (timing.0, timing.1, timing.2, written.elapsed().as_secs_f64());
+    let summary = summary(&net, &sim, steps, args, &text, timing, &engine);
     let outcome = (|| {
         let mut stage = Stage::new(&dir)?;
         for (name, text) in [("spikes.csv", files.0), ("states.csv", files.1), ("summary.json", summary)] {
@@ -339,8 +377,8 @@ fn summary(
     steps: u64,
     args: &Args,
     text: &str,
-    timing: (f64, f64, f64),
-    write_s: f64,
+    timing: (f64, f64, f64, f64),
+    engine: &EngineReport,
 ) -> String {
     let seconds = steps as f64 * net.dt;
     let pops: Vec<serde_json::Value> = net
@@ -362,7 +400,12 @@ fn summary(
     }
     let value = serde_json::json!({
         "network": net.name,
-        "engine": "interp",
+        "engine": {
+            "requested": if engine.requested == Engine::Jit { "jit" } else { "interp" },
+            "populations": net.populations.iter().zip(&engine.populations)
+                .map(|(p, e)| (p.name.clone(), serde_json::json!(e.name())))
+                .collect::<serde_json::Map<_, _>>(),
+        },
         "seed": net.seed,
         "dt_s": if net.clocked { serde_json::Value::Null } else { serde_json::json!(net.dt) },
         "clocked": net.clocked,
@@ -375,7 +418,13 @@ fn summary(
             "scn_version": env!("CARGO_PKG_VERSION"),
             "inputs": [{ "path": args.file.display().to_string(), "sha256": sha256(text.as_bytes()) }],
         },
-        "timing": { "check_s": timing.0, "build_s": timing.1, "run_s": timing.2, "write_s": write_s },
+        "timing": {
+            "check_s": timing.0,
+            "build_s": timing.1,
+            "jit_compile_s": engine.compile_s,
+            "run_s": timing.2,
+            "write_s": timing.3,
+        },
     });
     serde_json::to_string_pretty(&value).expect("summary serialises") + "\n"
 }

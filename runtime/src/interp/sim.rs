@@ -101,6 +101,8 @@ struct PopState {
     exact: Vec<ExactCache>,
     entity_base: u64,
     spiked: Vec<bool>,
+    /// Whether `inputs` may differ from the ports' defaults (a current stimulus added to it).
+    inputs_dirty: bool,
     /// Raw fixed-point storage of a population whose model has a `precision` member.
     fx: Option<FxPop>,
 }
@@ -152,6 +154,72 @@ pub struct Simulation<'n> {
     pub outputs: Vec<Vec<Vec<f64>>>,
     /// Per current stimulus: its amplitude as a raw value of a fixed-point target's format.
     fx_currents: Vec<i128>,
+    /// Per population: a compiled kernel replacing the interpreter's per-population code.
+    kernels: Vec<Option<Box<dyn PopKernel + 'n>>>,
+}
+
+/// The arrays of one f64 population that a per-population kernel reads and writes: element
+/// `i`'s slots are `params[i·np..]`, `states[i·ns..]`, `inputs[i·ni..]` (and `port_sum`,
+/// `port_hit` likewise), `last_cond[i·nc..]` for its conditions.
+pub struct PopView<'a> {
+    /// Index of the population in the network.
+    pub pop: usize,
+    /// Number of elements.
+    pub size: usize,
+    /// Parameters, element-major.
+    pub params: &'a [f64],
+    /// States, element-major.
+    pub states: &'a mut [f64],
+    /// Continuous input values this step, element-major.
+    pub inputs: &'a [f64],
+    /// Summed spike-port weights of this step, element-major.
+    pub port_sum: &'a mut [f64],
+    /// Whether a spike port received anything this step, element-major.
+    pub port_hit: &'a mut [bool],
+    /// Refractory while `step < refractory_until[i]`.
+    pub refractory_until: &'a mut [u64],
+    /// The states clamped during the refractory period, one bit per slot (slot ≥ 63 shares bit 63).
+    pub held: &'a mut [u64],
+    /// Each condition's value at the last step, element-major (read only by `rise`/`fall`).
+    pub last_cond: &'a mut [bool],
+    /// Whether the element emitted a spike this step.
+    pub spiked: &'a mut [bool],
+    /// The draw entity of element 0 (element i draws as entity_base + i).
+    pub entity_base: u64,
+    /// The interpreter's handler locals, shared by every population (stale values included).
+    pub locals: &'a mut [f64],
+}
+
+/// One population's update of DESIGN §3 steps 3–5 and the port handlers of step 6, as a
+/// replaceable kernel. The simulation loop (inputs, spike propagation, plasticity, monitors,
+/// streams) is shared; a population without a kernel runs the interpreter's code. Every
+/// kernel must compute exactly what the interpreter computes.
+pub trait PopKernel {
+    /// Steps 3 and 4: integration, `next`, held states, invariants. `Err(i)`: the invariants
+    /// of element `i` failed on its candidate state (elements before it are already updated).
+    fn integrate(&mut self, view: &mut PopView<'_>, step: u64, t: f64) -> Result<(), u64>;
+    /// Step 5: every condition of every element; spikes are appended in emission order.
+    fn conditions(&mut self, view: &mut PopView<'_>, step: u64, t: f64, spikes: &mut Vec<Spike>);
+    /// Step 6, the port handlers: each handler whose port was hit runs once with its sum.
+    fn handlers(&mut self, view: &mut PopView<'_>, step: u64, t: f64);
+}
+
+fn view<'a>(pi: usize, size: usize, st: &'a mut PopState, locals: &'a mut [f64]) -> PopView<'a> {
+    PopView {
+        pop: pi,
+        size,
+        params: &st.params,
+        states: &mut st.states,
+        inputs: &st.inputs,
+        port_sum: &mut st.port_sum,
+        port_hit: &mut st.port_hit,
+        refractory_until: &mut st.refractory_until,
+        held: &mut st.held,
+        last_cond: &mut st.last_cond,
+        spiked: &mut st.spiked,
+        entity_base: st.entity_base,
+        locals,
+    }
 }
 
 /// The raw value of `x` (scaled units, already on the format's grid as the lowering quantises
@@ -252,6 +320,7 @@ impl<'n> Simulation<'n> {
                 exact: vec![ExactCache::default(); n],
                 entity_base: entity,
                 spiked: vec![false; n],
+                inputs_dirty: true,
                 fx: None,
             };
             if let Some(fx) = &m.fixed {
@@ -397,7 +466,23 @@ impl<'n> Simulation<'n> {
             pending,
             sc: super::sc::ScState::new(net.seed),
             outputs: Vec::new(),
+            kernels: net.populations.iter().map(|_| None).collect(),
         }
+    }
+
+    /// Replaces the interpreter's update of population `pop` (an f64 model) by `kernel`.
+    pub fn set_kernel(&mut self, pop: usize, kernel: Box<dyn PopKernel + 'n>) {
+        self.kernels[pop] = Some(kernel);
+    }
+
+    /// The f64 parameters of population `pop`, element-major (empty for a fixed-point one).
+    pub fn params(&self, pop: usize) -> &[f64] {
+        if self.pops[pop].fx.is_some() { &[] } else { &self.pops[pop].params }
+    }
+
+    /// Whether population `pop` runs a compiled kernel rather than the interpreter's code.
+    pub fn has_kernel(&self, pop: usize) -> bool {
+        self.kernels[pop].is_some()
     }
 
     /// Runs `steps` steps (or fewer if an invariant fails).
@@ -423,14 +508,18 @@ impl<'n> Simulation<'n> {
         // 1. Monitors record the state at the start of the step.
         self.record(t_step);
         // Continuous inputs: defaults plus active current stimuli.
+        // Only a population a stimulus changed needs its defaults back.
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
-            for i in 0..p.size as usize {
-                for (k, port) in m.inputs.iter().enumerate() {
-                    st.inputs[i * st.ni + k] = if port.spike { 0.0 } else { port.default };
+            if st.inputs_dirty && st.ni > 0 {
+                let defaults: Vec<f64> =
+                    m.inputs.iter().map(|port| if port.spike { 0.0 } else { port.default }).collect();
+                for row in st.inputs.chunks_exact_mut(st.ni) {
+                    row.copy_from_slice(&defaults);
                 }
             }
+            st.inputs_dirty = false;
         }
         for st in &mut self.pops {
             if let Some(f) = st.fx.as_mut() {
@@ -442,6 +531,7 @@ impl<'n> Simulation<'n> {
         for (k, c) in net.currents.iter().enumerate() {
             if c.window.contains(t_step) {
                 let st = &mut self.pops[c.target];
+                st.inputs_dirty = true;
                 let size = net.populations[c.target].size as usize;
                 if let (Some(fx), Some(f)) = (&net.models[net.populations[c.target].model].fixed, st.fx.as_mut()) {
                     // Summed in the port's format: exact sums, the overflow mode after each
@@ -472,6 +562,20 @@ impl<'n> Simulation<'n> {
             let m = &net.models[p.model];
             if let Some(fx) = &m.fixed {
                 fx_integrate(net, pi, m, fx, &mut self.pops[pi], t_step)?;
+                continue;
+            }
+            if let Some(k) = self.kernels[pi].as_mut() {
+                let st = &mut self.pops[pi];
+                let failed = k.integrate(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
+                if let Err(i) = failed {
+                    let at = i as usize * st.ns;
+                    return Err(RunError::Invariant {
+                        pop: p.name.clone(),
+                        neuron: i,
+                        step: t_step,
+                        states: m.states.iter().cloned().zip(st.states[at..at + st.ns].iter().copied()).collect(),
+                    });
+                }
                 continue;
             }
             let sys = System {
@@ -542,12 +646,17 @@ impl<'n> Simulation<'n> {
                 }
             }
         }
-        // 5. Conditions.
+        // 5. Conditions (the spikes of this step are appended from here on).
+        let first_spike = self.spikes.len();
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
             if let Some(fx) = &m.fixed {
                 fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?;
+                continue;
+            }
+            if let Some(k) = self.kernels[pi].as_mut() {
+                k.conditions(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t, &mut self.spikes);
                 continue;
             }
             for i in 0..p.size as usize {
@@ -589,7 +698,8 @@ impl<'n> Simulation<'n> {
                             self.spikes.push(Spike { step: t_step, pop: pi, neuron: i as u64 });
                         }
                         if let Some((steps, held)) = effects.refractory {
-                            st.refractory_until[i] = t_step + steps.max(1);
+                            // An unbounded period (an infinite duration) lasts to the end of the run.
+                            st.refractory_until[i] = t_step.saturating_add(steps.max(1));
                             st.held[i] = held;
                         }
                     }
@@ -602,10 +712,13 @@ impl<'n> Simulation<'n> {
             let slots = ps.ring.len() as u64;
             match &pr.source {
                 Source::Population(src) => {
-                    let size = net.populations[*src].size as usize;
-                    for i in 0..size {
-                        if self.pops[*src].spiked[i] {
-                            schedule(ps, i, t_step, slots);
+                    // The spikes of a population are appended in index order, a neuron's
+                    // together, so this visits each spiking neuron once, in index order.
+                    let mut last = None;
+                    for sp in self.spikes[first_spike..].iter().filter(|sp| sp.pop == *src) {
+                        if last != Some(sp.neuron) {
+                            schedule(ps, sp.neuron as usize, t_step, slots);
+                            last = Some(sp.neuron);
                         }
                     }
                 }
@@ -709,6 +822,10 @@ impl<'n> Simulation<'n> {
                 continue;
             }
             if m.handlers.is_empty() {
+                continue;
+            }
+            if let Some(k) = self.kernels[pi].as_mut() {
+                k.handlers(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
                 continue;
             }
             for i in 0..p.size as usize {
@@ -1002,6 +1119,7 @@ fn run_synapse(m: &Model, ps: &mut ProjState, c: usize, body: &[Stmt], t: f64, d
         exact: Vec::new(),
         entity_base: 0,
         spiked: vec![false],
+        inputs_dirty: false,
         fx: None,
     };
     let draws = Draws { seed, purpose: Purpose::StepDraws, entity: c as u64, step: 0 };
@@ -1169,7 +1287,7 @@ fn fx_conditions(
                 }
                 if let Some((d, in_steps, held)) = effects.refractory {
                     let steps = if in_steps { d } else { d / net.dt };
-                    st.refractory_until[i] = t_step + (round_half_even(steps).max(0.0) as u64).max(1);
+                    st.refractory_until[i] = t_step.saturating_add((round_half_even(steps).max(0.0) as u64).max(1));
                     st.held[i] = held;
                 }
             }

@@ -1,0 +1,623 @@
+//! Expressions and statements of one element as Cranelift IR, in the interpreter's exact
+//! operation order (`scn_runtime::interp::eval` and `sim::exec`).
+//!
+//! Expressions are pure (draws are functions of their coordinates), so `if`, `and` and `or`
+//! evaluate both sides and select, which gives the interpreter's value bit for bit.
+
+use crate::abi::{self, Field};
+use cranelift::prelude::*;
+use scn_runtime::ir::{AssignOp, BinOp, CmpOp, DrawKind, Expr, Func, Stmt};
+
+/// Something the JIT does not compile (yet); the population runs on the interpreter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsupported(pub String);
+
+/// Where an expression reads the element's states.
+#[derive(Clone, Copy)]
+pub enum States<'s> {
+    /// Loaded from the states array at every use (statements write between uses).
+    Memory,
+    /// Values, one per state slot (solver stages).
+    Values(&'s [V]),
+}
+
+/// The evaluation context of one expression: where states come from, what `dt` reads, and
+/// the factor on `noise` terms.
+#[derive(Clone, Copy)]
+pub struct Env<'s> {
+    /// The states.
+    pub states: States<'s>,
+    /// What `Expr::Dt` evaluates to (0 inside solver right-hand sides, as the interpreter).
+    pub dt: f64,
+    /// The factor on `noise(sigma)` terms.
+    pub noise_scale: f64,
+}
+
+/// The signatures of the helpers, imported once per function.
+pub struct Sigs {
+    f1: codegen::ir::SigRef,
+    f2: codegen::ir::SigRef,
+    draw: codegen::ir::SigRef,
+    emit: codegen::ir::SigRef,
+    exact: codegen::ir::SigRef,
+    refractory: codegen::ir::SigRef,
+}
+
+/// What statements did: `emit` and `refractory` take effect after the whole body.
+pub struct Effects {
+    /// 1 when the body emitted (i8).
+    pub emitted: Variable,
+    /// 1 when the body set a refractory period (i8).
+    pub has_refractory: Variable,
+    /// The refractory period in steps (i64).
+    pub steps: Variable,
+    /// The held-state mask (i64).
+    pub mask: Variable,
+}
+
+/// One element's code generator: the builder plus the values that locate element `i`.
+pub struct Gen<'a, 'b> {
+    /// The function builder.
+    pub b: &'a mut FunctionBuilder<'b>,
+    /// Pointer to the [`crate::abi::KernelArgs`].
+    pub args: Value,
+    /// Pointer type.
+    pub ptr: Type,
+    /// Helper signatures.
+    pub sigs: Sigs,
+    /// Element index (i64).
+    pub i: Value,
+    /// `&params[i·np]`.
+    pub params: Value,
+    /// `&states[i·ns]`.
+    pub states: Value,
+    /// `&inputs[i·ni]`.
+    pub inputs: Value,
+    /// The shared locals.
+    pub locals: Value,
+    /// Draw coordinates: seed, entity, step (i64).
+    pub seed: Value,
+    /// The element's entity.
+    pub entity: Value,
+    /// The step.
+    pub step: Value,
+    /// t·dt.
+    pub t: Value,
+    /// The network's dt.
+    pub net_dt: f64,
+    /// What is the same for every element and every step of this population.
+    pub known: &'a Known,
+    /// The pointer fields of the arguments, by [`Field`] position, loaded once per call.
+    pub bases: Vec<Value>,
+}
+
+/// What is the same for every element of a population and every step, found when the
+/// population's kernels are compiled: such reads become constants of the kernel.
+#[derive(Clone, Debug, Default)]
+pub struct Known {
+    /// Per parameter slot: its value when every element has the same (bit for bit).
+    pub params: Vec<Option<f64>>,
+    /// Per input port: its value when no stimulus ever changes it (a spike port reads 0, a
+    /// continuous port its default).
+    pub inputs: Vec<Option<f64>>,
+}
+
+impl Known {
+    /// Whether both know the same values, bit for bit (so `0.0` and `-0.0` differ).
+    pub fn same(&self, other: &Known) -> bool {
+        let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+        bits(&self.params) == bits(&other.params) && bits(&self.inputs) == bits(&other.inputs)
+    }
+}
+
+/// Memory flags for the kernel's own arrays: aligned and never trapping.
+pub fn flags() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+/// Imports the helper signatures into the current function.
+pub fn import_sigs(b: &mut FunctionBuilder<'_>, ptr: Type, call_conv: isa::CallConv) -> Sigs {
+    let sig = |params: &[Type], ret: Option<Type>| {
+        let mut s = Signature::new(call_conv);
+        s.params.extend(params.iter().map(|t| AbiParam::new(*t)));
+        s.returns.extend(ret.map(AbiParam::new));
+        s
+    };
+    Sigs {
+        f1: b.import_signature(sig(&[types::F64], Some(types::F64))),
+        f2: b.import_signature(sig(&[types::F64, types::F64], Some(types::F64))),
+        draw: b.import_signature(sig(&[types::I64; 4], Some(types::F64))),
+        emit: b.import_signature(sig(&[ptr, types::I64], None)),
+        exact: b.import_signature(sig(&[ptr, ptr, ptr, types::I64, types::F64], None)),
+        refractory: b.import_signature(sig(&[types::F64], Some(types::I64))),
+    }
+}
+
+/// Loads a field of the [`crate::abi::KernelArgs`].
+pub fn field(b: &mut FunctionBuilder<'_>, args: Value, ty: Type, f: Field) -> Value {
+    b.ins().load(ty, flags(), args, f.offset())
+}
+
+/// A value known when compiling (folded with the interpreter's own f64 operations, so it is
+/// the very value the interpreter computes) or computed at run time.
+#[derive(Clone, Copy, Debug)]
+pub enum V {
+    /// Known: a constant of the kernel.
+    K(f64),
+    /// Computed by the kernel.
+    R(Value),
+}
+
+/// A truth value, known or computed (an i8 that is 0 or 1).
+#[derive(Clone, Copy, Debug)]
+pub enum C {
+    /// Known.
+    K(bool),
+    /// Computed.
+    R(Value),
+}
+
+type Ins2 = fn(&mut FunctionBuilder<'_>, Value, Value) -> Value;
+
+/// The comparisons the JIT generates (a newer one falls back to the interpreter).
+const KNOWN_CMP: [CmpOp; 6] = [CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge];
+
+impl Gen<'_, '_> {
+    /// The value as an SSA value (a constant when known).
+    pub fn val(&mut self, v: V) -> Value {
+        match v {
+            V::K(c) => self.b.ins().f64const(c),
+            V::R(x) => x,
+        }
+    }
+
+    /// The truth value as an i8.
+    pub fn cond(&mut self, c: C) -> Value {
+        match c {
+            C::K(k) => self.b.ins().iconst(types::I8, i64::from(k)),
+            C::R(x) => x,
+        }
+    }
+
+    fn truth(&mut self, c: C) -> V {
+        match c {
+            C::K(k) => V::K(if k { 1.0 } else { 0.0 }),
+            C::R(c) => {
+                let (one, zero) = (self.b.ins().f64const(1.0), self.b.ins().f64const(0.0));
+                V::R(self.b.ins().select(c, one, zero))
+            }
+        }
+    }
+
+    /// `c ? x : y`.
+    pub fn select(&mut self, c: C, x: V, y: V) -> V {
+        match c {
+            C::K(k) => {
+                if k {
+                    x
+                } else {
+                    y
+                }
+            }
+            C::R(c) => {
+                let (x, y) = (self.val(x), self.val(y));
+                V::R(self.b.ins().select(c, x, y))
+            }
+        }
+    }
+
+    /// A binary f64 operation: `k` when both sides are known, the instruction `r` otherwise.
+    pub fn op2(&mut self, a: V, b: V, k: fn(f64, f64) -> f64, r: Ins2) -> V {
+        match (a, b) {
+            (V::K(x), V::K(y)) => V::K(k(x, y)),
+            _ => {
+                let (x, y) = (self.val(a), self.val(b));
+                V::R(r(self.b, x, y))
+            }
+        }
+    }
+
+    /// `a + b`.
+    pub fn add(&mut self, a: V, b: V) -> V {
+        self.op2(a, b, |x, y| x + y, |b, x, y| b.ins().fadd(x, y))
+    }
+
+    /// `a - b`.
+    pub fn sub(&mut self, a: V, b: V) -> V {
+        self.op2(a, b, |x, y| x - y, |b, x, y| b.ins().fsub(x, y))
+    }
+
+    /// `a * b`.
+    pub fn mul(&mut self, a: V, b: V) -> V {
+        self.op2(a, b, |x, y| x * y, |b, x, y| b.ins().fmul(x, y))
+    }
+
+    /// `a / b`.
+    pub fn div(&mut self, a: V, b: V) -> V {
+        self.op2(a, b, |x, y| x / y, |b, x, y| b.ins().fdiv(x, y))
+    }
+
+    /// A comparison with Rust's semantics (`!=` holds for NaN, the others do not).
+    pub fn cmp(&mut self, op: CmpOp, a: V, b: V) -> C {
+        if let (V::K(x), V::K(y)) = (a, b) {
+            return C::K(match op {
+                CmpOp::Eq => x == y,
+                CmpOp::Ne => x != y,
+                CmpOp::Lt => x < y,
+                CmpOp::Le => x <= y,
+                CmpOp::Gt => x > y,
+                CmpOp::Ge => x >= y,
+                #[allow(unreachable_patterns)]
+                _ => unreachable!("checked against KNOWN_CMP"),
+            });
+        }
+        let cc = match op {
+            CmpOp::Eq => FloatCC::Equal,
+            CmpOp::Ne => FloatCC::NotEqual,
+            CmpOp::Lt => FloatCC::LessThan,
+            CmpOp::Le => FloatCC::LessThanOrEqual,
+            CmpOp::Gt => FloatCC::GreaterThan,
+            CmpOp::Ge => FloatCC::GreaterThanOrEqual,
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("checked against KNOWN_CMP"),
+        };
+        let (x, y) = (self.val(a), self.val(b));
+        C::R(self.b.ins().fcmp(cc, x, y))
+    }
+
+    fn and(&mut self, a: C, b: C) -> C {
+        match (a, b) {
+            (C::K(false), _) | (_, C::K(false)) => C::K(false),
+            (C::K(true), x) | (x, C::K(true)) => x,
+            (C::R(x), C::R(y)) => C::R(self.b.ins().band(x, y)),
+        }
+    }
+
+    fn or(&mut self, a: C, b: C) -> C {
+        match (a, b) {
+            (C::K(true), _) | (_, C::K(true)) => C::K(true),
+            (C::K(false), x) | (x, C::K(false)) => x,
+            (C::R(x), C::R(y)) => C::R(self.b.ins().bor(x, y)),
+        }
+    }
+
+    fn call_ptr(&mut self, sig: codegen::ir::SigRef, f: usize, args: &[Value]) -> Option<Value> {
+        let callee = self.b.ins().iconst(self.ptr, f as i64);
+        let call = self.b.ins().call_indirect(sig, callee, args);
+        self.b.inst_results(call).first().copied()
+    }
+
+    /// A unary helper: called now when the argument is known, by the kernel otherwise.
+    pub fn call1(&mut self, f: extern "C" fn(f64) -> f64, x: V) -> V {
+        match x {
+            V::K(x) => V::K(f(x)),
+            V::R(x) => V::R(self.call_ptr(self.sigs.f1, f as usize, &[x]).expect("one result")),
+        }
+    }
+
+    /// A binary helper: called now when both arguments are known, by the kernel otherwise.
+    pub fn call2(&mut self, f: extern "C" fn(f64, f64) -> f64, x: V, y: V) -> V {
+        if let (V::K(x), V::K(y)) = (x, y) {
+            return V::K(f(x, y));
+        }
+        let (x, y) = (self.val(x), self.val(y));
+        V::R(self.call_ptr(self.sigs.f2, f as usize, &[x, y]).expect("one result"))
+    }
+
+    fn draw(&mut self, normal: bool, site: u16) -> V {
+        let f: extern "C" fn(u64, u64, u64, u64) -> f64 =
+            if normal { abi::scn_jit_normal } else { abi::scn_jit_uniform };
+        let site = self.b.ins().iconst(types::I64, i64::from(site));
+        let args = [self.seed, self.entity, self.step, site];
+        V::R(self.call_ptr(self.sigs.draw, f as usize, &args).expect("one result"))
+    }
+
+    /// Appends a spike of this element.
+    pub fn emit_spike(&mut self) {
+        let (args, i) = (self.args, self.i);
+        let f: unsafe extern "C" fn(*const abi::KernelArgs, u64) = abi::scn_jit_emit;
+        self.call_ptr(self.sigs.emit, f as usize, &[args, i]);
+    }
+
+    /// Refreshes the exact-solver cache of this element from the probed `a`.
+    pub fn exact_update(&mut self, cache: Value, valid: Value, a: Value, n: usize, h: f64) {
+        let n = self.b.ins().iconst(types::I64, n as i64);
+        let h = self.b.ins().f64const(h);
+        let f: unsafe extern "C" fn(*mut f64, *mut u8, *const f64, u64, f64) = abi::scn_jit_exact_update;
+        self.call_ptr(self.sigs.exact, f as usize, &[cache, valid, a, n, h]);
+    }
+
+    /// `&array[(i·stride + k)]` for an 8-byte array field of the arguments.
+    pub fn elem_addr(&mut self, f: Field, stride: usize, k: usize, width: i64) -> Value {
+        let base = self.bases[f as usize];
+        let idx = self.b.ins().imul_imm_s(self.i, stride as i64);
+        let idx = self.b.ins().iadd_imm_s(idx, k as i64);
+        let off = self.b.ins().imul_imm_s(idx, width);
+        self.b.ins().iadd(base, off)
+    }
+
+    /// Evaluates `e` as the interpreter's `eval` does.
+    pub fn expr(&mut self, e: &Expr, env: &Env<'_>) -> Result<V, Unsupported> {
+        #[allow(unreachable_patterns)]
+        Ok(match e {
+            Expr::Const(c) => V::K(*c),
+            Expr::Param(k) => match self.known.params.get(*k as usize).copied().flatten() {
+                Some(c) => V::K(c),
+                None => V::R(self.b.ins().load(types::F64, flags(), self.params, 8 * i32::from(*k))),
+            },
+            Expr::State(k) => match env.states {
+                States::Memory => V::R(self.b.ins().load(types::F64, flags(), self.states, 8 * i32::from(*k))),
+                States::Values(v) => *v.get(*k as usize).ok_or_else(|| Unsupported(format!("state slot {k}")))?,
+            },
+            Expr::Input(k) => match self.known.inputs.get(*k as usize).copied().flatten() {
+                Some(c) => V::K(c),
+                None => V::R(self.b.ins().load(types::F64, flags(), self.inputs, 8 * i32::from(*k))),
+            },
+            Expr::Local(k) => V::R(self.b.ins().load(types::F64, flags(), self.locals, 8 * i32::from(*k))),
+            Expr::Time => V::R(self.t),
+            Expr::Dt => V::K(env.dt),
+            Expr::Index => V::R(self.b.ins().fcvt_from_uint(types::F64, self.i)),
+            Expr::Neg(x) => match self.expr(x, env)? {
+                V::K(c) => V::K(-c),
+                V::R(x) => V::R(self.b.ins().fneg(x)),
+            },
+            Expr::Not(x) => {
+                let x = self.expr(x, env)?;
+                let c = self.cmp(CmpOp::Eq, x, V::K(0.0));
+                self.truth(c)
+            }
+            Expr::Bin(op, a, b) => {
+                let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
+                match op {
+                    BinOp::Add => self.add(x, y),
+                    BinOp::Sub => self.sub(x, y),
+                    BinOp::Mul => self.mul(x, y),
+                    BinOp::Div => self.div(x, y),
+                    BinOp::Rem => self.call2(abi::scn_jit_rem, x, y),
+                    BinOp::Pow => self.call2(abi::scn_jit_pow, x, y),
+                    BinOp::Shl => self.call2(abi::scn_jit_shl, x, y),
+                    BinOp::Shr => self.call2(abi::scn_jit_shr, x, y),
+                    #[allow(unreachable_patterns)]
+                    other => return Err(Unsupported(format!("operator {other:?}"))),
+                }
+            }
+            Expr::Cmp(op, a, b) => {
+                if !KNOWN_CMP.contains(op) {
+                    return Err(Unsupported(format!("comparison {op:?}")));
+                }
+                let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
+                let c = self.cmp(*op, x, y);
+                self.truth(c)
+            }
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
+                let (cx, cy) = (self.nonzero(x), self.nonzero(y));
+                let c = if matches!(e, Expr::And(..)) { self.and(cx, cy) } else { self.or(cx, cy) };
+                self.truth(c)
+            }
+            Expr::If(c, a, b) => {
+                let c = self.expr(c, env)?;
+                let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
+                let c = self.nonzero(c);
+                self.select(c, x, y)
+            }
+            Expr::Call(f, args) => self.call(*f, args, env)?,
+            Expr::Draw { site, kind, args } => {
+                let a = args.iter().map(|x| self.expr(x, env)).collect::<Result<Vec<_>, _>>()?;
+                if a.len() < if *kind == DrawKind::Bernoulli { 1 } else { 2 } {
+                    return Err(Unsupported("a draw with too few arguments".into()));
+                }
+                match kind {
+                    DrawKind::Uniform => {
+                        let u = self.draw(false, *site);
+                        let span = self.sub(a[1], a[0]);
+                        let m = self.mul(span, u);
+                        self.add(a[0], m)
+                    }
+                    DrawKind::Normal | DrawKind::Lognormal => {
+                        let z = self.draw(true, *site);
+                        let m = self.mul(a[1], z);
+                        let x = self.add(a[0], m);
+                        if *kind == DrawKind::Lognormal { self.call1(abi::scn_jit_exp, x) } else { x }
+                    }
+                    DrawKind::Bernoulli => {
+                        let u = self.draw(false, *site);
+                        let c = self.cmp(CmpOp::Lt, u, a[0]);
+                        self.truth(c)
+                    }
+                    #[allow(unreachable_patterns)]
+                    other => return Err(Unsupported(format!("draw {other:?}"))),
+                }
+            }
+            Expr::Noise { site, sigma } => {
+                let s = self.expr(sigma, env)?;
+                let z = self.draw(true, *site);
+                let m = self.mul(s, z);
+                self.mul(m, V::K(env.noise_scale))
+            }
+            other => return Err(Unsupported(format!("expression {other:?}"))),
+        })
+    }
+
+    /// `x != 0.0` (true for NaN, as Rust's `!=`).
+    pub fn nonzero(&mut self, x: V) -> C {
+        self.cmp(CmpOp::Ne, x, V::K(0.0))
+    }
+
+    fn call(&mut self, f: Func, args: &[Expr], env: &Env<'_>) -> Result<V, Unsupported> {
+        let need = match f {
+            Func::Min | Func::Max => 0,
+            Func::Clip | Func::Boltz | Func::Hill => 3,
+            _ => 1,
+        };
+        if args.len() < need {
+            return Err(Unsupported(format!("{f:?} with {} arguments", args.len())));
+        }
+        let a = args.iter().map(|x| self.expr(x, env)).collect::<Result<Vec<_>, _>>()?;
+        Ok(match f {
+            Func::Exp => self.call1(abi::scn_jit_exp, a[0]),
+            Func::Log => self.call1(abi::scn_jit_ln, a[0]),
+            Func::Sqrt => match a[0] {
+                V::K(x) => V::K(x.sqrt()),
+                V::R(x) => V::R(self.b.ins().sqrt(x)),
+            },
+            Func::Abs => match a[0] {
+                V::K(x) => V::K(x.abs()),
+                V::R(x) => V::R(self.b.ins().fabs(x)),
+            },
+            Func::Min | Func::Max => {
+                let (start, g): (f64, extern "C" fn(f64, f64) -> f64) = if f == Func::Min {
+                    (f64::INFINITY, abi::scn_jit_min)
+                } else {
+                    (f64::NEG_INFINITY, abi::scn_jit_max)
+                };
+                let mut acc = V::K(start);
+                for x in a {
+                    acc = self.call2(g, acc, x);
+                }
+                acc
+            }
+            Func::Clip => {
+                let lo = self.call2(abi::scn_jit_max, a[0], a[1]);
+                self.call2(abi::scn_jit_min, lo, a[2])
+            }
+            Func::Floor => self.call1(abi::scn_jit_floor, a[0]),
+            Func::Ceil => self.call1(abi::scn_jit_ceil, a[0]),
+            Func::Round => self.call1(abi::scn_jit_round, a[0]),
+            Func::Tanh => self.call1(abi::scn_jit_tanh, a[0]),
+            Func::Sigmoid => {
+                let n = match a[0] {
+                    V::K(x) => V::K(-x),
+                    V::R(x) => V::R(self.b.ins().fneg(x)),
+                };
+                let e = self.call1(abi::scn_jit_exp, n);
+                self.one_over_one_plus(e)
+            }
+            Func::Exprel => {
+                let x = a[0];
+                let ax = match x {
+                    V::K(x) => V::K(x.abs()),
+                    V::R(x) => V::R(self.b.ins().fabs(x)),
+                };
+                let small = self.cmp(CmpOp::Lt, ax, V::K(1e-9));
+                let half = self.div(x, V::K(2.0));
+                let series = self.add(V::K(1.0), half);
+                let em1 = self.call1(abi::scn_jit_exp_m1, x);
+                let q = self.div(em1, x);
+                self.select(small, series, q)
+            }
+            Func::Boltz => {
+                let d = self.sub(a[1], a[0]);
+                let q = self.div(d, a[2]);
+                let e = self.call1(abi::scn_jit_exp, q);
+                self.one_over_one_plus(e)
+            }
+            Func::Hill => {
+                let xn = self.call2(abi::scn_jit_powf, a[0], a[2]);
+                let kn = self.call2(abi::scn_jit_powf, a[1], a[2]);
+                let s = self.add(xn, kn);
+                self.div(xn, s)
+            }
+            Func::Heaviside => {
+                let x = a[0];
+                let pos = self.cmp(CmpOp::Gt, x, V::K(0.0));
+                let neg = self.cmp(CmpOp::Lt, x, V::K(0.0));
+                let rest = self.select(neg, V::K(0.0), V::K(0.5));
+                self.select(pos, V::K(1.0), rest)
+            }
+            #[allow(unreachable_patterns)]
+            other => return Err(Unsupported(format!("function {other:?}"))),
+        })
+    }
+
+    fn one_over_one_plus(&mut self, e: V) -> V {
+        let d = self.add(V::K(1.0), e);
+        self.div(V::K(1.0), d)
+    }
+
+    /// Runs a handler or condition body as the interpreter's `exec`: states in memory,
+    /// `emit`/`refractory` recorded in `fx`.
+    pub fn stmts(&mut self, body: &[Stmt], fx: &Effects) -> Result<(), Unsupported> {
+        let env = Env { states: States::Memory, dt: self.net_dt, noise_scale: 1.0 };
+        for s in body {
+            #[allow(unreachable_patterns)]
+            match s {
+                Stmt::Assign { state, op, value } => {
+                    let v = self.expr(value, &env)?;
+                    let off = 8 * i32::from(*state);
+                    let x = V::R(self.b.ins().load(types::F64, flags(), self.states, off));
+                    let r = match op {
+                        AssignOp::Set => v,
+                        AssignOp::Add => self.add(x, v),
+                        AssignOp::Sub => self.sub(x, v),
+                        AssignOp::Mul => self.mul(x, v),
+                        AssignOp::Div => self.div(x, v),
+                        #[allow(unreachable_patterns)]
+                        other => return Err(Unsupported(format!("assignment {other:?}"))),
+                    };
+                    let r = self.val(r);
+                    self.b.ins().store(flags(), r, self.states, off);
+                }
+                Stmt::Let { local, value } => {
+                    let v = self.expr(value, &env)?;
+                    let v = self.val(v);
+                    self.b.ins().store(flags(), v, self.locals, 8 * i32::from(*local));
+                }
+                Stmt::Emit => {
+                    let one = self.b.ins().iconst(types::I8, 1);
+                    self.b.def_var(fx.emitted, one);
+                }
+                Stmt::Refractory { duration, in_steps, clamp } => {
+                    let d = self.expr(duration, &env)?;
+                    let steps = if *in_steps { d } else { self.div(d, V::K(self.net_dt)) };
+                    let n = match steps {
+                        V::K(s) => self.b.ins().iconst(types::I64, abi::scn_jit_refractory_steps(s)),
+                        V::R(s) => {
+                            let f: extern "C" fn(f64) -> i64 = abi::scn_jit_refractory_steps;
+                            self.call_ptr(self.sigs.refractory, f as usize, &[s]).expect("one result")
+                        }
+                    };
+                    let mask = clamp.iter().fold(0u64, |m, &s| m | (1u64 << s.min(63)));
+                    let mask = self.b.ins().iconst(types::I64, mask as i64);
+                    let one = self.b.ins().iconst(types::I8, 1);
+                    self.b.def_var(fx.has_refractory, one);
+                    self.b.def_var(fx.steps, n);
+                    self.b.def_var(fx.mask, mask);
+                }
+                Stmt::Deliver(_) => {}
+                Stmt::If { cond, then, otherwise } => {
+                    let c = self.expr(cond, &env)?;
+                    let c = self.nonzero(c);
+                    let c = self.cond(c);
+                    let (tb, eb, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+                    self.b.ins().brif(c, tb, &[], eb, &[]);
+                    self.b.switch_to_block(tb);
+                    self.stmts(then, fx)?;
+                    self.b.ins().jump(done, &[]);
+                    self.b.switch_to_block(eb);
+                    self.stmts(otherwise, fx)?;
+                    self.b.ins().jump(done, &[]);
+                    self.b.switch_to_block(done);
+                }
+                other => return Err(Unsupported(format!("statement {other:?}"))),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Declares and zeroes the effect variables of one body.
+pub fn effects(b: &mut FunctionBuilder<'_>) -> Effects {
+    let fx = Effects {
+        emitted: b.declare_var(types::I8),
+        has_refractory: b.declare_var(types::I8),
+        steps: b.declare_var(types::I64),
+        mask: b.declare_var(types::I64),
+    };
+    let (z8, z64) = (b.ins().iconst(types::I8, 0), b.ins().iconst(types::I64, 0));
+    b.def_var(fx.emitted, z8);
+    b.def_var(fx.has_refractory, z8);
+    b.def_var(fx.steps, z64);
+    b.def_var(fx.mask, z64);
+    fx
+}

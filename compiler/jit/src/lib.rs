@@ -1,0 +1,214 @@
+//! SCN's Cranelift JIT: compiles each f64 neuron model of a network into three native
+//! kernels (integration with invariants, conditions, port handlers) and installs them into
+//! the reference interpreter's [`Simulation`], which keeps running everything else (inputs,
+//! spike propagation, plasticity, monitors, streams). The kernels compute exactly what the
+//! interpreter computes: the same f64 operations in the same order, the same helper functions
+//! for everything transcendental, the same Philox draws.
+//!
+//! A model the JIT cannot compile (a fixed-point model, the `rush_larsen` solver, more than
+//! [`solver::MAX_SUBSTEPS`] substeps, an IR construct it does not know) keeps the interpreter's
+//! code; [`attach`] reports which engine runs each population and why.
+
+pub mod abi;
+pub mod expr;
+pub mod kernel;
+pub mod sc;
+
+pub mod solver;
+
+use abi::KernelArgs;
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::default_libcall_names;
+use expr::{Known, Unsupported};
+use kernel::{KernelFn, ModelInfo};
+use scn_runtime::interp::sim::exact_static;
+use scn_runtime::interp::solver::has_noise;
+use scn_runtime::interp::{PopKernel, PopView, Simulation, Spike};
+use scn_runtime::ir::{Network, Solver};
+use std::rc::Rc;
+use std::time::Instant;
+
+/// Which engine runs a population.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PopEngine {
+    /// Native kernels from the JIT.
+    Jit,
+    /// The interpreter, with the reason the JIT did not compile the model.
+    Interp(String),
+}
+
+impl PopEngine {
+    /// `"jit"` or `"interp"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PopEngine::Jit => "jit",
+            PopEngine::Interp(_) => "interp",
+        }
+    }
+}
+
+/// What [`attach`] did.
+#[derive(Clone, Debug)]
+pub struct Attached {
+    /// Per population, the engine that runs it.
+    pub populations: Vec<PopEngine>,
+    /// Seconds spent generating and compiling code.
+    pub compile_s: f64,
+}
+
+/// The compiled functions of one model, valid while `_module` lives.
+struct Compiled {
+    _module: JITModule,
+    integrate: KernelFn,
+    conditions: KernelFn,
+    handlers: Option<KernelFn>,
+}
+
+fn new_module() -> Result<JITModule, Unsupported> {
+    let builder = JITBuilder::with_flags(&[("opt_level", "speed")], default_libcall_names())
+        .map_err(|e| Unsupported(format!("no native code generator: {e}")))?;
+    Ok(JITModule::new(builder))
+}
+
+/// What is the same for every element of population `pop` and every step: parameters equal
+/// bit for bit across its elements, input ports that no current stimulus drives.
+fn known(net: &Network, sim: &Simulation<'_>, pop: usize) -> Known {
+    let p = &net.populations[pop];
+    let m = &net.models[p.model];
+    let np = m.params.len();
+    let values = sim.params(pop);
+    let params = (0..np)
+        .map(|k| {
+            let first = values.get(k).copied()?;
+            values.iter().skip(k).step_by(np).all(|v| v.to_bits() == first.to_bits()).then_some(first)
+        })
+        .collect();
+    let inputs = m
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(k, port)| {
+            let driven = net.currents.iter().any(|c| c.target == pop && c.port as usize == k);
+            (!driven).then_some(if port.spike { 0.0 } else { port.default })
+        })
+        .collect();
+    Known { params, inputs }
+}
+
+/// Compiles the kernels of model `index` of `net` for populations with `known` values.
+fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled, Unsupported> {
+    let m = &net.models[index];
+    if m.fixed.is_some() {
+        return Err(Unsupported("a fixed-point model".into()));
+    }
+    let diag: Vec<_> = m.odes.iter().map(|(s, e)| scn_runtime::ir_diff::diff(e, *s)).collect();
+    let info = ModelInfo {
+        model: m,
+        diag: &diag,
+        exact_static: exact_static(m),
+        noisy: m.odes.iter().any(|(_, e)| has_noise(e)),
+        dt: net.dt,
+    };
+    let mut module = new_module()?;
+    let ids = kernel::declare(&mut module, index, &info, known)?;
+    module.finalize_definitions().map_err(|e| Unsupported(format!("{e:?}")))?;
+    // SAFETY: each function was defined with the signature `fn(*const KernelArgs) -> i64`.
+    let get = |id| unsafe { std::mem::transmute::<*const u8, KernelFn>(module.get_finalized_function(id)) };
+    let (integrate, conditions, handlers) = (get(ids.integrate), get(ids.conditions), ids.handlers.map(get));
+    Ok(Compiled { _module: module, integrate, conditions, handlers })
+}
+
+/// One population's kernels plus its exact-solver cache.
+struct JitPop {
+    code: Rc<Compiled>,
+    exact: Vec<f64>,
+    exact_valid: Vec<u8>,
+    seed: u64,
+}
+
+impl JitPop {
+    fn args(&mut self, v: &mut PopView<'_>, step: u64, t: f64, spikes: *mut Vec<Spike>) -> KernelArgs {
+        KernelArgs {
+            params: v.params.as_ptr(),
+            states: v.states.as_mut_ptr(),
+            inputs: v.inputs.as_ptr(),
+            port_sum: v.port_sum.as_mut_ptr(),
+            port_hit: v.port_hit.as_mut_ptr().cast(),
+            refractory_until: v.refractory_until.as_mut_ptr(),
+            held: v.held.as_mut_ptr(),
+            last_cond: v.last_cond.as_mut_ptr().cast(),
+            spiked: v.spiked.as_mut_ptr().cast(),
+            locals: v.locals.as_mut_ptr(),
+            exact: self.exact.as_mut_ptr(),
+            exact_valid: self.exact_valid.as_mut_ptr(),
+            size: v.size as u64,
+            entity_base: v.entity_base,
+            step,
+            t,
+            seed: self.seed,
+            pop: v.pop as u64,
+            spikes,
+        }
+    }
+}
+
+impl PopKernel for JitPop {
+    fn integrate(&mut self, view: &mut PopView<'_>, step: u64, t: f64) -> Result<(), u64> {
+        let args = self.args(view, step, t, std::ptr::null_mut());
+        // SAFETY: the arguments describe the population's live arrays, sized for its model.
+        let r = unsafe { (self.code.integrate)(&args) };
+        if r < 0 { Ok(()) } else { Err(r as u64) }
+    }
+
+    fn conditions(&mut self, view: &mut PopView<'_>, step: u64, t: f64, spikes: &mut Vec<Spike>) {
+        let args = self.args(view, step, t, spikes);
+        // SAFETY: as above; `spikes` outlives the call.
+        unsafe { (self.code.conditions)(&args) };
+    }
+
+    fn handlers(&mut self, view: &mut PopView<'_>, step: u64, t: f64) {
+        if let Some(f) = self.code.handlers {
+            let args = self.args(view, step, t, std::ptr::null_mut());
+            // SAFETY: as above.
+            unsafe { f(&args) };
+        }
+    }
+}
+
+/// Compiles every f64 neuron model of `net` that the JIT covers and installs its kernels into
+/// `sim` for every population of that model; the other populations keep the interpreter.
+pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
+    let started = Instant::now();
+    let mut compiled: Vec<(usize, Known, Result<Rc<Compiled>, Unsupported>)> = Vec::new();
+    let mut populations = Vec::new();
+    for (pi, p) in net.populations.iter().enumerate() {
+        let k = known(net, sim, pi);
+        let at = match compiled.iter().position(|(m, kk, _)| *m == p.model && kk.same(&k)) {
+            Some(at) => at,
+            None => {
+                let code = compile_model(net, p.model, &k).map(Rc::new);
+                compiled.push((p.model, k, code));
+                compiled.len() - 1
+            }
+        };
+        match &compiled[at].2 {
+            Ok(code) => {
+                let m = &net.models[p.model];
+                let n = if m.solver == Solver::Exact { m.odes.len() } else { 0 };
+                let size = p.size as usize;
+                sim.set_kernel(
+                    pi,
+                    Box::new(JitPop {
+                        code: code.clone(),
+                        exact: vec![0.0; size * 3 * n * n],
+                        exact_valid: vec![0; if n > 0 { size } else { 0 }],
+                        seed: net.seed,
+                    }),
+                );
+                populations.push(PopEngine::Jit);
+            }
+            Err(Unsupported(why)) => populations.push(PopEngine::Interp(why.clone())),
+        }
+    }
+    Attached { populations, compile_s: started.elapsed().as_secs_f64() }
+}
