@@ -36,7 +36,11 @@ fn operation(op: &Operation) -> String {
     let mut attrs = String::new();
     let name = match &op.kind {
         Kind::Constant(c) => {
-            attrs = format!("value = {}{}", constant_value(*c), if c.width == 1 { String::new() } else { format!(" : i{}", c.width) });
+            attrs = format!(
+                "value = {}{}",
+                constant_value(*c),
+                if c.width == 1 { String::new() } else { format!(" : i{}", c.width) }
+            );
             "hw.constant".to_string()
         }
         Kind::Comb(name, args) => {
@@ -99,7 +103,8 @@ fn operation(op: &Operation) -> String {
         if op.results.is_empty() { String::new() } else { format!("{} = ", list(&op.results, |r| format!("%{r}"))) };
     let props = if props.is_empty() { props } else { format!(" <{{{props}}}>") };
     let attrs = if attrs.is_empty() { attrs } else { format!(" {{{attrs}}}") };
-    let results = if op.types.len() == 1 { op.types[0].to_string() } else { format!("({})", list(&op.types, Ty::to_string)) };
+    let results =
+        if op.types.len() == 1 { op.types[0].to_string() } else { format!("({})", list(&op.types, Ty::to_string)) };
     format!(
         "{lhs}\"{name}\"({}){props}{attrs} : ({}) -> {results}",
         list(&operands, |o| format!("%{}", o.name)),

@@ -210,7 +210,9 @@ impl Builder<'_> {
         let addr = self.val(addr);
         let Ty::Int(aw) = addr.ty else { return };
         let hint = format!("{result}_index");
-        let get = |b: &mut Self, index: Operand, name: String| b.push(name, Ty::Int(width), Kind::ArrayGet(array.clone(), index));
+        let get = |b: &mut Self, index: Operand, name: String| {
+            b.push(name, Ty::Int(width), Kind::ArrayGet(array.clone(), index))
+        };
         if aw == iw {
             get(self, addr, result);
         } else if aw < iw {
@@ -281,12 +283,8 @@ impl Builder<'_> {
             types.push(Ty::Int(o.width));
             outputs.push(ident::signal(&o.name));
         }
-        let kind = Kind::Instance {
-            name: ident::signal(&inst.name),
-            module: ident::module(&sub.name),
-            inputs,
-            outputs,
-        };
+        let kind =
+            Kind::Instance { name: ident::signal(&inst.name), module: ident::module(&sub.name), inputs, outputs };
         self.body.push(Operation { results, types, kind });
     }
 }
@@ -314,17 +312,12 @@ pub fn module(design: &Design, index: usize) -> HwModule {
     }
     for &i in &m.inputs {
         let n = &m.nets[i];
-        inputs.push(Port { name: ident::signal(&n.name), value: Operand { name: nets[i].clone(), ty: Ty::Int(n.width) } });
+        inputs.push(Port {
+            name: ident::signal(&n.name),
+            value: Operand { name: nets[i].clone(), ty: Ty::Int(n.width) },
+        });
     }
-    let mut b = Builder {
-        design,
-        m,
-        namer,
-        nets,
-        consts: BTreeMap::new(),
-        arrays: BTreeMap::new(),
-        body: Vec::new(),
-    };
+    let mut b = Builder { design, m, namer, nets, consts: BTreeMap::new(), arrays: BTreeMap::new(), body: Vec::new() };
     // Copies read a net defined before them (or a register), so one pass resolves them.
     for (k, n) in m.nets.iter().enumerate() {
         if let NetKind::Wire(Op::Id(v)) = n.kind {
