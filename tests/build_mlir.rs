@@ -178,8 +178,9 @@ fn circt_and_mlir_opt_reject_broken_mlir() {
     let mlir = mlir_file(&dir);
     let text = std::fs::read_to_string(dir.join(&mlir)).unwrap();
     // An extract beyond its operand's width parses but fails CIRCT's verifier.
-    let (at, _) = text.match_indices(" from 0 : (i").next().expect("an extract from bit 0");
-    std::fs::write(dir.join(&mlir), format!("{} from 99{}", &text[..at], &text[at + 7..])).unwrap();
+    let broken = text.replacen(" from 0 {", " from 99 {", 1);
+    assert_ne!(broken, text, "an extract from bit 0");
+    std::fs::write(dir.join(&mlir), broken).unwrap();
     let flow = common::root().join("tests/mlir/circt_flow.py");
     let (ok, out) = run(&dir, python(), &[flow.to_str().unwrap(), &mlir, "design.sv"]);
     assert!(!ok && out.contains("comb.extract"), "{out}");
@@ -248,4 +249,128 @@ fn mlir_form_needs_the_mlir_target() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--target mlir"), "{stderr}");
     assert!(!dir.exists(), "nothing is written");
+}
+
+/// A leaf module with every IR operator, every comparison predicate and memory reads through
+/// an address of the index's width, a narrower and a wider one, instantiated by a top that
+/// leaves one output unconnected. Returns the design and the leaf's output names and widths.
+fn every_operator_design() -> (scn_hw::ir::Design, Vec<(String, u32)>) {
+    use scn_hw::builder::{ModuleBuilder, konst};
+    use scn_hw::ir::{Design, Op, Pred};
+    let mut b = ModuleBuilder::new("Ops", "every operator");
+    let (a, c, s) = (b.input("a", 8), b.input("b", 8), b.input("s", 1));
+    let (n, k) = (b.input("n", 3), b.input("k", 2));
+    let mem = b.memory("rom", 8, vec![0x11, 0x82, 0x33, 0xF4, 0x55]);
+    let mut outs: Vec<(&str, scn_hw::ir::Value)> = vec![
+        ("add", b.wire("add", 8, Op::Add(a, c))),
+        ("sub", b.wire("sub", 8, Op::Sub(a, c))),
+        ("mul", b.wire("mul", 8, Op::Mul(a, c))),
+        ("and", b.wire("and", 8, Op::And(a, c))),
+        ("or", b.wire("or", 8, Op::Or(a, c))),
+        ("xor", b.wire("xor", 8, Op::Xor(a, c))),
+        ("not", b.wire("not", 8, Op::Not(a))),
+        ("mux", b.wire("mux", 8, Op::Mux(s, a, c))),
+        ("ext", b.wire("ext", 3, Op::Extract(a, 5))),
+        ("cat", b.wire("cat", 12, Op::Concat(vec![s, a, konst(3, 5)]))),
+        ("rep", b.wire("rep", 6, Op::Replicate(k, 3))),
+        ("copy", b.wire("copy", 8, Op::Id(c))),
+        ("rom_n", b.wire("rom_n", 8, Op::MemRead(mem, n))),
+        ("rom_k", b.wire("rom_k", 8, Op::MemRead(mem, k))),
+        ("rom_a", b.wire("rom_a", 8, Op::MemRead(mem, a))),
+    ];
+    let preds = [
+        ("eq", Pred::Eq),
+        ("ne", Pred::Ne),
+        ("slt", Pred::Slt),
+        ("sle", Pred::Sle),
+        ("sgt", Pred::Sgt),
+        ("sge", Pred::Sge),
+        ("ult", Pred::Ult),
+        ("uge", Pred::Uge),
+    ];
+    for (name, p) in preds {
+        outs.push((name, b.wire(name, 1, Op::Icmp(p, a, c))));
+    }
+    for (name, v) in &outs {
+        b.output(name, *v);
+    }
+    let leaf = b.finish();
+    let ports: Vec<(String, u32)> = leaf.outputs.iter().map(|o| (o.name.clone(), o.width)).collect();
+    let mut t = ModuleBuilder::new("OpsTop", "instantiates Ops");
+    let inputs: Vec<(String, scn_hw::ir::Value)> = leaf
+        .inputs
+        .iter()
+        .map(|&i| (leaf.nets[i].name.clone(), t.input(&leaf.nets[i].name, leaf.nets[i].width)))
+        .collect();
+    let used: Vec<(String, u32)> = ports.iter().filter(|(p, _)| p != "copy").cloned().collect();
+    let values = t.instance("u", 0, inputs, &used);
+    for ((port, _), v) in used.iter().zip(values) {
+        t.output(port, v);
+    }
+    (Design { modules: vec![leaf, t.finish()], top: 1 }, used)
+}
+
+/// Every operator and predicate goes through CIRCT (both forms, export) and the exported
+/// Verilog computes what `scn_hw::eval` computes on 200 input vectors.
+#[test]
+fn every_operator_and_predicate_matches_the_ir_evaluator_through_circt() {
+    let (design, ports) = every_operator_design();
+    assert_eq!(scn_hw::validate::validate(&design), Ok(()));
+    let dir = out_dir("every_operator");
+    std::fs::create_dir_all(dir.join("mlir")).unwrap();
+    let custom = scn_mlir::design(&design, scn_mlir::Form::Custom, "test");
+    let generic = scn_mlir::design(&design, scn_mlir::Form::Generic, "test");
+    std::fs::write(dir.join("mlir/custom.mlir"), custom).unwrap();
+    std::fs::write(dir.join("mlir/generic.mlir"), generic).unwrap();
+    let flow = common::root().join("tests/mlir/circt_flow.py");
+    let (ok, text) =
+        run(&dir, python(), &[flow.to_str().unwrap(), "mlir/custom.mlir", "design.sv", "mlir/generic.mlir"]);
+    assert!(ok, "{text}");
+    tool(
+        &dir,
+        "mlir-opt-19",
+        &["--allow-unregistered-dialect", "--verify-each", "-o", "/dev/null", "mlir/generic.mlir"],
+    );
+    // A testbench that applies pseudo-random inputs and compares every output with the evaluator.
+    let leaf = &design.modules[0];
+    let widths: Vec<u32> = leaf.inputs.iter().map(|&i| leaf.nets[i].width).collect();
+    let names: Vec<String> = leaf.inputs.iter().map(|&i| format!("s_{}", leaf.nets[i].name)).collect();
+    let mut tb = String::from("module tb;\n    reg clk = 0, rst = 0;\n");
+    for (n, w) in names.iter().zip(&widths) {
+        tb += &format!("    reg [{}:0] {n};\n", w - 1);
+    }
+    for (p, w) in &ports {
+        tb += &format!("    wire [{}:0] s_{p};\n", w - 1);
+    }
+    let conns: Vec<String> = ["clk", "rst"]
+        .iter()
+        .map(|p| format!(".{p}({p})"))
+        .chain(names.iter().map(|n| format!(".{n}({n})")))
+        .chain(ports.iter().map(|(p, _)| format!(".s_{p}(s_{p})")))
+        .collect();
+    tb += &format!("    scn_OpsTop dut ({});\n    integer bad = 0;\n    initial begin\n", conns.join(", "));
+    let mut seed: u64 = 0x5EED;
+    for vector in 0..200 {
+        let mut inputs = Vec::new();
+        for (n, w) in names.iter().zip(&widths) {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let v = u128::from(seed >> 33) & scn_hw::ir::mask(*w);
+            inputs.push(v);
+            tb += &format!("        {n} = {w}'h{v:x};\n");
+        }
+        tb += "        #1;\n";
+        let vals = scn_hw::eval::eval_cycle(leaf, &inputs, &[]);
+        for (p, w) in &ports {
+            let k = leaf.outputs.iter().position(|o| &o.name == p).unwrap();
+            let want = scn_hw::eval::output(leaf, &vals, k);
+            tb += &format!(
+                "        if (s_{p} !== {w}'h{want:x}) begin bad = bad + 1; $display(\"MISMATCH {vector} {p} %h\", s_{p}); end\n"
+            );
+        }
+    }
+    tb += "        $display(\"CHECKED %0d mismatches\", bad);\n        $finish;\n    end\nendmodule\n";
+    std::fs::write(dir.join("tb.sv"), tb).unwrap();
+    tool(&dir, "iverilog", &["-g2012", "-o", "sim.vvp", "-s", "tb", "design.sv", "tb.sv"]);
+    let out = tool(&dir, "vvp", &["-n", "sim.vvp"]);
+    assert!(out.contains("CHECKED 0 mismatches"), "{out}");
 }

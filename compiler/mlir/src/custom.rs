@@ -40,30 +40,31 @@ fn operation(op: &Operation) -> String {
         format!("{} = ", op.results.iter().map(|r| format!("%{r}")).collect::<Vec<_>>().join(", "))
     };
     let ty = op.types.first().copied().unwrap_or(Ty::Int(1));
-    let rhs = match &op.kind {
-        Kind::Constant(c) if c.width == 1 => format!("hw.constant {}", constant_value(*c)),
-        Kind::Constant(c) => format!("hw.constant {} : {ty}", constant_value(*c)),
-        Kind::Comb(name, args) => format!("comb.{name} {} : {ty}", names(args)),
-        Kind::Icmp(p, a, b) => format!("comb.icmp {} %{}, %{} : {}", predicate(*p), a.name, b.name, a.ty),
-        Kind::Mux(s, a, b) => format!("comb.mux %{}, %{}, %{} : {ty}", s.name, a.name, b.name),
-        Kind::Extract(a, lo) => format!("comb.extract %{} from {lo} : ({}) -> {ty}", a.name, a.ty),
-        Kind::Concat(parts) => format!("comb.concat {} : {}", names(parts), types(parts)),
-        Kind::Replicate(a) => format!("comb.replicate %{} : ({}) -> {ty}", a.name, a.ty),
+    // (the operation and its operands, the types after the attributes)
+    let (body, sig) = match &op.kind {
+        Kind::Constant(c) if c.width == 1 => return format!("{lhs}hw.constant {}", constant_value(*c)),
+        Kind::Constant(c) => (format!("hw.constant {}", constant_value(*c)), ty.to_string()),
+        Kind::Comb(name, args) => (format!("comb.{name} {}", names(args)), ty.to_string()),
+        Kind::Icmp(p, a, b) => (format!("comb.icmp {} %{}, %{}", predicate(*p), a.name, b.name), a.ty.to_string()),
+        Kind::Mux(s, a, b) => (format!("comb.mux %{}, %{}, %{}", s.name, a.name, b.name), ty.to_string()),
+        Kind::Extract(a, lo) => (format!("comb.extract %{} from {lo}", a.name), format!("({}) -> {ty}", a.ty)),
+        Kind::Concat(parts) => (format!("comb.concat {}", names(parts)), types(parts)),
+        Kind::Replicate(a) => (format!("comb.replicate %{}", a.name), format!("({}) -> {ty}", a.ty)),
         Kind::ArrayCreate(elems) => {
-            let elem = elems.first().map_or(ty, |e| e.ty);
-            format!("hw.array_create {} : {elem}", names(elems))
+            (format!("hw.array_create {}", names(elems)), elems.first().map_or(ty, |e| e.ty).to_string())
         }
-        Kind::ArrayGet(a, i) => format!("hw.array_get %{}[%{}] : {}, {}", a.name, i.name, a.ty, i.ty),
+        Kind::ArrayGet(a, i) => (format!("hw.array_get %{}[%{}]", a.name, i.name), format!("{}, {}", a.ty, i.ty)),
         Kind::CompReg { next, reset } => {
-            format!("seq.compreg %{}, %clk reset %rst, %{} : {ty}", next.name, reset.name)
+            (format!("seq.compreg %{}, %clk reset %rst, %{}", next.name, reset.name), ty.to_string())
         }
         Kind::Instance { name, module, inputs, outputs } => {
             let ins: Vec<String> = inputs.iter().map(|(p, v)| format!("{p}: %{}: {}", v.name, v.ty)).collect();
             let outs: Vec<String> = outputs.iter().zip(&op.types).map(|(p, t)| format!("{p}: {t}")).collect();
-            format!("hw.instance \"{name}\" @{module}({}) -> ({})", ins.join(", "), outs.join(", "))
+            return format!("{lhs}hw.instance \"{name}\" @{module}({}) -> ({})", ins.join(", "), outs.join(", "));
         }
     };
-    format!("{lhs}{rhs}")
+    let attrs = op.name_hint().map_or(String::new(), |h| format!(" {{sv.namehint = \"{h}\"}}"));
+    format!("{lhs}{body}{attrs} : {sig}")
 }
 
 /// One `hw.module` in the custom form, indented for a top-level `module { … }`.

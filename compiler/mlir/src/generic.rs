@@ -99,6 +99,9 @@ fn operation(op: &Operation) -> String {
             "hw.instance".into()
         }
     };
+    if let Some(h) = op.name_hint() {
+        attrs = format!("sv.namehint = \"{h}\"");
+    }
     let lhs =
         if op.results.is_empty() { String::new() } else { format!("{} = ", list(&op.results, |r| format!("%{r}"))) };
     let props = if props.is_empty() { props } else { format!(" <{{{props}}}>") };

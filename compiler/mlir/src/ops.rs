@@ -102,6 +102,18 @@ pub struct Operation {
     pub kind: Kind,
 }
 
+impl Operation {
+    /// The `sv.namehint` of a combinational or array operation: its result's name, which
+    /// CIRCT's Verilog export then gives the wire (constants, registers and instances are
+    /// named by their own syntax).
+    pub fn name_hint(&self) -> Option<&str> {
+        match self.kind {
+            Kind::Constant(_) | Kind::CompReg { .. } | Kind::Instance { .. } => None,
+            _ => self.results.first().map(String::as_str),
+        }
+    }
+}
+
 /// A port: its name and the value name inside the module (inputs) or the value it outputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Port {
