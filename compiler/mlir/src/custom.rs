@@ -86,3 +86,34 @@ pub fn module(m: &HwModule) -> String {
     let _ = writeln!(s, "  }}");
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(name: &str, w: u32) -> Operand {
+        Operand { name: name.into(), ty: Ty::Int(w) }
+    }
+
+    #[test]
+    fn registers_constants_and_comparisons_use_circts_syntax() {
+        let reg = Operation {
+            results: vec!["s_v".into()],
+            types: vec![Ty::Int(16)],
+            kind: Kind::CompReg { next: int("s_n", 16), reset: int("s_init", 16) },
+        };
+        assert_eq!(operation(&reg), "%s_v = seq.compreg %s_n, %clk reset %rst, %s_init : i16");
+        let c =
+            Operation { results: vec!["c".into()], types: vec![Ty::Int(8)], kind: Kind::Constant(Const::new(8, 255)) };
+        assert_eq!(operation(&c), "%c = hw.constant -1 : i8");
+        let b =
+            Operation { results: vec!["t".into()], types: vec![Ty::Int(1)], kind: Kind::Constant(Const::new(1, 1)) };
+        assert_eq!(operation(&b), "%t = hw.constant true");
+        let cmp = Operation {
+            results: vec!["lt".into()],
+            types: vec![Ty::Int(1)],
+            kind: Kind::Icmp(Pred::Sle, int("a", 8), int("b", 8)),
+        };
+        assert_eq!(operation(&cmp), "%lt = comb.icmp sle %a, %b {sv.namehint = \"lt\"} : i8");
+    }
+}

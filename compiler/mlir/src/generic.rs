@@ -145,3 +145,40 @@ pub fn module(m: &HwModule) -> String {
     );
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scn_hw::ir::Const;
+
+    fn int(name: &str, w: u32) -> Operand {
+        Operand { name: name.into(), ty: Ty::Int(w) }
+    }
+
+    #[test]
+    fn properties_attributes_and_types_are_those_circt_prints() {
+        let ext = Operation { results: vec!["e".into()], types: vec![Ty::Int(3)], kind: Kind::Extract(int("a", 8), 5) };
+        assert_eq!(
+            operation(&ext),
+            "%e = \"comb.extract\"(%a) <{lowBit = 5 : i32}> {sv.namehint = \"e\"} : (i8) -> i3"
+        );
+        let c =
+            Operation { results: vec!["c".into()], types: vec![Ty::Int(4)], kind: Kind::Constant(Const::new(4, 3)) };
+        assert_eq!(operation(&c), "%c = \"hw.constant\"() {value = 3 : i4} : () -> i4");
+        let inst = Operation {
+            results: vec!["y".into(), "z".into()],
+            types: vec![Ty::Int(1), Ty::Int(2)],
+            kind: Kind::Instance {
+                name: "s_u".into(),
+                module: "scn_M".into(),
+                inputs: vec![("clk".into(), Operand { name: "clk".into(), ty: Ty::Clock })],
+                outputs: vec!["s_y".into(), "s_z".into()],
+            },
+        };
+        assert_eq!(
+            operation(&inst),
+            "%y, %z = \"hw.instance\"(%clk) {argNames = [\"clk\"], instanceName = \"s_u\", moduleName = @scn_M, \
+             parameters = [], resultNames = [\"s_y\", \"s_z\"]} : (!seq.clock) -> (i1, i2)"
+        );
+    }
+}

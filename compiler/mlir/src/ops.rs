@@ -197,13 +197,13 @@ impl Builder<'_> {
         Operand { name, ty }
     }
 
-    fn array(&mut self, mem: usize) -> Operand {
-        if let Some(a) = self.arrays.get(&mem) {
-            return a.clone();
-        }
+    /// The array of memory `mem` (created at its first read) and its length.
+    fn array(&mut self, mem: usize) -> (Operand, usize) {
         let memory = &self.m.memories[mem];
-        let width = memory.width;
-        let len = 1usize << index_width(memory.words.len());
+        let (width, len) = (memory.width, 1usize << index_width(memory.words.len()));
+        if let Some(a) = self.arrays.get(&mem) {
+            return (a.clone(), len);
+        }
         let words: Vec<u128> = memory.words.clone();
         let mut elems: Vec<Operand> =
             (0..len).map(|k| self.konst(Const { width, bits: words.get(k).copied().unwrap_or(0) })).collect();
@@ -211,16 +211,16 @@ impl Builder<'_> {
         let hint = format!("m_{}", clean(&memory.name));
         let a = self.helper(&hint, Ty::Array { len, width }, Kind::ArrayCreate(elems));
         self.arrays.insert(mem, a.clone());
-        a
+        (a, len)
     }
 
     /// The read of memory `mem` at `addr` into the value `result`.
     fn mem_read(&mut self, result: String, mem: usize, addr: Value) {
-        let array = self.array(mem);
-        let Ty::Array { len, width } = array.ty else { return };
+        let width = self.m.memories[mem].width;
+        let (array, len) = self.array(mem);
         let iw = index_width(len);
+        let aw = self.m.width(addr);
         let addr = self.val(addr);
-        let Ty::Int(aw) = addr.ty else { return };
         let hint = format!("{result}_index");
         let get = |b: &mut Self, index: Operand, name: String| {
             b.push(name, Ty::Int(width), Kind::ArrayGet(array.clone(), index))
