@@ -26,12 +26,16 @@ command -v verilator >/dev/null || need_apt+=(verilator)
 command -v yosys >/dev/null || need_apt+=(yosys)
 command -v nextpnr-ice40 >/dev/null || need_apt+=(nextpnr-ice40)
 command -v icepack >/dev/null || need_apt+=(fpga-icestorm)
+# Stock MLIR's parser and verifier for the generic form of the MLIR backend
+# (tests/build_mlir.rs runs `mlir-opt-19 --allow-unregistered-dialect --verify-each`); the
+# `circt` wheel of tests/compare/requirements.txt checks and exports the custom form.
+command -v mlir-opt-19 >/dev/null || need_apt+=(mlir-19-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
 
-# Brian2, SC-NeuroCore and numpy, pinned, in the project-local .venv (gitignored); reinstalled only when
+# Brian2, SC-NeuroCore, numpy and CIRCT, pinned, in the project-local .venv (gitignored); reinstalled only when
 # tests/compare/requirements.txt changes. The comparison tests run $SCN_PYTHON.
 requirements=tests/compare/requirements.txt
 [ -x .venv/bin/python ] || python3 -m venv .venv

@@ -2,7 +2,9 @@
 //! Verilog-2005 (`rtl/`), a self-checking testbench with the interpreter's expected trace
 //! (`tb/`) and `manifest.json`; with a device profile (`--target ice40-hx8k`, or `fpga` for the
 //! default one) also synthesise it with Yosys, check it fits, place and route it with nextpnr
-//! where an open tool exists, and write `fpga/report.json`. The output directory is written
+//! where an open tool exists, and write `fpga/report.json`; with `--target mlir` write the design
+//! as MLIR in CIRCT's `hw`/`comb`/`seq` dialects (`mlir/`) instead of `rtl/`, with the same
+//! testbench. The output directory is written
 //! completely or not at all (staged in a temporary directory, then renamed).
 
 use crate::files;
@@ -21,9 +23,12 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// The model file.
     file: PathBuf,
-    /// `verilog`, `fpga` (the default device) or a device profile from `scn targets`.
+    /// `verilog`, `mlir`, `fpga` (the default device) or a device profile from `scn targets`.
     #[arg(long, default_value = "verilog")]
     target: String,
+    /// The MLIR syntax of `--target mlir`: CIRCT's custom form or MLIR's generic form.
+    #[arg(long, value_enum)]
+    mlir_form: Option<MlirForm>,
     /// Output directory (default: `build/NETWORK`).
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -39,6 +44,15 @@ pub struct Args {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
+}
+
+/// The MLIR syntax `--mlir-form` selects.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MlirForm {
+    /// CIRCT's custom syntax (`hw.module @…`), read by CIRCT tools.
+    Custom,
+    /// MLIR's generic operation form, read by any MLIR tool (`mlir-opt --allow-unregistered-dialect`).
+    Generic,
 }
 
 /// The tool name and version written into every generated file.
@@ -61,14 +75,19 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         report::emit(&root, &[d], MessageFormat::Human, args.color, out, err)?;
         Ok(1)
     };
+    if args.mlir_form.is_some() && args.target != "mlir" {
+        writeln!(err, "error: `--mlir-form` applies to `--target mlir` only")?;
+        writeln!(err, "  = help: add `--target mlir` or drop `--mlir-form`; nothing was written")?;
+        return Ok(2);
+    }
     let profile = match args.target.as_str() {
-        "verilog" => None,
+        "verilog" | "mlir" => None,
         t => match scn_fpga::profile::find(t) {
             Some(p) => Some(p),
             None => {
                 let names: Vec<String> = scn_fpga::profile::profiles().into_iter().map(|p| p.name).collect();
                 let d = Diagnostic::error("E0714", format!("unknown target `{t}`"), Span::default(), "no such target")
-                    .with_help(format!("use `verilog`, `fpga` or one of: {}", names.join(", ")));
+                    .with_help(format!("use `verilog`, `mlir`, `fpga` or one of: {}", names.join(", ")));
                 return fail(d, out, err);
             }
         },
@@ -108,7 +127,15 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
             return Ok(1);
         }
     };
-    let generated = scn_verilog::emit(&lowered, &trace, &tool());
+    let generated = if args.target == "mlir" {
+        let form = match args.mlir_form {
+            Some(MlirForm::Generic) => scn_mlir::Form::Generic,
+            Some(MlirForm::Custom) | None => scn_mlir::Form::Custom,
+        };
+        scn_mlir::emit(&lowered, &trace, &tool(), form)
+    } else {
+        scn_verilog::emit(&lowered, &trace, &tool())
+    };
     let estimate = scn_hw::estimate::estimate(&lowered.design);
     writeln!(
         err,

@@ -9,6 +9,10 @@ pub struct Args {}
 /// Prints one line per profile.
 pub fn run(_args: &Args, out: &mut dyn Write, _err: &mut dyn Write) -> std::io::Result<i32> {
     writeln!(out, "verilog        Verilog-2005 RTL, testbench and manifest only (the default)")?;
+    writeln!(
+        out,
+        "mlir           CIRCT hw/comb/seq MLIR (`--mlir-form generic` for MLIR's generic form), testbench, manifest"
+    )?;
     writeln!(out, "fpga           the default device profile (marked *)")?;
     writeln!(out)?;
     writeln!(

@@ -739,7 +739,7 @@ Fix: `rate(exc)`, where `exc` is a population.",
     CodeInfo {
         code: "E0714",
         title: "unknown target",
-        explanation: "`scn build --target` takes `verilog`, `fpga` (the default device) or the name of a device profile; `scn targets` lists them.\n\nExample:\n\n    scn build net.scn --target ice40\n\nFix: `scn build net.scn --target ice40-hx8k`.",
+        explanation: "`scn build --target` takes `verilog`, `mlir`, `fpga` (the default device) or the name of a device profile; `scn targets` lists them.\n\nExample:\n\n    scn build net.scn --target ice40\n\nFix: `scn build net.scn --target ice40-hx8k`.",
     },
     CodeInfo {
         code: "E0715",
