@@ -8,4 +8,4 @@ pub mod sc;
 pub mod sim;
 pub mod solver;
 
-pub use sim::{RunError, Sample, Simulation, Spike};
+pub use sim::{RunError, Sample, Simulation, Spike, StepObserver};

@@ -152,6 +152,17 @@ pub struct Simulation<'n> {
     pub outputs: Vec<Vec<Vec<f64>>>,
     /// Per current stimulus: its amplitude as a raw value of a fixed-point target's format.
     fx_currents: Vec<i128>,
+    /// Per projection: whether its source emitted at least one spike in the last step run
+    /// (what a property's `stimulus(NAME)` watches).
+    pub fired: Vec<bool>,
+}
+
+/// Watches a run between steps (the property monitors of `scn verify`). It sees only what
+/// every engine produces — spikes, [`Simulation::fired`], states — so kernels installed into
+/// the step loop by another engine are watched the same way.
+pub trait StepObserver {
+    /// Called after step `step` has completed; returns false to stop the run there.
+    fn after_step(&mut self, sim: &Simulation<'_>, step: u64) -> bool;
 }
 
 /// The raw value of `x` (scaled units, already on the format's grid as the lowering quantises
@@ -397,7 +408,21 @@ impl<'n> Simulation<'n> {
             pending,
             sc: super::sc::ScState::new(net.seed),
             outputs: Vec::new(),
+            fired: vec![false; net.projections.len()],
         }
+    }
+
+    /// Runs up to `steps` steps, calling `observer` after each; returns the number of steps
+    /// run (fewer when the observer stops the run).
+    pub fn run_observed(&mut self, steps: u64, observer: &mut dyn StepObserver) -> Result<u64, RunError> {
+        for k in 0..steps {
+            let step = self.step;
+            self.step_once()?;
+            if !observer.after_step(self, step) {
+                return Ok(k + 1);
+            }
+        }
+        Ok(steps)
     }
 
     /// Runs `steps` steps (or fewer if an invariant fails).
@@ -599,13 +624,15 @@ impl<'n> Simulation<'n> {
         // Poisson and replayed sources fire here too; then 6. the pre pathway.
         for (k, pr) in net.projections.iter().enumerate() {
             let ps = &mut self.projs[k];
+            let fired = &mut self.fired[k];
+            *fired = false;
             let slots = ps.ring.len() as u64;
             match &pr.source {
                 Source::Population(src) => {
                     let size = net.populations[*src].size as usize;
                     for i in 0..size {
                         if self.pops[*src].spiked[i] {
-                            schedule(ps, i, t_step, slots);
+                            schedule(ps, i, t_step, slots, fired);
                         }
                     }
                 }
@@ -619,14 +646,14 @@ impl<'n> Simulation<'n> {
                             .stream(&net.sc, frame, *stream, i)
                             .map_err(|message| RunError::Stream { step: t_step, message })?;
                         if b.get(bit) == Some(true) {
-                            schedule(ps, i, t_step, slots);
+                            schedule(ps, i, t_step, slots, fired);
                         }
                     }
                 }
                 Source::Replay { spikes, .. } => {
                     let from = spikes.partition_point(|&(s, _)| s < t_step);
                     for &(_, i) in spikes[from..].iter().take_while(|&&(s, _)| s == t_step) {
-                        schedule(ps, i as usize, t_step, slots);
+                        schedule(ps, i as usize, t_step, slots, fired);
                     }
                 }
                 Source::Poisson { rate, n, window } => {
@@ -635,7 +662,7 @@ impl<'n> Simulation<'n> {
                         for i in 0..*n as usize {
                             let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
-                                schedule(ps, i, t_step, slots);
+                                schedule(ps, i, t_step, slots, fired);
                             }
                         }
                     }
@@ -645,7 +672,7 @@ impl<'n> Simulation<'n> {
                         for (i, &p) in p.iter().enumerate() {
                             let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
-                                schedule(ps, i, t_step, slots);
+                                schedule(ps, i, t_step, slots, fired);
                             }
                         }
                     }
@@ -848,7 +875,8 @@ impl<'n> Simulation<'n> {
     }
 }
 
-fn schedule(ps: &mut ProjState, source: usize, t_step: u64, slots: u64) {
+fn schedule(ps: &mut ProjState, source: usize, t_step: u64, slots: u64, fired: &mut bool) {
+    *fired = true;
     let (from, to) = (ps.csr.offsets[source] as usize, ps.csr.offsets[source + 1] as usize);
     for c in from..to {
         let at = ((t_step + u64::from(ps.csr.delay[c])) % slots) as usize;
