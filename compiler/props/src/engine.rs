@@ -124,7 +124,7 @@ impl<'m> Engine<'m> {
     /// Feeds one step.
     pub fn step(&mut self, s: &Step<'_>) {
         self.steps = s.step + 1;
-        if self.failed.is_some() {
+        if self.failed.is_some() || (s.states.is_none() && !self.form.spikes_only()) {
             return;
         }
         let t = s.step;
@@ -147,7 +147,11 @@ impl<'m> Engine<'m> {
                         };
                         let at = match (over, me) {
                             (Some((p, _)), Some(n)) => format!(" for {}", self.who((*p, n))),
-                            _ => String::new(),
+                            _ if s.spikes.is_empty() => String::new(),
+                            _ => {
+                                let who: Vec<String> = s.spikes.iter().map(|&x| self.who(x)).collect();
+                                format!(" (spikes: {})", who.join(", "))
+                            }
                         };
                         self.violate(t, neurons, format!("the condition is false at step {t}{at}"));
                     }

@@ -338,6 +338,10 @@ impl Lowering<'_> {
                 })
             }
             Prop::After { trigger, then, duration } => {
+                let trigger = match call(trigger) {
+                    Some(("after", args)) if positional(args).len() == 1 => positional(args)[0],
+                    _ => trigger,
+                };
                 let (Some(("active", targs)), Some(("silent", sargs))) = (
                     match &strip(trigger).kind {
                         ExprKind::Compare(a, rest) if matches!(rest.as_slice(), [(CmpOp::Ge, _)]) => call(a),
