@@ -84,10 +84,15 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         writeln!(err, "error: `{name}` has errors; nothing was checked")?;
         return Ok(2);
     }
-    let lowered = scn_lower::lower_network(&analysis, args.network.as_deref())
-        .and_then(|net| scn_props::lower_properties(&analysis, &net).map(|m| (net, m)));
-    let (net, monitors) = match lowered {
-        Ok(x) => x,
+    let net = match scn_lower::lower_network(&analysis, args.network.as_deref()) {
+        Ok(n) => n,
+        Err(d) => {
+            report::emit(&root, &[d], MessageFormat::Human, args.color, out, err)?;
+            return Ok(2);
+        }
+    };
+    let monitors = match scn_props::lower_properties(&analysis, &net) {
+        Ok(m) => m,
         Err(d) => {
             report::emit(&root, &[d], MessageFormat::Human, args.color, out, err)?;
             return Ok(2);
@@ -134,13 +139,14 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
             writeln!(err, "error: `--method replay` needs `--trace spikes.csv`")?;
             return Ok(2);
         };
-        let trace = match files::read(path).map_err(|e| e.to_string()).and_then(|t| Trace::from_csv(&net, &t, args.steps)) {
-            Ok(t) => t,
-            Err(e) => {
-                writeln!(err, "error: cannot replay `{}`: {e}", path.display())?;
-                return Ok(2);
-            }
-        };
+        let trace =
+            match files::read(path).map_err(|e| e.to_string()).and_then(|t| Trace::from_csv(&net, &t, args.steps)) {
+                Ok(t) => t,
+                Err(e) => {
+                    writeln!(err, "error: cannot replay `{}`: {e}", path.display())?;
+                    return Ok(2);
+                }
+            };
         let outcomes = scn_props::replay::check_trace(&net, &monitors, &trace);
         for (slot, (i, m)) in results.iter_mut().zip(&plan) {
             if m == "replay" {
@@ -155,9 +161,22 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         .map(|((i, method), r)| {
             let m: &Monitor = &monitors[*i];
             let (outcome, counterexample) = r.unwrap_or_else(|| {
-                (Outcome::inconclusive(0, format!("`{method}` is not implemented by `scn verify` yet; run `--method sim`")), None)
+                (
+                    Outcome::inconclusive(
+                        0,
+                        format!("`{method}` is not implemented by `scn verify` yet; run `--method sim`"),
+                    ),
+                    None,
+                )
             });
-            Row { property: &m.property, check: &m.text, kind: m.form.kind(), method: method.clone(), outcome, counterexample }
+            Row {
+                property: &m.property,
+                check: &m.text,
+                kind: m.form.kind(),
+                method: method.clone(),
+                outcome,
+                counterexample,
+            }
         })
         .collect();
     let json = serde_json::to_string_pretty(&serde_json::json!({ "network": net.name, "checks": rows }))

@@ -162,7 +162,11 @@ impl<'m> Engine<'m> {
                     if let Some(prev) = self.last.insert((p, n), t)
                         && t - prev < *min
                     {
-                        let msg = format!("{} spiked at steps {prev} and {t}, {} apart (< {min})", self.who((p, n)), t - prev);
+                        let msg = format!(
+                            "{} spiked at steps {prev} and {t}, {} apart (< {min})",
+                            self.who((p, n)),
+                            t - prev
+                        );
                         self.violate(t, vec![(p, n)], msg);
                     }
                 }
@@ -194,11 +198,8 @@ impl<'m> Engine<'m> {
                         let c = self.counts.get(&key).copied().unwrap_or(0);
                         if !op.holds(Rational::from_int(c as i64), *bound) {
                             let who = if key.0 == usize::MAX { "the neurons".to_string() } else { self.who(key) };
-                            let culprits = if key.0 == usize::MAX {
-                                self.window_members(targets, start, t)
-                            } else {
-                                vec![key]
-                            };
+                            let culprits =
+                                if key.0 == usize::MAX { self.window_members(targets, start, t) } else { vec![key] };
                             let msg = format!(
                                 "{who}: {c} spikes in steps {start}..={t}, bound {} {}",
                                 op_text(*op),
@@ -224,7 +225,8 @@ impl<'m> Engine<'m> {
                 let ha = covered_spikes(std::slice::from_ref(a), s);
                 let hb = covered_spikes(std::slice::from_ref(b), s);
                 let close = |last: Option<u64>| last.is_some_and(|l| t - l <= *gap);
-                if (!ha.is_empty() && (!hb.is_empty() || close(self.last_b))) || (!hb.is_empty() && close(self.last_a)) {
+                if (!ha.is_empty() && (!hb.is_empty() || close(self.last_b))) || (!hb.is_empty() && close(self.last_a))
+                {
                     let other = if ha.is_empty() { self.last_a } else { self.last_b };
                     let other = if ha.is_empty() == hb.is_empty() { Some(t) } else { other };
                     let mut culprits = ha.clone();
@@ -256,7 +258,10 @@ impl<'m> Engine<'m> {
                     && t <= until
                     && !quiet.is_empty()
                 {
-                    let msg = format!("{} spiked at step {t}, within {steps} steps after coactivation at step {from}", self.who(quiet[0]));
+                    let msg = format!(
+                        "{} spiked at step {t}, within {steps} steps after coactivation at step {from}",
+                        self.who(quiet[0])
+                    );
                     self.violate(t, quiet, msg);
                 }
                 if covered_spikes(trigger, s).len() as u64 >= *at_least {
@@ -289,9 +294,12 @@ impl<'m> Engine<'m> {
                 }
             }
             Form::Precedence { event, cause, within } => {
-                if self.eval(event, s, None) && !self.last_a.is_some_and(|c| t - c <= *within) {
+                if self.eval(event, s, None) && self.last_a.is_none_or(|c| t - c > *within) {
                     let msg = match self.last_a {
-                        Some(c) => format!("the event at step {t} comes {} steps after its cause at step {c} (> {within})", t - c),
+                        Some(c) => format!(
+                            "the event at step {t} comes {} steps after its cause at step {c} (> {within})",
+                            t - c
+                        ),
                         None => format!("the event at step {t} has no earlier cause"),
                     };
                     self.violate(t, s.spikes.to_vec(), msg);
@@ -382,7 +390,10 @@ impl<'m> Engine<'m> {
             }
             Form::Response { .. } if !self.pending.is_empty() => {
                 let (from, deadline) = self.pending[0];
-                Outcome::inconclusive(n, format!("the deadline {deadline} of the stimulus at step {from} is past the end"))
+                Outcome::inconclusive(
+                    n,
+                    format!("the deadline {deadline} of the stimulus at step {from} is past the end"),
+                )
             }
             Form::Prob { lo, hi, .. } => {
                 let p = self.hits.0 as f64 / n as f64;
@@ -390,7 +401,10 @@ impl<'m> Engine<'m> {
                 if *lo <= p && p <= *hi {
                     Outcome::pass(n, msg)
                 } else {
-                    Outcome::fail(n, Violation { step: n - 1, neurons: Vec::new(), message: format!("{msg}, outside [{lo}, {hi}]") })
+                    Outcome::fail(
+                        n,
+                        Violation { step: n - 1, neurons: Vec::new(), message: format!("{msg}, outside [{lo}, {hi}]") },
+                    )
                 }
             }
             Form::Scc { lo, hi, .. } => {
@@ -403,7 +417,10 @@ impl<'m> Engine<'m> {
                 if *lo <= c && c <= *hi {
                     Outcome::pass(n, msg)
                 } else {
-                    Outcome::fail(n, Violation { step: n - 1, neurons: Vec::new(), message: format!("{msg}, outside [{lo}, {hi}]") })
+                    Outcome::fail(
+                        n,
+                        Violation { step: n - 1, neurons: Vec::new(), message: format!("{msg}, outside [{lo}, {hi}]") },
+                    )
                 }
             }
             _ => Outcome::pass(n, format!("no violation in {n} steps")),

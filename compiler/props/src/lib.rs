@@ -3,6 +3,9 @@
 //! drives through its step hook ([`sim`]) and the replayer drives over a recorded spike
 //! trace ([`replay`]); verdicts are three-valued ([`verdict`]).
 
+// A diagnostic is the error of every lowering step, as in scn-lower.
+#![allow(clippy::result_large_err)]
+
 pub mod engine;
 pub mod lower;
 pub mod monitor;

@@ -109,7 +109,9 @@ impl Lowering<'_> {
             .to_string();
         let depth = check.methods.iter().find(|m| m.name.name == "bmc").and_then(|m| {
             m.args.as_ref()?.iter().find_map(|a| match a {
-                Arg::Named(n, v) if n.name == "depth" => self.constant(v).and_then(|(r, _)| u64::try_from(r.floor()).ok()),
+                Arg::Named(n, v) if n.name == "depth" => {
+                    self.constant(v).and_then(|(r, _)| u64::try_from(r.floor()).ok())
+                }
                 _ => None,
             })
         });
@@ -134,8 +136,13 @@ impl Lowering<'_> {
             v
         } else if d == Dim::TIME {
             let dt = self.dt.ok_or_else(|| {
-                Diagnostic::error("E0602", "the network is clocked, so durations are counted in cycles", e.span, "a physical time")
-                    .with_help("write the duration in `cycles` or `steps`")
+                Diagnostic::error(
+                    "E0602",
+                    "the network is clocked, so durations are counted in cycles",
+                    e.span,
+                    "a physical time",
+                )
+                .with_help("write the duration in `cycles` or `steps`")
             })?;
             v.checked_div(dt).ok_or_else(|| unsupported(e.span, "the duration is out of range"))?
         } else {
@@ -185,7 +192,10 @@ impl Lowering<'_> {
                 let pop = self.pop(&n.name, n.span)?;
                 let neuron = self.count(i)?;
                 if neuron >= self.net.populations[pop].size {
-                    return Err(unsupported(i.span, &format!("`{}` has {} neurons", n.name, self.net.populations[pop].size)));
+                    return Err(unsupported(
+                        i.span,
+                        &format!("`{}` has {} neurons", n.name, self.net.populations[pop].size),
+                    ));
                 }
                 Ok(Target { pop, neuron: Some(neuron) })
             }
@@ -212,14 +222,19 @@ impl Lowering<'_> {
         let t = self.target(base)?;
         let model = &self.net.models[self.net.populations[t.pop].model];
         let k = model.states.iter().position(|s| *s == field.name).ok_or_else(|| {
-            unsupported(field.span, &format!("`{}` is not a state of `{}`", field.name, self.net.populations[t.pop].name))
+            unsupported(
+                field.span,
+                &format!("`{}` is not a state of `{}`", field.name, self.net.populations[t.pop].name),
+            )
         })?;
         Ok((t.pop, t.neuron, k as u16))
     }
 
     fn stimulus(&self, args: &[Arg], span: Span) -> Result<usize, Diagnostic> {
         let [e] = positional(args)[..] else { return Err(unsupported(span, "`stimulus(NAME)` takes one name")) };
-        let ExprKind::Name(n) = &strip(e).kind else { return Err(unsupported(span, "`stimulus(NAME)` takes one name")) };
+        let ExprKind::Name(n) = &strip(e).kind else {
+            return Err(unsupported(span, "`stimulus(NAME)` takes one name"));
+        };
         self.net
             .projections
             .iter()
@@ -259,7 +274,10 @@ impl Lowering<'_> {
                 }
                 all.ok_or_else(|| unsupported(e.span, "an empty comparison"))
             }
-            _ => Err(unsupported(e.span, "a condition is built from comparisons of states with constants, `spike`, `stimulus`, `rise`, `and`, `or`, `not`")),
+            _ => Err(unsupported(
+                e.span,
+                "a condition is built from comparisons of states with constants, `spike`, `stimulus`, `rise`, `and`, `or`, `not`",
+            )),
         }
     }
 
@@ -307,7 +325,8 @@ impl Lowering<'_> {
         match prop {
             Prop::Expr(e) => self.expr_form(e),
             Prop::Window { subject, window, length, op, bound } => {
-                let (f, args) = call(subject).ok_or_else(|| unsupported(subject.span, "a window counts `rate(P)` or `count(P…)`"))?;
+                let (f, args) = call(subject)
+                    .ok_or_else(|| unsupported(subject.span, "a window counts `rate(P)` or `count(P…)`"))?;
                 let per_neuron = match f {
                     "rate" => true,
                     "count" => false,
@@ -318,7 +337,8 @@ impl Lowering<'_> {
                 if length == 0 {
                     return Err(unsupported(span, "a window of zero steps"));
                 }
-                let (k, d) = self.constant(bound).ok_or_else(|| unsupported(bound.span, "the bound is not a constant"))?;
+                let (k, d) =
+                    self.constant(bound).ok_or_else(|| unsupported(bound.span, "the bound is not a constant"))?;
                 let bound = if d == Dim::FREQUENCY {
                     let dt = self.dt.unwrap_or(Rational::ONE);
                     Rational::from_int(length as i64)
@@ -351,7 +371,9 @@ impl Lowering<'_> {
                 ) else {
                     return Err(unsupported(span, "write `after(active(P…) >= K) silent(Q…) for D`"));
                 };
-                let ExprKind::Compare(_, rest) = &strip(trigger).kind else { return Err(unsupported(span, "no trigger")) };
+                let ExprKind::Compare(_, rest) = &strip(trigger).kind else {
+                    return Err(unsupported(span, "no trigger"));
+                };
                 Ok(Form::SilentAfter {
                     trigger: self.targets(targs)?,
                     at_least: self.count(&rest[0].1)?,
@@ -360,7 +382,9 @@ impl Lowering<'_> {
                 })
             }
             Prop::AtMost { subject, duration } => match call(subject) {
-                Some(("silent", args)) => Ok(Form::Inactivity { targets: self.targets(args)?, max: self.steps(duration)? }),
+                Some(("silent", args)) => {
+                    Ok(Form::Inactivity { targets: self.targets(args)?, max: self.steps(duration)? })
+                }
                 _ => Err(unsupported(subject.span, "write `silent(P…) at_most D`")),
             },
             Prop::Within { event, duration, cause } => Ok(Form::Response {

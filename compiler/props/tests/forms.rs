@@ -22,7 +22,8 @@ fn setup() -> (Network, Vec<Monitor>) {
 fn each_form_has_a_passing_and_a_failing_bound() {
     let (net, monitors) = setup();
     let run = check_sim(&net, &monitors, 4096);
-    let got: Vec<(&str, Status)> = monitors.iter().zip(&run.outcomes).map(|(m, o)| (m.text.as_str(), o.status)).collect();
+    let got: Vec<(&str, Status)> =
+        monitors.iter().zip(&run.outcomes).map(|(m, o)| (m.text.as_str(), o.status)).collect();
     let checks = monitors.len() - 4;
     for pair in got[..checks].chunks(2) {
         assert_eq!(pair[0].1, Status::Pass, "{}", pair[0].0);
@@ -80,16 +81,16 @@ fn a_window_or_deadline_cut_off_by_the_end_is_inconclusive() {
     let response = pick("spike(n[0]) within 10 cycles of stimulus(go)");
     let header = "step,time_ms,population,neuron\n";
     let short = Trace::from_csv(&net, header, Some(100)).expect("empty trace");
-    let o = check_trace(&net, &[tumbling.clone(), sliding.clone()], &short);
+    let o = check_trace(&net, &[tumbling, sliding.clone()], &short);
     assert_eq!(o[0].status, Status::Inconclusive, "{}", o[0].evidence);
     assert_eq!(o[1].status, Status::Pass);
     let tiny = Trace::from_csv(&net, header, Some(10)).expect("empty trace");
     assert_eq!(check_trace(&net, &[sliding], &tiny)[0].status, Status::Inconclusive);
     let late = Trace::from_csv(&net, &format!("{header}95,,go,0\n"), Some(100)).expect("one stimulus");
-    let o = check_trace(&net, &[response.clone()], &late);
+    let o = check_trace(&net, std::slice::from_ref(&response), &late);
     assert_eq!(o[0].status, Status::Inconclusive, "{}", o[0].evidence);
     let answered = Trace::from_csv(&net, &format!("{header}95,,go,0\n99,,n,0\n"), Some(100)).expect("answered");
-    assert_eq!(check_trace(&net, &[response.clone()], &answered)[0].status, Status::Pass);
+    assert_eq!(check_trace(&net, std::slice::from_ref(&response), &answered)[0].status, Status::Pass);
     let missed = Trace::from_csv(&net, &format!("{header}80,,go,0\n"), Some(100)).expect("missed");
     let o = check_trace(&net, &[response], &missed);
     assert_eq!((o[0].status, o[0].violation.as_ref().map(|v| v.step)), (Status::Fail, Some(90)));
