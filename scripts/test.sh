@@ -26,6 +26,8 @@ command -v verilator >/dev/null || need_apt+=(verilator)
 command -v yosys >/dev/null || need_apt+=(yosys)
 command -v nextpnr-ice40 >/dev/null || need_apt+=(nextpnr-ice40)
 command -v icepack >/dev/null || need_apt+=(fpga-icestorm)
+# The SMT solver of SymbiYosys's smtbmc engine for `@bmc`/`@prove` (compiler/props/tests/formal.rs).
+command -v z3 >/dev/null || need_apt+=(z3)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

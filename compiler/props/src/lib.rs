@@ -7,6 +7,8 @@
 #![allow(clippy::result_large_err)]
 
 pub mod engine;
+pub mod formal;
+pub mod hdl;
 pub mod lower;
 pub mod monitor;
 pub mod names;
