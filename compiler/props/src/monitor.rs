@@ -251,6 +251,21 @@ impl Form {
         }
     }
 
+    /// How many steps back the monitor looks (its longest window, deadline or gap): the
+    /// default k-induction depth is one more.
+    pub fn horizon(&self) -> u64 {
+        match self {
+            Form::Refractory { min: d, .. }
+            | Form::Window { length: d, .. }
+            | Form::SilentAfter { steps: d, .. }
+            | Form::Inactivity { max: d, .. }
+            | Form::Response { within: d, .. }
+            | Form::Precedence { within: d, .. } => *d,
+            Form::Separated { gap, .. } => gap + 1,
+            _ => 1,
+        }
+    }
+
     /// Whether a spike trace alone decides this form (no states are read).
     pub fn spikes_only(&self) -> bool {
         match self {

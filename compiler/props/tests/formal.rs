@@ -23,22 +23,22 @@ fn scratch(name: &str) -> PathBuf {
     d
 }
 
-fn venv_tool(name: &str) -> String {
-    let python = std::env::var("SCN_PYTHON").unwrap_or_else(|_| "/work/main/.venv/bin/python".into());
-    let bin = std::path::Path::new(&python).parent().expect("venv bin");
-    bin.join(name).display().to_string()
+/// `$SCN_PYTHON`, the venv with the pinned YoWASP tools and pyslang (`scripts/test.sh`).
+fn python() -> String {
+    std::env::var("SCN_PYTHON").unwrap_or_else(|_| {
+        panic!("set SCN_PYTHON to the venv of tests/compare/requirements.txt (scripts/test.sh does)")
+    })
 }
 
 #[test]
 fn refractory_is_proved_by_induction_and_never_gets_a_real_counterexample() {
-    // SAFETY of the environment: tests run single-threaded per process for this variable.
-    unsafe { std::env::set_var("SCN_SBY", venv_tool("yowasp-sby")) };
+    python();
     let (net, monitors) = setup();
     let d = design(&net).expect("hardware");
     let refractory = &monitors[0];
     assert_eq!(refractory.text, "refractory(n) >= 3 cycles");
     let dir = scratch("prove");
-    let (o, _) = d.check(&net, refractory, Mode::Prove(4), &dir).expect("sby runs");
+    let (o, _) = d.check(&net, refractory, Mode::Bmc(60), &dir).expect("sby runs");
     assert_eq!(o.status, Status::Pass, "{}", o.evidence);
     let never = &monitors[2];
     let dir2 = scratch("bmc");
@@ -79,12 +79,37 @@ fn every_emitted_sva_file_passes_pyslang() {
     }
     let q88 = std::fs::read_to_string(&paths[0]).unwrap();
     assert!(q88.contains("|=> !s_spikes_n[0] [*2]"), "refractory as an implication with a repetition:\n{q88}");
-    let python = std::env::var("SCN_PYTHON").unwrap_or_else(|_| "/work/main/.venv/bin/python".into());
-    let out = std::process::Command::new(python)
+    let out = std::process::Command::new(python())
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/check_sva.py"))
         .args(&paths)
         .output()
         .expect("python runs");
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_broken_refractory_period_gets_a_counterexample_the_interpreter_reproduces() {
+    python();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let text = std::fs::read_to_string(format!("{root}/examples/lif_q88.scn"))
+        .expect("example")
+        .replace("param v_th: voltage = 20 mV", "param v_th: voltage = 3 mV")
+        .replace("refractory 3 cycles clamp v", "refractory 1 cycles clamp v");
+    let analysis = scn_sema::check_source("broken.scn", text, None, &scn_sema::Disk);
+    assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+    let net = scn_lower::lower_network(&analysis, None).expect("lowers");
+    let monitors = lower_properties(&analysis, &net).expect("monitors");
+    let refractory = &monitors[0];
+    let dir = scratch("broken");
+    let (o, trace) = design(&net).expect("hardware").check(&net, refractory, Mode::Bmc(60), &dir).expect("sby runs");
+    assert_eq!(o.status, Status::Fail, "{}", o.evidence);
+    let trace = trace.expect("a witness");
+    let v = o.violation.as_ref().expect("violation");
+    // The witness replays to the same violation, and the interpreter runs into it at that step.
+    let replayed = scn_props::replay::check_trace(&net, std::slice::from_ref(refractory), &trace);
+    assert_eq!(replayed[0].violation.as_ref(), Some(v));
+    let sim = check_sim(&net, std::slice::from_ref(refractory), trace.steps);
+    assert_eq!(sim.outcomes[0].violation.as_ref(), Some(v));
     let _ = std::fs::remove_dir_all(dir);
 }
