@@ -40,14 +40,16 @@ impl States for SimStates<'_, '_> {
     }
 }
 
-struct Watch<'m> {
+struct Watch<'m, 's> {
     net: &'m Network,
+    stop: &'s mut dyn FnMut(u64) -> bool,
+    interrupted: bool,
     engines: Vec<Engine<'m>>,
     seen: usize,
     trace: Trace,
 }
 
-impl StepObserver for Watch<'_> {
+impl StepObserver for Watch<'_, '_> {
     fn after_step(&mut self, sim: &Simulation<'_>, step: u64) -> bool {
         let mut spikes: Vec<(usize, u64)> = sim.spikes[self.seen..].iter().map(|s| (s.pop, s.neuron)).collect();
         self.seen = sim.spikes.len();
@@ -66,18 +68,29 @@ impl StepObserver for Watch<'_> {
             e.step(&view);
         }
         self.trace.steps = step + 1;
+        if step % 1000 == 999 && (self.stop)(step + 1) {
+            self.interrupted = true;
+            return false;
+        }
         !self.engines.iter().all(Engine::failed)
     }
 }
 
 /// Runs `net` for `steps` steps with every monitor watching.
 pub fn check_sim(net: &Network, monitors: &[Monitor], steps: u64) -> SimRun {
+    check_sim_until(net, monitors, steps, &mut |_| false)
+}
+
+/// As [`check_sim`], asking `stop` (with the steps run so far) every 1000 steps whether to
+/// stop early; a check that has not failed by then is inconclusive.
+pub fn check_sim_until(net: &Network, monitors: &[Monitor], steps: u64, stop: &mut dyn FnMut(u64) -> bool) -> SimRun {
     let sizes: Vec<u64> = net.populations.iter().map(|p| p.size).collect();
     let names: Vec<String> = net.populations.iter().map(|p| p.name.clone()).collect();
     let engines = monitors.iter().map(|m| Engine::new(&m.form, m.role, &sizes, &names)).collect();
-    let mut watch = Watch { net, engines, seen: 0, trace: Trace::new(net) };
+    let mut watch = Watch { net, stop, interrupted: false, engines, seen: 0, trace: Trace::new(net) };
     let mut sim = Simulation::new(net);
     let stopped = match sim.run_observed(steps, &mut watch) {
+        Ok(done) if watch.interrupted => Some(format!("interrupted after {done} steps")),
         Ok(_) => None,
         Err(e) => {
             if let RunError::FixedPoint { pop, neuron, step, .. } = &e
