@@ -49,6 +49,16 @@ pub fn design(net: &Network) -> Result<Design, String> {
 }
 
 impl Design {
+    /// The top module's traced ports, which the monitors read.
+    pub fn layout(&self) -> &scn_hw::trace::TraceLayout {
+        &self.layout
+    }
+
+    /// The monitors in the open-tool form (immediate assertions under `` `ifdef FORMAL ``).
+    pub fn immediate(&self, monitors: &[Monitor]) -> hdl::Emitted {
+        hdl::emit(monitors, &self.layout, &self.scales, Style::Immediate)
+    }
+
     /// The monitors in concurrent SVA (for `pyslang` and commercial tools).
     pub fn sva(&self, monitors: &[Monitor]) -> hdl::Emitted {
         hdl::emit(monitors, &self.layout, &self.scales, Style::Concurrent)

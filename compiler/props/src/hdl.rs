@@ -92,15 +92,20 @@ impl Gen<'_> {
         (name, format!("{width}'d{reset}"))
     }
 
-    /// A saturating "steps since the last event, as of the previous step" counter.
-    fn since(&mut self, event: &str, cap: u64) -> String {
+    /// A saturating "steps since the last event, as of the previous step" counter; before
+    /// the first event it counts from `cap + 1` ("never") or, with `from_start`, from 0.
+    fn since_from(&mut self, event: &str, cap: u64, from_start: bool) -> String {
         let w = bits_for(cap + 1);
-        let (r, reset) = self.reg(w, cap + 1);
+        let (r, reset) = self.reg(w, if from_start { 0 } else { cap + 1 });
         let _ = writeln!(
             self.logic,
             "    always @(posedge clk) if (rst) {r} <= {reset}; else if ({event}) {r} <= {w}'d0; else if ({r} <= {w}'d{cap}) {r} <= {r} + {w}'d1;"
         );
         r
+    }
+
+    fn since(&mut self, event: &str, cap: u64) -> String {
+        self.since_from(event, cap, false)
     }
 
     fn state(&self, pop: usize, n: u64, state: u16) -> Result<(String, &scn_hw::trace::StateLayout), String> {
@@ -177,7 +182,7 @@ impl Gen<'_> {
             }
             Form::Inactivity { targets, max } => {
                 let x = self.any(targets);
-                let s = self.since(&x, *max);
+                let s = self.since_from(&x, *max, true);
                 format!("({x} || {s} + 1 <= {max})")
             }
             Form::SilentAfter { trigger, at_least, silent, steps } => {
