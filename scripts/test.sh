@@ -30,6 +30,8 @@ command -v icepack >/dev/null || need_apt+=(fpga-icestorm)
 # (tests/build_mlir.rs runs `mlir-opt-19 --allow-unregistered-dialect --verify-each`); the
 # `circt` wheel of tests/compare/requirements.txt checks and exports the custom form.
 command -v mlir-opt-19 >/dev/null || need_apt+=(mlir-19-tools)
+# The SMT solver of SymbiYosys's smtbmc engine for `@bmc`/`@prove` (compiler/props/tests/formal.rs).
+command -v z3 >/dev/null || need_apt+=(z3)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

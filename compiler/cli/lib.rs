@@ -43,6 +43,8 @@ enum Command {
     Lsp(commands::lsp::Args),
     /// Start an interactive session: expressions, declarations, `:run`, `:plot`, `:save`.
     Repl(commands::repl::Args),
+    /// Check a network's properties: pass, fail or inconclusive per check, with counterexamples.
+    Verify(commands::verify::Args),
 }
 
 /// Runs `scn` with `args` (the first is the program name). Returns the exit status.
@@ -71,6 +73,7 @@ where
         Command::Doc(a) => commands::doc::run(&a, out, err),
         Command::Lsp(a) => commands::lsp::run(&a, out, err),
         Command::Repl(a) => commands::repl::run(&a, out, err),
+        Command::Verify(a) => commands::verify::run(&a, out, err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "error: {e}");

@@ -9,3 +9,4 @@ pub mod lsp;
 pub mod repl;
 pub mod run;
 pub mod targets;
+pub mod verify;

@@ -692,6 +692,17 @@ Example:
 Fix: `rate(exc)`, where `exc` is a population.",
     },
     CodeInfo {
+        code: "E0605",
+        title: "property cannot be monitored",
+        explanation: "`scn verify` lowers every check to a monitor over the network's populations, neurons, states and spiking stimuli. A check it cannot lower (an unknown population or state, a neuron index out of range, a bound that is not a constant count) is reported instead of being skipped.
+
+Example:
+
+    assert always(n.w <= 1 mV)        // `w` is not a state of the model
+
+Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
+    },
+    CodeInfo {
         code: "E0701",
         title: "not supported by this engine yet",
         explanation: "The model is valid SCN, but the engine asked to run it does not implement one of its constructs yet (the message names it). Nothing is run, so no result is ever computed with the wrong meaning.\n\nExample:\n\n    scn run examples/sc_dense.scn      // streams are not interpreted yet\n\nFix: run a model without the construct, or another engine that supports it.",

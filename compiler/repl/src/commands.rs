@@ -47,7 +47,7 @@ the input on the next line.
   :load FILE                  add the declarations of a file
   :save FILE                  write the session's declarations, formatted, to a file
   :list                       print the session's declarations
-  :verify                     check the session's properties with what the toolchain has today
+  :verify                     check the session's properties by simulation (monitors of scn verify)
   :reset                      forget every declaration and the last run
   :help                       this text
   :quit                       leave (also Ctrl-D; Ctrl-C clears the line or stops a run)

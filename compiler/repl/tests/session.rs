@@ -164,12 +164,12 @@ fn verify_reports_what_it_checked_and_what_not() {
         &[
             "import std.neurons.lif",
             &with_duration,
-            "property p for Net {\n    assert refractory(exc) >= 2 ms @sim\n    assert rate(exc) per sliding 10 ms <= 500 Hz @sim\n}",
+            "property p for Net {\n    assert refractory(exc) >= 2 ms @sim\n    assert rate(exc) per sliding 10 ms <= 500 Hz @sim, bmc(depth = 20)\n}",
             ":verify",
         ],
     );
-    assert!(out.contains("holds in simulation (500 steps)"), "{out}");
-    assert!(out.contains("not checked: the REPL simulates only"), "{out}");
+    assert_eq!(out.matches("holds in simulation (500 steps)").count(), 2, "{out}");
+    assert!(out.contains("not checked here: @bmc (run `scn verify`)"), "{out}");
     let out = session_output(&mut s, &["property q for Net {\n    assert refractory(exc) >= 30 ms @sim\n}", ":verify"]);
     assert!(out.contains("FAILS in simulation: exc["), "{out}");
 }

@@ -8,4 +8,4 @@ pub mod sc;
 pub mod sim;
 pub mod solver;
 
-pub use sim::{PopKernel, PopView, RunError, Sample, Simulation, Spike};
+pub use sim::{PopKernel, PopView, RunError, Sample, Simulation, Spike, StepObserver};

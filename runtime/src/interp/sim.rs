@@ -154,6 +154,9 @@ pub struct Simulation<'n> {
     pub outputs: Vec<Vec<Vec<f64>>>,
     /// Per current stimulus: its amplitude as a raw value of a fixed-point target's format.
     fx_currents: Vec<i128>,
+    /// Per projection: whether its source emitted at least one spike in the last step run
+    /// (what a property's `stimulus(NAME)` watches).
+    pub fired: Vec<bool>,
     /// Per population: a compiled kernel replacing the interpreter's per-population code.
     kernels: Vec<Option<Box<dyn PopKernel + 'n>>>,
 }
@@ -220,6 +223,14 @@ fn view<'a>(pi: usize, size: usize, st: &'a mut PopState, locals: &'a mut [f64])
         entity_base: st.entity_base,
         locals,
     }
+}
+
+/// Watches a run between steps (the property monitors of `scn verify`). It sees only what
+/// every engine produces — spikes, [`Simulation::fired`], states — so kernels installed into
+/// the step loop by another engine are watched the same way.
+pub trait StepObserver {
+    /// Called after step `step` has completed; returns false to stop the run there.
+    fn after_step(&mut self, sim: &Simulation<'_>, step: u64) -> bool;
 }
 
 /// The raw value of `x` (scaled units, already on the format's grid as the lowering quantises
@@ -467,6 +478,7 @@ impl<'n> Simulation<'n> {
             sc: super::sc::ScState::new(net.seed),
             outputs: Vec::new(),
             kernels: net.populations.iter().map(|_| None).collect(),
+            fired: vec![false; net.projections.len()],
         }
     }
 
@@ -483,6 +495,19 @@ impl<'n> Simulation<'n> {
     /// Whether population `pop` runs a compiled kernel rather than the interpreter's code.
     pub fn has_kernel(&self, pop: usize) -> bool {
         self.kernels[pop].is_some()
+    }
+
+    /// Runs up to `steps` steps, calling `observer` after each; returns the number of steps
+    /// run (fewer when the observer stops the run).
+    pub fn run_observed(&mut self, steps: u64, observer: &mut dyn StepObserver) -> Result<u64, RunError> {
+        for k in 0..steps {
+            let step = self.step;
+            self.step_once()?;
+            if !observer.after_step(self, step) {
+                return Ok(k + 1);
+            }
+        }
+        Ok(steps)
     }
 
     /// Runs `steps` steps (or fewer if an invariant fails).
@@ -709,6 +734,8 @@ impl<'n> Simulation<'n> {
         // Poisson and replayed sources fire here too; then 6. the pre pathway.
         for (k, pr) in net.projections.iter().enumerate() {
             let ps = &mut self.projs[k];
+            let fired = &mut self.fired[k];
+            *fired = false;
             let slots = ps.ring.len() as u64;
             match &pr.source {
                 Source::Population(src) => {
@@ -717,7 +744,7 @@ impl<'n> Simulation<'n> {
                     let mut last = None;
                     for sp in self.spikes[first_spike..].iter().filter(|sp| sp.pop == *src) {
                         if last != Some(sp.neuron) {
-                            schedule(ps, sp.neuron as usize, t_step, slots);
+                            schedule(ps, sp.neuron as usize, t_step, slots, fired);
                             last = Some(sp.neuron);
                         }
                     }
@@ -732,14 +759,14 @@ impl<'n> Simulation<'n> {
                             .stream(&net.sc, frame, *stream, i)
                             .map_err(|message| RunError::Stream { step: t_step, message })?;
                         if b.get(bit) == Some(true) {
-                            schedule(ps, i, t_step, slots);
+                            schedule(ps, i, t_step, slots, fired);
                         }
                     }
                 }
                 Source::Replay { spikes, .. } => {
                     let from = spikes.partition_point(|&(s, _)| s < t_step);
                     for &(_, i) in spikes[from..].iter().take_while(|&&(s, _)| s == t_step) {
-                        schedule(ps, i as usize, t_step, slots);
+                        schedule(ps, i as usize, t_step, slots, fired);
                     }
                 }
                 Source::Poisson { rate, n, window } => {
@@ -748,7 +775,7 @@ impl<'n> Simulation<'n> {
                         for i in 0..*n as usize {
                             let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
-                                schedule(ps, i, t_step, slots);
+                                schedule(ps, i, t_step, slots, fired);
                             }
                         }
                     }
@@ -758,7 +785,7 @@ impl<'n> Simulation<'n> {
                         for (i, &p) in p.iter().enumerate() {
                             let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
-                                schedule(ps, i, t_step, slots);
+                                schedule(ps, i, t_step, slots, fired);
                             }
                         }
                     }
@@ -965,7 +992,8 @@ impl<'n> Simulation<'n> {
     }
 }
 
-fn schedule(ps: &mut ProjState, source: usize, t_step: u64, slots: u64) {
+fn schedule(ps: &mut ProjState, source: usize, t_step: u64, slots: u64, fired: &mut bool) {
+    *fired = true;
     let (from, to) = (ps.csr.offsets[source] as usize, ps.csr.offsets[source + 1] as usize);
     for c in from..to {
         let at = ((t_step + u64::from(ps.csr.delay[c])) % slots) as usize;
