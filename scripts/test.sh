@@ -26,6 +26,9 @@ command -v verilator >/dev/null || need_apt+=(verilator)
 command -v yosys >/dev/null || need_apt+=(yosys)
 command -v nextpnr-ice40 >/dev/null || need_apt+=(nextpnr-ice40)
 command -v icepack >/dev/null || need_apt+=(fpga-icestorm)
+# HDF5 (with pkg-config to find it) for the NIR reader and writer (compiler/nir, tests/nir.rs).
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+pkg-config --exists hdf5 2>/dev/null || need_apt+=(libhdf5-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

@@ -5,6 +5,7 @@ pub mod check;
 pub mod doc;
 pub mod explain;
 pub mod fmt;
+pub mod import;
 pub mod lsp;
 pub mod repl;
 pub mod run;
