@@ -2,8 +2,6 @@
 //! checkable SCN (docs/nir.md). The time step comes from the file's metadata or `--dt`; the
 //! reset after a spike is NIR's (`v = v_reset`) unless `--reset subtract`.
 
-use crate::report::{self, ColorChoice, MessageFormat};
-use scn_diagnostics::SourceFile;
 use scn_nir::import::{Options, Reset};
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,9 +23,6 @@ pub struct Args {
     /// The name of the generated network (default: the file's stem).
     #[arg(long)]
     network: Option<String>,
-    /// When to colour diagnostics.
-    #[arg(long, value_enum, default_value_t)]
-    color: ColorChoice,
 }
 
 /// `--reset`.
@@ -79,8 +74,8 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     let text = match result {
         Ok(t) => t,
         Err(e) => {
-            let src = SourceFile::new(shown, String::new());
-            report::emit(&src, &[e.to_diagnostic()], MessageFormat::Human, args.color, out, err)?;
+            // A NIR file has no text to point into: the message names the node and field.
+            writeln!(err, "error[{}]: {}\n  --> {shown}\n  = help: {}", e.code, e.message, e.help)?;
             return Ok(1);
         }
     };

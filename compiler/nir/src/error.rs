@@ -71,3 +71,24 @@ impl std::fmt::Display for NirError {
         write!(f, "error[{}]: {}", self.code, self.message)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_registered_code() {
+        let all = [
+            NirError::file("x"),
+            NirError::field("lif", "tau", "missing"),
+            NirError::unsupported("g", "nested graphs"),
+            NirError::graph("x"),
+            NirError::no_dt(),
+        ];
+        for e in all {
+            // Panics if the code is not in scn-diagnostics' CODES registry.
+            let d = e.to_diagnostic();
+            assert_eq!(d.code, e.code);
+        }
+    }
+}
