@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// The model file.
     file: PathBuf,
-    /// `verilog`, `fpga` (the default device) or a device profile from `scn targets`.
+    /// `verilog`, `nir` (a NIR graph, docs/nir.md), `fpga` (the default device) or a device
+    /// profile from `scn targets`.
     #[arg(long, default_value = "verilog")]
     target: String,
     /// Output directory (default: `build/NETWORK`).
@@ -62,13 +63,13 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         Ok(1)
     };
     let profile = match args.target.as_str() {
-        "verilog" => None,
+        "verilog" | "nir" => None,
         t => match scn_fpga::profile::find(t) {
             Some(p) => Some(p),
             None => {
                 let names: Vec<String> = scn_fpga::profile::profiles().into_iter().map(|p| p.name).collect();
                 let d = Diagnostic::error("E0714", format!("unknown target `{t}`"), Span::default(), "no such target")
-                    .with_help(format!("use `verilog`, `fpga` or one of: {}", names.join(", ")));
+                    .with_help(format!("use `verilog`, `nir`, `fpga` or one of: {}", names.join(", ")));
                 return fail(d, out, err);
             }
         },
@@ -94,6 +95,10 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     };
     if let Some(s) = args.seed {
         net.seed = s;
+    }
+    if args.target == "nir" {
+        let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("build").join(&net.name));
+        return super::build_nir::write(&net, &dir, err);
     }
     let lowered = match scn_hw::lower_network(&net) {
         Ok(l) => l,

@@ -772,6 +772,11 @@ Fix: `rate(exc)`, where `exc` is a population.",
         explanation: "NIR models are continuous in time; a simulator steps them with some `dt`, and using another one changes the result (a recurring NIR bug, docs/nir.md). The file's metadata has no `dt`, so it must be given.\n\nExample:\n\n    scn import model.nir -o model.scn\n\nFix: `scn import model.nir --dt 1ms -o model.scn`, with the step the model was trained with.",
     },
     CodeInfo {
+        code: "E0725",
+        title: "not expressible in NIR",
+        explanation: "`scn build --target nir` writes the networks NIR has nodes for: populations of the neuron models `scn import` generates (NirLif, NirCubaLif, NirLi, NirCubaLi, NirIf, NirIntegrator, with NIR's reset), connections without a synapse model and with one delay each, replayed spike traces as inputs. The message names the first construct of the network that NIR cannot express.\n\nExample:\n\n    stimulus poisson(rate = 20 Hz, n = 10) -> p.syn { all, weight = 1 A }\n\nFix: replace the construct (a Poisson source by `spikes(load(\"input.csv\"))`), or keep the model in SCN.",
+    },
+    CodeInfo {
         code: "W0001",
         title: "doc comment documents nothing",
         explanation: "A `///` doc comment must come right before an item or a member; this one \

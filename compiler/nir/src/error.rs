@@ -60,6 +60,15 @@ impl NirError {
         }
     }
 
+    /// An SCN construct that NIR cannot express (E0725).
+    pub fn inexpressible(what: impl std::fmt::Display) -> Self {
+        NirError {
+            code: "E0725",
+            message: format!("NIR cannot express {what}"),
+            help: "docs/nir.md lists the SCN constructs `scn build --target nir` exports".into(),
+        }
+    }
+
     /// The diagnostic of the error (NIR files have no source spans, so it points nowhere).
     pub fn to_diagnostic(&self) -> Diagnostic {
         Diagnostic::error(self.code, self.message.clone(), Span::default(), "here").with_help(self.help.clone())
@@ -84,6 +93,7 @@ mod tests {
             NirError::unsupported("g", "nested graphs"),
             NirError::graph("x"),
             NirError::no_dt(),
+            NirError::inexpressible("x"),
         ];
         for e in all {
             // Panics if the code is not in scn-diagnostics' CODES registry.

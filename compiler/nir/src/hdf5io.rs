@@ -153,6 +153,12 @@ pub fn write(path: &Path, graph: &Graph) -> Result<(), NirError> {
             }
         }
     }
+    if !graph.metadata.is_empty() {
+        let meta = root.create_group("metadata").map_err(err)?;
+        for (k, v) in &graph.metadata {
+            meta.new_dataset::<f64>().create(k.as_str()).and_then(|d| d.write_scalar(v)).map_err(err)?;
+        }
+    }
     let flat: Vec<VarLenUnicode> =
         graph.edges.iter().flat_map(|(a, b)| [a, b]).map(|s| s.parse::<VarLenUnicode>().unwrap_or_default()).collect();
     let edges = root.new_dataset::<VarLenUnicode>().shape([graph.edges.len(), 2]).create("edges").map_err(err)?;
