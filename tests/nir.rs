@@ -203,3 +203,54 @@ fn malformed_files_get_diagnostics_naming_node_and_field() {
     insta::assert_snapshot!(report);
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// Imports `case`, exports it with `scn build --target nir`, compares the export with the
+/// original node by node (`nir.read` on both) and re-imports it: the SCN text must not change.
+fn round_trip(case: &str, inputs: u64) {
+    let d = dir(&format!("roundtrip-{case}"));
+    py(&d, &[&script("tests/nir/make_fixtures.py"), "."]);
+    ok("scn import", &scn_in(&d, &["import", &format!("{case}.nir"), "--dt", "1ms", "-o", "m.scn"]));
+    std::fs::write(d.join("input.csv"), input_trace(inputs, 50)).unwrap();
+    ok("scn build --target nir", &scn_in(&d, &["build", "m.scn", "--target", "nir", "-o", "exp"]));
+    let exported = format!("exp/{case}.nir");
+    py(&d, &[&script("tests/compare/nir_compare.py"), &format!("{case}.nir"), &exported]);
+    // The export records dt, so the second import needs no `--dt`.
+    ok("scn import (again)", &scn_in(&d, &["import", &exported, "-o", "again.scn"]));
+    let first = std::fs::read_to_string(d.join("m.scn")).unwrap();
+    let again = std::fs::read_to_string(d.join("again.scn")).unwrap();
+    assert_eq!(again, first, "{case}: import → export → import is not a fixed point");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn dense_lif_round_trips() {
+    round_trip("dense_lif", 3);
+}
+
+#[test]
+fn cuba_li_round_trips() {
+    round_trip("cuba_li", 2);
+}
+
+#[test]
+fn export_refuses_what_nir_cannot_express() {
+    let d = dir("refuse");
+    py(&d, &[&script("tests/nir/make_fixtures.py"), "."]);
+    ok("scn import", &scn_in(&d, &["import", "dense_lif.nir", "--dt", "1ms", "--reset", "subtract", "-o", "sub.scn"]));
+    std::fs::write(d.join("input.csv"), input_trace(3, 10)).unwrap();
+    std::fs::write(
+        d.join("poisson.scn"),
+        "import std.neurons.lif.{Lif}\n\nnetwork Bg {\n    dt = 0.1 ms\n    pop p = Lif[4]\n    \
+         stimulus poisson(rate = 20 Hz, n = 4) -> p.syn { one_to_one, weight = 1 mV }\n}\n",
+    )
+    .unwrap();
+    let mut report = String::new();
+    for file in ["sub.scn", "poisson.scn"] {
+        let out = scn_in(&d, &["build", file, "--target", "nir", "-o", "exp"]);
+        assert_eq!(out.status.code(), Some(1), "{file} must be refused");
+        report.push_str(&common::text(&out).1);
+    }
+    assert!(!d.join("exp").exists(), "nothing may be written");
+    insta::assert_snapshot!(report);
+    let _ = std::fs::remove_dir_all(&d);
+}

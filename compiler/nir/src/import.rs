@@ -384,6 +384,11 @@ fn connection(pop: &str, p: &Path, graph: &Graph, dt: f64, fns: &mut String, net
     if graph.nodes[&p.source].kind == Kind::Input {
         let _ = writeln!(
             net,
+            "// `{}.csv`: the spikes of the NIR input `{}`, channels 0..{} in the `neuron` column.",
+            p.source, p.source, p.cols
+        );
+        let _ = writeln!(
+            net,
             "stimulus {name} = spikes(load(\"{}.csv\")) -> {pop}.syn {{ all, weight = {weight}{delay} }}",
             p.source
         );
