@@ -180,6 +180,12 @@ fn cuba_lif_into_leaky_integrator_matches_the_nir_reference() {
 }
 
 #[test]
+fn convolutional_snn_matches_the_nir_reference() {
+    let spikes = compare("conv_snn", 36, 150, "to-reset");
+    assert!(spikes > 50, "{spikes} spikes");
+}
+
+#[test]
 fn malformed_files_get_diagnostics_naming_node_and_field() {
     let d = dir("malformed");
     py(&d, &[&script("tests/nir/make_malformed.py"), "."]);
@@ -230,6 +236,11 @@ fn dense_lif_round_trips() {
 #[test]
 fn cuba_li_round_trips() {
     round_trip("cuba_li", 2);
+}
+
+#[test]
+fn conv_snn_round_trips() {
+    round_trip("conv_snn", 36);
 }
 
 #[test]

@@ -10,8 +10,28 @@ import sys
 import nir
 import numpy as np
 
+from nir_reference import conv2d, pool2d
+
 NEURONS = (nir.LIF, nir.CubaLIF, nir.LI, nir.CubaLI, nir.IF, nir.I)
 FIELDS = ("tau", "tau_mem", "tau_syn", "r", "v_leak", "v_threshold", "v_reset", "w_in")
+
+
+def preds_shape(g, preds, n):
+    """The tensor shape a node outputs (for the pooling after a neuron or a flatten)."""
+    x = g.nodes[n]
+    if isinstance(x, nir.Input):
+        return tuple(int(k) for k in x.input_type["input"])
+    if isinstance(x, NEURONS):
+        return np.shape(x.r)
+    return preds_shape(g, preds, preds[n][0])
+
+
+def affine_columns(x, w, b, shape):
+    """Applies the affine node x (conv or pool) to a linear map (w, b) column by column."""
+    f = (lambda v: conv2d(x, v)) if isinstance(x, nir.Conv2d) else (lambda v: pool2d(x, v.reshape(shape)))
+    zero = np.ravel(f(np.zeros(w.shape[0])))
+    cols = [np.ravel(f(w[:, j])) - zero for j in range(w.shape[1])]
+    return np.stack(cols, axis=1), np.ravel(f(b))
 
 
 def linear_maps(g):
@@ -35,6 +55,8 @@ def linear_maps(g):
                     w, b = x.weight @ w, x.weight @ b
                 elif isinstance(x, nir.Scale):
                     w, b = x.scale[:, None] * w, x.scale * b
+                elif isinstance(x, (nir.Conv2d, nir.SumPool2d, nir.AvgPool2d)):
+                    w, b = affine_columns(x, w, b, preds_shape(g, preds, p))
                 elif not isinstance(x, (nir.Flatten, nir.Delay)):
                     raise ValueError(f"{n}: {type(x).__name__}")
                 if s in acc:
@@ -63,7 +85,9 @@ def main():
         assert type(na[n]) is type(nb[n]), f"{n}: {type(na[n]).__name__} vs {type(nb[n]).__name__}"
         for f in FIELDS:
             if hasattr(na[n], f):
-                x, y = np.broadcast_to(getattr(na[n], f), np.shape(nb[n].r)), getattr(nb[n], f)
+                # SCN populations are flat: compare the row-major elements.
+                x = np.ravel(np.broadcast_to(getattr(na[n], f), np.shape(na[n].r)))
+                y = np.ravel(getattr(nb[n], f))
                 assert np.array_equal(x, y), f"{n}.{f}: {x} vs {y}"
                 compared += 1
     ma, mb = linear_maps(a), linear_maps(b)

@@ -28,6 +28,40 @@ def size(node):
     raise ValueError(node)
 
 
+def pair(v):
+    v = np.atleast_1d(np.asarray(v)).astype(int)
+    return (int(v[0]), int(v[-1]))
+
+
+def conv2d(x, inp):
+    """NIR Conv2d (PyTorch conventions, groups = 1) on a (C, H, W) input, with explicit loops."""
+    c_out, c_in, kh, kw = x.weight.shape
+    inp = np.asarray(inp).reshape(c_in, int(x.input_shape[0]), int(x.input_shape[1]))
+    (sh, sw), (ph, pw), (dh, dw) = pair(x.stride), pair(x.padding), pair(x.dilation)
+    padded = np.pad(inp, ((0, 0), (ph, ph), (pw, pw)))
+    ho = (inp.shape[1] + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+    wo = (inp.shape[2] + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    out = np.zeros((c_out, ho, wo))
+    for o in range(c_out):
+        for y in range(ho):
+            for z in range(wo):
+                patch = padded[:, y * sh:y * sh + dh * (kh - 1) + 1:dh, z * sw:z * sw + dw * (kw - 1) + 1:dw]
+                out[o, y, z] = np.sum(patch * x.weight[o]) + x.bias[o]
+    return out
+
+
+def pool2d(x, inp):
+    """NIR SumPool2d / AvgPool2d on a (C, H, W) input."""
+    (kh, kw), (sh, sw), (ph, pw) = pair(x.kernel_size), pair(x.stride), pair(x.padding)
+    padded = np.pad(inp, ((0, 0), (ph, ph), (pw, pw)))
+    ho, wo = (inp.shape[1] + 2 * ph - kh) // sh + 1, (inp.shape[2] + 2 * pw - kw) // sw + 1
+    out = np.zeros((inp.shape[0], ho, wo))
+    for y in range(ho):
+        for z in range(wo):
+            out[:, y, z] = padded[:, y * sh:y * sh + kh, z * sw:z * sw + kw].sum(axis=(1, 2))
+    return out / (kh * kw) if isinstance(x, nir.AvgPool2d) else out
+
+
 def main():
     path, dt, steps, trace, out = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
     subtract = len(sys.argv) > 6 and sys.argv[6] == "subtract"
@@ -39,12 +73,12 @@ def main():
         for row in csv.DictReader(f):
             in_spikes.setdefault(int(row["step"]), []).append(int(row["neuron"]))
     neurons = {n: x for n, x in g.nodes.items() if isinstance(x, NEURONS)}
-    v = {n: np.zeros(size(x)) for n, x in neurons.items()}
-    i_syn = {n: np.zeros(size(x)) for n, x in neurons.items()}
+    shape = {n: np.shape(x.r) for n, x in neurons.items()}
+    shape.update({n: tuple(int(k) for k in g.nodes[n].input_type["input"]) for n in inputs})
+    v = {n: np.zeros(shape[n]) for n in neurons}
+    i_syn = {n: np.zeros(shape[n]) for n in neurons}
     # Outputs of the sources in the previous step (zero before step 0).
-    prev = {n: np.zeros(size(x)) for n, x in neurons.items()}
-    for n in inputs:
-        prev[n] = np.zeros(int(np.prod(g.nodes[n].input_type["input"])))
+    prev = {n: np.zeros(shape[n]) for n in list(neurons) + list(inputs)}
 
     def value(n):
         """The output of node n in terms of the sources' previous outputs."""
@@ -59,14 +93,18 @@ def main():
         if isinstance(x, nir.Scale):
             return x.scale * total
         if isinstance(x, nir.Flatten):
-            return total
+            return total.reshape(-1)
+        if isinstance(x, nir.Conv2d):
+            return conv2d(x, total)
+        if isinstance(x, (nir.SumPool2d, nir.AvgPool2d)):
+            return pool2d(x, total)
         raise ValueError(f"reference: node {n} ({type(x).__name__}) not supported")
 
     spikes, states = [], {n: [] for n in neurons}
     for t in range(steps):
         for n in neurons:
-            states[n].append(v[n].tolist())
-        current = {n: sum(value(p) for p in preds[n]) for n in neurons}
+            states[n].append(v[n].reshape(-1).tolist())
+        current = {n: np.reshape(sum(value(p) for p in preds[n]), shape[n]) for n in neurons}
         new_prev = {}
         for n, x in neurons.items():
             i = current[n]
@@ -84,12 +122,12 @@ def main():
                     v[n] = np.where(fired, v[n] - (x.v_threshold - x.v_reset), v[n])
                 else:
                     v[n] = np.where(fired, x.v_reset, v[n])
-                spikes += [[t, n, int(k)] for k in np.flatnonzero(fired)]
+                spikes += [[t, n, int(k)] for k in np.flatnonzero(fired.reshape(-1))]
                 new_prev[n] = fired.astype(float)
         for n in inputs:
-            s = np.zeros_like(prev[n])
+            s = np.zeros(prev[n].size)
             s[in_spikes.get(t, [])] = 1.0
-            new_prev[n] = s
+            new_prev[n] = s.reshape(shape[n])
         prev.update(new_prev)
     with open(out, "w") as f:
         json.dump({"spikes": spikes, "states": states}, f)

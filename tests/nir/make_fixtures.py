@@ -46,11 +46,37 @@ def cuba_li():
     )
 
 
+def conv_snn():
+    """A small convolutional SNN in the shape snnTorch and Norse export (conv -> LIF -> pool ->
+    flatten -> dense -> LIF): Input(1, 6, 6) -> Conv2d(2 channels, 3x3, padding 1) ->
+    LIF(2, 6, 6) -> SumPool2d(2) -> Flatten -> Affine(3) -> LIF(3) -> Output."""
+    rng = np.random.default_rng(3)
+    shape = (2, 6, 6)
+    conv = nir.Conv2d(input_shape=(6, 6), weight=rng.uniform(-0.2, 0.8, (2, 1, 3, 3)), stride=1,
+                      padding=1, dilation=1, groups=1, bias=np.array([0.02, -0.01]))
+    lif1 = nir.LIF(tau=np.full(shape, 0.005), r=np.ones(shape), v_leak=np.zeros(shape),
+                   v_threshold=np.full(shape, 0.15), v_reset=np.zeros(shape))
+    pool = nir.SumPool2d(kernel_size=np.array([2, 2]), stride=np.array([2, 2]), padding=np.array([0, 0]))
+    flat = nir.Flatten(input_type={"input": np.array([2, 3, 3])}, start_dim=0, end_dim=-1)
+    fc = nir.Affine(weight=rng.uniform(-0.1, 0.4, (3, 18)), bias=np.zeros(3))
+    lif2 = nir.LIF(tau=np.full(3, 0.01), r=np.ones(3), v_leak=np.zeros(3), v_threshold=np.full(3, 0.2),
+                   v_reset=np.zeros(3))
+    return nir.NIRGraph(
+        nodes={"input": nir.Input(input_type=np.array([1, 6, 6])), "conv": conv, "lif1": lif1,
+               "pool": pool, "flat": flat, "fc": fc, "lif2": lif2,
+               "output": nir.Output(output_type=np.array([3]))},
+        edges=[("input", "conv"), ("conv", "lif1"), ("lif1", "pool"), ("pool", "flat"), ("flat", "fc"),
+               ("fc", "lif2"), ("lif2", "output")],
+        type_check=False,
+    )
+
+
 def main():
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     nir.write(out / "dense_lif.nir", dense_lif())
     nir.write(out / "cuba_li.nir", cuba_li())
+    nir.write(out / "conv_snn.nir", conv_snn())
 
 
 if __name__ == "__main__":

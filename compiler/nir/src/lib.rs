@@ -2,6 +2,7 @@
 //! graphs read from and written to HDF5 ([`hdf5io`]), imported as SCN source ([`import`]) and exported from checked SCN ([`export`]).
 //! docs/nir.md describes the mapping, the time step and the reset.
 
+pub mod conv;
 pub mod error;
 pub mod export;
 pub mod hdf5io;

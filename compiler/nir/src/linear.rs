@@ -1,7 +1,8 @@
-//! The linear part of a NIR graph: chains of `Affine`, `Linear`, `Scale`, `Flatten` and
-//! `Delay` nodes between a spike source and a neuron are composed into one dense matrix, one
+//! The linear part of a NIR graph: chains of `Affine`, `Linear`, `Scale`, `Flatten`, `Delay`,
+//! `Conv1d`, `Conv2d`, `SumPool2d` and `AvgPool2d` nodes between a spike source and a neuron are composed into one dense matrix, one
 //! bias and one delay per (source, delay), exactly (NIR sums the inputs of a node).
 
+use crate::conv::{self, SparseMap};
 use crate::error::NirError;
 use crate::model::{Graph, Kind};
 
@@ -20,6 +21,8 @@ pub struct Path {
     pub bias: Vec<f64>,
     /// Delay in seconds.
     pub delay: f64,
+    /// The tensor shape of the path's output (what a convolution or pooling reads).
+    pub shape: Vec<usize>,
 }
 
 /// The paths into `node` from its spike sources, merged by (source, delay).
@@ -58,13 +61,13 @@ fn paths_from(graph: &Graph, node: &str, depth: usize) -> Result<Vec<Path>, NirE
         .nodes
         .get(node)
         .ok_or_else(|| NirError::graph(format!("an edge starts at `{node}`, which is not a node")))?;
-    let size = |f: &str| n.field(f).len();
     match n.kind {
-        Kind::Input => {
-            let k = n.field("shape").as_usizes().iter().product();
-            return Ok(vec![identity(node, k)]);
+        Kind::Input => return Ok(vec![identity(node, n.field("shape").as_usizes())]),
+        k if k.spikes() => {
+            let t = n.field("v_threshold");
+            let shape = if t.shape.is_empty() { vec![1] } else { t.shape.clone() };
+            return Ok(vec![identity(node, shape)]);
         }
-        k if k.spikes() => return Ok(vec![identity(node, size("v_threshold"))]),
         k if k.is_neuron() => {
             return Err(NirError::unsupported(
                 node,
@@ -86,10 +89,29 @@ fn paths_from(graph: &Graph, node: &str, depth: usize) -> Result<Vec<Path>, NirE
     incoming.into_iter().map(|p| apply(node, n, p)).collect()
 }
 
-fn identity(source: &str, n: usize) -> Path {
+fn identity(source: &str, shape: Vec<usize>) -> Path {
+    let n = shape.iter().product();
     let mut weight = vec![0.0; n * n];
     (0..n).for_each(|i| weight[i * n + i] = 1.0);
-    Path { source: source.to_string(), rows: n, cols: n, weight, bias: vec![0.0; n], delay: 0.0 }
+    Path { source: source.to_string(), rows: n, cols: n, weight, bias: vec![0.0; n], delay: 0.0, shape }
+}
+
+/// Applies a sparse linear map to a path.
+fn apply_sparse(mut p: Path, map: SparseMap) -> Path {
+    let rows: usize = map.shape.iter().product();
+    let mut weight = vec![0.0; rows * p.cols];
+    let mut bias = map.bias;
+    for &(o, i, coef) in &map.terms {
+        for c in 0..p.cols {
+            weight[o * p.cols + c] += coef * p.weight[i * p.cols + c];
+        }
+        bias[o] += coef * p.bias[i];
+    }
+    p.rows = rows;
+    p.weight = weight;
+    p.bias = bias;
+    p.shape = map.shape;
+    p
 }
 
 /// Applies one linear node to a path.
@@ -132,7 +154,12 @@ fn apply(name: &str, n: &crate::model::Node, mut p: Path) -> Result<Path, NirErr
             p.rows = rows;
             p.weight = weight;
             p.bias = bias;
+            p.shape = vec![rows];
         }
+        Kind::Conv1d => return conv::conv(name, n, &p.shape.clone(), 1).map(|m| apply_sparse(p, m)),
+        Kind::Conv2d => return conv::conv(name, n, &p.shape.clone(), 2).map(|m| apply_sparse(p, m)),
+        Kind::SumPool2d => return conv::pool(name, n, &p.shape.clone(), false).map(|m| apply_sparse(p, m)),
+        Kind::AvgPool2d => return conv::pool(name, n, &p.shape.clone(), true).map(|m| apply_sparse(p, m)),
         Kind::Scale => {
             let s = n.field("scale");
             let at = |r: usize| if s.len() == 1 { Some(s.data[0]) } else { s.data.get(r).copied() };
@@ -145,7 +172,7 @@ fn apply(name: &str, n: &crate::model::Node, mut p: Path) -> Result<Path, NirErr
                 p.bias[r] *= f;
             }
         }
-        Kind::Flatten => {}
+        Kind::Flatten => p.shape = conv::flatten(name, n, &p.shape)?,
         Kind::Delay => {
             let d = n.field("delay");
             let first = d.data.first().copied().unwrap_or(0.0);
