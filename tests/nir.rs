@@ -180,6 +180,17 @@ fn cuba_lif_into_leaky_integrator_matches_the_nir_reference() {
 }
 
 #[test]
+fn integrate_and_fire_with_a_delay_into_an_integrator_matches_the_nir_reference() {
+    let spikes = compare("if_integrator", 2, 200, "to-reset");
+    assert!(spikes > 20, "{spikes} spikes");
+}
+
+#[test]
+fn if_integrator_round_trips() {
+    round_trip("if_integrator", 2);
+}
+
+#[test]
 fn convolutional_snn_matches_the_nir_reference() {
     let spikes = compare("conv_snn", 36, 150, "to-reset");
     assert!(spikes > 50, "{spikes} spikes");

@@ -2,8 +2,9 @@
 import tests (tests/nir.rs).
 
 Every neuron node integrates its NIR ODE with forward Euler at step `dt`; its input current in
-step t is the graph's linear nodes (Affine, Linear, Scale, Flatten) applied to the outputs its
-sources (Input spikes, spiking neurons) produced in step t - 1, as in SCN's schedule
+step t is the graph's linear nodes (Affine, Linear, Scale, Flatten, Conv2d, pooling) applied to
+the outputs its sources (Input spikes, spiking neurons) produced in step t - 1 (t - 1 - k after
+a Delay of k steps), as in SCN's schedule
 (docs/nir.md). A spike is v > v_threshold, followed by v = v_reset (or subtraction with
 --reset subtract). States start at zero; they are recorded at the start of each step.
 
@@ -80,12 +81,17 @@ def main():
     # Outputs of the sources in the previous step (zero before step 0).
     prev = {n: np.zeros(shape[n]) for n in list(neurons) + list(inputs)}
 
-    def value(n):
-        """The output of node n in terms of the sources' previous outputs."""
+    history = {n: [] for n in prev}
+
+    def value(n, lag=0):
+        """The output of node n in terms of the sources' outputs `lag` steps before the last."""
         x = g.nodes[n]
         if n in prev:
-            return prev[n]
-        total = sum(value(p) for p in preds[n])
+            k = len(history[n]) - 1 - lag
+            return history[n][k] if k >= 0 else np.zeros(shape[n])
+        if isinstance(x, nir.Delay):
+            return sum(value(p, lag + int(round(float(np.ravel(x.delay)[0]) / dt))) for p in preds[n])
+        total = sum(value(p, lag) for p in preds[n])
         if isinstance(x, nir.Affine):
             return x.weight @ total + x.bias
         if isinstance(x, nir.Linear):
@@ -129,6 +135,8 @@ def main():
             s[in_spikes.get(t, [])] = 1.0
             new_prev[n] = s.reshape(shape[n])
         prev.update(new_prev)
+        for n in history:
+            history[n].append(prev[n])
     with open(out, "w") as f:
         json.dump({"spikes": spikes, "states": states}, f)
 

@@ -46,6 +46,21 @@ def cuba_li():
     )
 
 
+def if_integrator():
+    """Input(2) -> Linear -> IF(3) -> Delay(2 ms) -> Linear -> I(2) -> Output: the two neurons
+    without leak, and a delay."""
+    rng = np.random.default_rng(4)
+    return nir.NIRGraph(
+        nodes={"input": nir.Input(input_type=np.array([2])),
+               "w1": nir.Linear(weight=rng.uniform(0.5, 3.0, (3, 2))),
+               "if1": nir.IF(r=np.array([1.0, 2.0, 0.5]), v_threshold=np.full(3, 0.01), v_reset=np.zeros(3)),
+               "wait": nir.Delay(delay=np.full(3, 0.002)),
+               "w2": nir.Linear(weight=rng.uniform(-1.0, 1.0, (2, 3))),
+               "acc": nir.I(r=np.ones(2)), "output": nir.Output(output_type=np.array([2]))},
+        edges=[("input", "w1"), ("w1", "if1"), ("if1", "wait"), ("wait", "w2"), ("w2", "acc"), ("acc", "output")],
+    )
+
+
 def conv_snn():
     """A small convolutional SNN in the shape snnTorch and Norse export (conv -> LIF -> pool ->
     flatten -> dense -> LIF): Input(1, 6, 6) -> Conv2d(2 channels, 3x3, padding 1) ->
@@ -77,6 +92,7 @@ def main():
     nir.write(out / "dense_lif.nir", dense_lif())
     nir.write(out / "cuba_li.nir", cuba_li())
     nir.write(out / "conv_snn.nir", conv_snn())
+    nir.write(out / "if_integrator.nir", if_integrator())
 
 
 if __name__ == "__main__":
