@@ -13,7 +13,8 @@ pub const NIR_VERSION: &str = "1.0.8";
 
 /// Reads the NIR graph in `path`.
 pub fn read(path: &Path) -> Result<Graph, NirError> {
-    let _silence = hdf5::silence_errors(true);
+    // The messages go into NirError; HDF5 should not print its own error stack.
+    hdf5::silence_errors(true);
     let file =
         hdf5::File::open(path).map_err(|e| NirError::file(format!("cannot open `{}` as HDF5: {e}", path.display())))?;
     let root = file.group("node").map_err(|_| NirError::file(format!("`{}` has no `node` group", path.display())))?;

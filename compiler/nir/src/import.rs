@@ -175,10 +175,16 @@ fn check_edges(graph: &Graph) -> Result<(), NirError> {
     Ok(())
 }
 
+/// A parameter of a generated model: name, type, default.
+type Param = (&'static str, &'static str, &'static str);
+
+/// A generated model: doc line, parameters, states, ODEs.
+type Template = (&'static str, &'static [Param], &'static [&'static str], &'static [&'static str]);
+
 /// The generated SCN model of a NIR neuron kind.
 pub fn model_source(kind: Kind, reset: Reset) -> String {
     let spikes = kind.spikes();
-    let (doc, params, states, odes): (&str, &[(&str, &str, &str)], &[&str], &[&str]) = match kind {
+    let (doc, params, states, odes): Template = match kind {
         Kind::Lif => (
             "NIR `LIF`: tau dv/dt = (v_leak - v) + r i; a spike when v > v_threshold.",
             &[
