@@ -173,3 +173,39 @@ fn write_string(g: &hdf5::Group, name: &str, value: &str) -> hdf5::Result<()> {
     let v: VarLenUnicode = value.parse().unwrap_or_default();
     g.new_dataset::<VarLenUnicode>().create(name)?.write_scalar(&v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_graph_reads_back_equal() {
+        let mut g = Graph::default();
+        g.nodes.insert("in".into(), Node::new(Kind::Input, [("shape", Tensor::vector(vec![2.0]))]));
+        g.nodes.insert(
+            "fc".into(),
+            Node::new(Kind::Linear, [("weight", Tensor::matrix(3, 2, vec![0.5, -1.0, 2.0, 0.0, 1e-7, 3.25]))]),
+        );
+        let v = |x: f64| Tensor::vector(vec![x; 3]);
+        g.nodes.insert(
+            "lif".into(),
+            Node::new(
+                Kind::Lif,
+                [("tau", v(0.02)), ("r", v(1.0)), ("v_leak", v(-0.07)), ("v_threshold", v(0.1)), ("v_reset", v(0.0))],
+            ),
+        );
+        g.nodes.insert("out".into(), Node::new(Kind::Output, [("shape", Tensor::vector(vec![3.0]))]));
+        g.edges = vec![("in".into(), "fc".into()), ("fc".into(), "lif".into()), ("lif".into(), "out".into())];
+        g.metadata.insert("dt".into(), 1e-4);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.nir");
+        write(&path, &g).unwrap();
+        assert_eq!(read(&path).unwrap(), g);
+    }
+
+    #[test]
+    fn a_missing_file_is_e0720() {
+        let e = read(Path::new("/nonexistent/graph.nir")).unwrap_err();
+        assert_eq!(e.code, "E0720");
+    }
+}

@@ -421,3 +421,34 @@ fn output(name: &str, _node: &Node, graph: &Graph, net: &mut String) -> Result<(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_identifiers() {
+        assert_eq!(ident("input"), "input_");
+        assert_eq!(ident("0.conv"), "n_0_conv");
+        assert_eq!(ident("lif-1"), "lif_1");
+    }
+
+    #[test]
+    fn heterogeneous_values_become_an_exact_lookup_function() {
+        let mut fns = String::new();
+        assert_eq!(per_index(&[2.0, 2.0], "V", "voltage", "f", &mut fns), "2 V");
+        assert!(fns.is_empty());
+        let call = per_index(&[0.1, 0.2, 0.30000000000000004], "s", "time", "tau", &mut fns);
+        assert_eq!(call, "tau(index)");
+        assert_eq!(
+            fns.trim(),
+            "fn tau(k: int) -> time = if k < 1 { 0.1 s } else { if k < 2 { 0.2 s } else { 0.30000000000000004 s } }"
+        );
+    }
+
+    #[test]
+    fn without_dt_the_import_asks_for_it() {
+        let opts = Options { dt: None, reset: Reset::ToReset, network: "n".into(), origin: "n.nir".into() };
+        assert_eq!(import(&Graph::default(), &opts).unwrap_err().code, "E0724");
+    }
+}

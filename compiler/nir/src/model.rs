@@ -211,9 +211,4 @@ impl Graph {
     pub fn predecessors(&self, node: &str) -> Vec<&str> {
         self.edges.iter().filter(|(_, t)| t == node).map(|(s, _)| s.as_str()).collect()
     }
-
-    /// The names of the nodes `node` has an edge to, in edge order.
-    pub fn successors(&self, node: &str) -> Vec<&str> {
-        self.edges.iter().filter(|(s, _)| s == node).map(|(_, t)| t.as_str()).collect()
-    }
 }
