@@ -368,8 +368,20 @@ fn broadcast(node: &str, field: &str, t: &Tensor, n: usize) -> Result<Vec<f64>, 
     }
 }
 
+/// The most weights one imported connection may have: each is a leaf of its lookup function.
+pub const MAX_WEIGHTS: usize = 1 << 16;
+
 fn connection(pop: &str, p: &Path, graph: &Graph, dt: f64, fns: &mut String, net: &mut String) -> Result<(), NirError> {
     let src = ident(&p.source);
+    if p.rows * p.cols > MAX_WEIGHTS {
+        return Err(NirError::unsupported(
+            &p.source,
+            format!(
+                "the connection into `{pop}` has {} × {} weights; imported connections are limited to {MAX_WEIGHTS} until SCN reads weight tables",
+                p.rows, p.cols
+            ),
+        ));
+    }
     // With rule `all`, connection k joins source k / rows to target k % rows.
     let mut by_conn = vec![0.0; p.rows * p.cols];
     for r in 0..p.rows {

@@ -62,11 +62,11 @@ fn paths_from(graph: &Graph, node: &str, depth: usize) -> Result<Vec<Path>, NirE
         .get(node)
         .ok_or_else(|| NirError::graph(format!("an edge starts at `{node}`, which is not a node")))?;
     match n.kind {
-        Kind::Input => return Ok(vec![identity(node, n.field("shape").as_usizes())]),
+        Kind::Input => return Ok(vec![identity(node, n.field("shape").as_usizes())?]),
         k if k.spikes() => {
             let t = n.field("v_threshold");
             let shape = if t.shape.is_empty() { vec![1] } else { t.shape.clone() };
-            return Ok(vec![identity(node, shape)]);
+            return Ok(vec![identity(node, shape)?]);
         }
         k if k.is_neuron() => {
             return Err(NirError::unsupported(
@@ -89,11 +89,20 @@ fn paths_from(graph: &Graph, node: &str, depth: usize) -> Result<Vec<Path>, NirE
     incoming.into_iter().map(|p| apply(node, n, p)).collect()
 }
 
-fn identity(source: &str, shape: Vec<usize>) -> Path {
-    let n = shape.iter().product();
+/// The largest source composed densely (its identity map has n² entries).
+pub const MAX_SOURCE: usize = 4096;
+
+fn identity(source: &str, shape: Vec<usize>) -> Result<Path, NirError> {
+    let n: usize = shape.iter().product();
+    if n > MAX_SOURCE {
+        return Err(NirError::unsupported(
+            source,
+            format!("{n} elements; the importer composes sources of up to {MAX_SOURCE} elements"),
+        ));
+    }
     let mut weight = vec![0.0; n * n];
     (0..n).for_each(|i| weight[i * n + i] = 1.0);
-    Path { source: source.to_string(), rows: n, cols: n, weight, bias: vec![0.0; n], delay: 0.0, shape }
+    Ok(Path { source: source.to_string(), rows: n, cols: n, weight, bias: vec![0.0; n], delay: 0.0, shape })
 }
 
 /// Applies a sparse linear map to a path.
