@@ -32,6 +32,9 @@ command -v icepack >/dev/null || need_apt+=(fpga-icestorm)
 command -v mlir-opt-19 >/dev/null || need_apt+=(mlir-19-tools)
 # The SMT solver of SymbiYosys's smtbmc engine for `@bmc`/`@prove` (compiler/props/tests/formal.rs).
 command -v z3 >/dev/null || need_apt+=(z3)
+# HDF5 (with pkg-config to find it) for the NIR reader and writer (compiler/nir, tests/nir.rs).
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+pkg-config --exists hdf5 2>/dev/null || need_apt+=(libhdf5-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

@@ -32,6 +32,8 @@ enum Command {
     Build(commands::build::Args),
     /// List the device profiles `scn build --target` accepts.
     Targets(commands::targets::Args),
+    /// Import a NIR graph (HDF5) as SCN source.
+    Import(commands::import::Args),
     /// Format files in the canonical style.
     Fmt(commands::fmt::Args),
     /// Explain a diagnostic code, with an example and the fix.
@@ -68,6 +70,7 @@ where
         Command::Run(a) => commands::run::run(&a, out, err),
         Command::Build(a) => commands::build::run(&a, out, err),
         Command::Targets(a) => commands::targets::run(&a, out, err),
+        Command::Import(a) => commands::import::run(&a, out, err),
         Command::Fmt(a) => commands::fmt::run(&a, out, err),
         Command::Explain(a) => commands::explain::run(&a, out, err),
         Command::Doc(a) => commands::doc::run(&a, out, err),

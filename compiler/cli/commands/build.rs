@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// The model file.
     file: PathBuf,
-    /// `verilog`, `mlir`, `fpga` (the default device) or a device profile from `scn targets`.
+    /// `verilog`, `mlir`, `nir` (a NIR graph, docs/nir.md), `fpga` (the default device) or a
+    /// device profile from `scn targets`.
     #[arg(long, default_value = "verilog")]
     target: String,
     /// The MLIR syntax of `--target mlir`: CIRCT's custom form or MLIR's generic form.
@@ -81,13 +82,13 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         return Ok(2);
     }
     let profile = match args.target.as_str() {
-        "verilog" | "mlir" => None,
+        "verilog" | "mlir" | "nir" => None,
         t => match scn_fpga::profile::find(t) {
             Some(p) => Some(p),
             None => {
                 let names: Vec<String> = scn_fpga::profile::profiles().into_iter().map(|p| p.name).collect();
                 let d = Diagnostic::error("E0714", format!("unknown target `{t}`"), Span::default(), "no such target")
-                    .with_help(format!("use `verilog`, `mlir`, `fpga` or one of: {}", names.join(", ")));
+                    .with_help(format!("use `verilog`, `mlir`, `nir`, `fpga` or one of: {}", names.join(", ")));
                 return fail(d, out, err);
             }
         },
@@ -113,6 +114,10 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     };
     if let Some(s) = args.seed {
         net.seed = s;
+    }
+    if args.target == "nir" {
+        let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("build").join(&net.name));
+        return super::build_nir::write(&net, &dir, err);
     }
     let lowered = match scn_hw::lower_network(&net) {
         Ok(l) => l,

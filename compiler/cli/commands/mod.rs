@@ -1,10 +1,12 @@
 //! One module per subcommand.
 
 pub mod build;
+pub mod build_nir;
 pub mod check;
 pub mod doc;
 pub mod explain;
 pub mod fmt;
+pub mod import;
 pub mod lsp;
 pub mod repl;
 pub mod run;

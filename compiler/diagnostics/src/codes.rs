@@ -758,6 +758,36 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
         explanation: "Yosys or nextpnr is missing or stopped with an error (the message shows the end of its log). Nothing is written.\n\nExample:\n\n    scn build net.scn --target ice40-hx8k      // nextpnr-ice40 not installed\n\nFix: install the tools (Debian: `yosys nextpnr-ice40 fpga-icestorm`), or build `--target verilog` only.",
     },
     CodeInfo {
+        code: "E0720",
+        title: "not a NIR file",
+        explanation: "`scn import` reads NIR graphs as `nir.write` stores them: an HDF5 file with a `node` group whose `type` is `NIRGraph`, holding `nodes` and `edges`. The file could not be opened as HDF5 or lacks that layout.\n\nExample:\n\n    scn import model.pt -o model.scn\n\nFix: export the network to NIR first (`nir.write(\"model.nir\", graph)`, or the export function of snnTorch, Norse, Sinabs, ...).",
+    },
+    CodeInfo {
+        code: "E0721",
+        title: "malformed NIR node",
+        explanation: "A node of the NIR graph lacks a field its type requires, or the field is not numeric or has the wrong number of elements (the message names the node and the field).\n\nExample:\n\n    a `LIF` node `lif1` without `tau`\n\nFix: re-export the graph with a current NIR writer; docs/nir.md lists the fields of every node type.",
+    },
+    CodeInfo {
+        code: "E0722",
+        title: "NIR construct not imported",
+        explanation: "The NIR graph uses a node type or a combination that `scn import` does not translate (the message names the node): nested graphs, per-element delays, the continuous output of a non-spiking neuron feeding further nodes, and node types docs/nir.md lists as not imported.\n\nExample:\n\n    LI -> Affine -> LIF     // the LI's voltage drives another layer\n\nFix: change the graph so that only inputs and spiking neurons feed other nodes, or simulate it with a NIR backend that supports it.",
+    },
+    CodeInfo {
+        code: "E0723",
+        title: "inconsistent NIR graph",
+        explanation: "An edge names a node that does not exist, leaves an `Output`, closes a cycle without a neuron on it, or joins nodes whose shapes disagree.\n\nExample:\n\n    edges: (input, fc1), (fc1, lif_missing)\n\nFix: repair the graph before exporting it.",
+    },
+    CodeInfo {
+        code: "E0724",
+        title: "NIR time step unknown",
+        explanation: "NIR models are continuous in time; a simulator steps them with some `dt`, and using another one changes the result (a recurring NIR bug, docs/nir.md). The file's metadata has no `dt`, so it must be given.\n\nExample:\n\n    scn import model.nir -o model.scn\n\nFix: `scn import model.nir --dt 1ms -o model.scn`, with the step the model was trained with.",
+    },
+    CodeInfo {
+        code: "E0725",
+        title: "not expressible in NIR",
+        explanation: "`scn build --target nir` writes the networks NIR has nodes for: populations of the neuron models `scn import` generates (NirLif, NirCubaLif, NirLi, NirCubaLi, NirIf, NirIntegrator, with NIR's reset), connections without a synapse model and with one delay each, replayed spike traces as inputs. The message names the first construct of the network that NIR cannot express.\n\nExample:\n\n    stimulus poisson(rate = 20 Hz, n = 10) -> p.syn { all, weight = 1 A }\n\nFix: replace the construct (a Poisson source by `spikes(load(\"input.csv\"))`), or keep the model in SCN.",
+    },
+    CodeInfo {
         code: "W0001",
         title: "doc comment documents nothing",
         explanation: "A `///` doc comment must come right before an item or a member; this one \
