@@ -111,8 +111,8 @@ fn every_module_checks_and_scn_doc_shows_provenance_units_and_ranges() {
         assert!(text.contains("Provenance:"), "{m}: {text}");
         assert!(text.lines().any(|l| l.starts_with("synapse ")), "{m}: {text}");
     }
-    // The rules added with this suite carry a DOI and a range on every parameter.
-    for m in ["triplet_stdp", "bcm", "reward_stdp", "tsodyks_markram"] {
+    // Every module carries a DOI and a range on every parameter.
+    for m in MODULES {
         let text = common::text(&common::scn(&["doc", &format!("std.synapses.{m}")])).0;
         assert!(text.contains("DOI"), "{m}: no DOI:\n{text}");
         let table: Vec<&str> =
@@ -334,4 +334,56 @@ fn reward_stdp_changes_weights_only_with_dopamine() {
         let c_peak = r.trace("syn.c").iter().map(|x| x.1).fold(f64::MIN, f64::max);
         assert!((c_peak - c0 * (-DT / 1.0).exp()).abs() < 1e-9, "eligibility after the pairing: {c_peak} vs {c0}");
     }
+}
+
+/// The static synapses and the postsynaptic kernels they drive: one spike of weight w through
+/// StaticCurrent / StaticConductance / Static makes the exponential kernel w e^{-t/tau}
+/// (CubaLif, CobaLif) and the alpha kernel w (t/tau) e^{1 - t/tau} (AlphaCubaLif,
+/// AlphaCobaLif), sample for sample.
+#[test]
+fn static_synapses_drive_exponential_and_alpha_kernels() {
+    let src = "import std.neurons.cuba_lif.{CubaLif}
+import std.neurons.coba_lif.{CobaLif}
+import std.neurons.alpha_lif.{AlphaCubaLif, AlphaCobaLif}
+import std.synapses.static.{Static, StaticCurrent, StaticConductance}
+
+network Kernels {
+    dt = 0.1 ms
+    duration = 400 steps
+    pop ce = CubaLif[1] { v_th = 1 V }
+    pop ge = CobaLif[1] { v_th = 1 V }
+    pop ca = AlphaCubaLif[1] { v_th = 1 V }
+    pop ga = AlphaCobaLif[1] { v_th = 1 V, tau_e = 2 ms }
+    stimulus s1 = spikes(load(\"pre.csv\")) -> ce.exc via Static { all, weight = 1 mV }
+    stimulus s2 = spikes(load(\"pre.csv\")) -> ge.exc via StaticConductance { all, weight = 6 nS }
+    stimulus s3 = spikes(load(\"pre.csv\")) -> ca.exc via StaticCurrent { all, weight = 100 pA }
+    stimulus s4 = spikes(load(\"pre.csv\")) -> ga.exc via StaticConductance { all, weight = 5 nS }
+    monitor state(ce[0..1].ge, ge[0..1].g_e, ca[0..1].i_e, ga[0..1].g_e)
+}
+";
+    let r = run("kernels", src, &[("pre.csv", train(&[10]))]);
+    // The spike arrives in step 10; the sample at the start of step 11 + n is n steps after.
+    let exp_kernel = |w: f64, tau: f64| move |n: f64| w * (-n * DT / tau).exp();
+    let alpha_kernel = |w: f64, tau: f64| move |n: f64| w * (n * DT / tau) * (1.0 - n * DT / tau).exp();
+    let cases: [(&str, Box<dyn Fn(f64) -> f64>, f64); 4] = [
+        ("ce.ge", Box::new(exp_kernel(1e-3, 5e-3)), 1e-12),
+        ("ge.g_e", Box::new(exp_kernel(6e-9, 5e-3)), 1e-12),
+        // The exact solver's matrix exponential of the coupled pair is good to about 1e-11.
+        ("ca.i_e", Box::new(alpha_kernel(100e-12, 2e-3)), 1e-9),
+        // RK4 (the conductance couples to v): its error at h / tau = 0.05 is far below 1e-6.
+        ("ga.g_e", Box::new(alpha_kernel(5e-9, 2e-3)), 1e-6),
+    ];
+    for (key, kernel, rel) in cases {
+        let trace = r.trace(key);
+        let peak = trace.iter().map(|x| x.1.abs()).fold(0.0, f64::max);
+        for &(step, value) in trace {
+            let expected = if step <= 10 { 0.0 } else { kernel((step - 11) as f64) };
+            assert!((value - expected).abs() <= rel * peak, "{key} at step {step}: {value} vs {expected}");
+        }
+        println!("{key}: peak {peak:e}");
+    }
+    // The alpha kernel peaks at w after tau (20 steps).
+    let ca = r.trace("ca.i_e");
+    let argmax = ca.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap().0;
+    assert_eq!(argmax, 11 + 20);
 }

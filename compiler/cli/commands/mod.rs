@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod build;
+pub mod catalogue;
 pub mod check;
 pub mod doc;
 pub mod explain;
