@@ -387,3 +387,42 @@ network Kernels {
     let argmax = ca.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap().0;
     assert_eq!(argmax, 11 + 20);
 }
+
+/// A synapse input the connection cannot supply is E0706 with a hint, never a panic: a missing
+/// network parameter, a state the neuron lacks, `pre.x` from a stimulus.
+#[test]
+fn unbound_synapse_inputs_are_e0706() {
+    let cases = [
+        (
+            "import std.synapses.reward_stdp.{RewardStdp}",
+            "pop a = Lif[2]\n    connect a -> a.syn via RewardStdp { all }",
+            "declare it in the network",
+        ),
+        (
+            "synapse ReadsU { state w: voltage = 0 mV\n on pre { w = post.u; deliver w } }",
+            "pop a = Lif[2]\n    connect a -> a.syn via ReadsU { all }",
+            "the states of `Lif` are: v",
+        ),
+        (
+            "synapse ReadsPre { state w: voltage = 0 mV\n on pre { w = pre.v; deliver w } }",
+            "pop a = Lif[2]\n    stimulus poisson(rate = 10 Hz, n = 2) -> a.syn via ReadsPre { all }",
+            "connect a neuron population",
+        ),
+    ];
+    for (k, (item, body, hint)) in cases.iter().enumerate() {
+        let dir = std::env::temp_dir().join(format!("scn-synapses-e0706-{k}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("net.scn");
+        let src = format!(
+            "import std.neurons.lif.{{Lif}}\n{item}\nnetwork N {{\n    dt = 0.1 ms\n    duration = 1 ms\n    {body}\n}}\n"
+        );
+        std::fs::write(&file, &src).unwrap();
+        let out = common::scn(&["run", file.to_str().unwrap(), "-o", dir.join("out").to_str().unwrap()]);
+        let (stdout, stderr) = common::text(&out);
+        let all = format!("{stdout}{stderr}");
+        assert_eq!(out.status.code(), Some(1), "case {k}:\n{all}");
+        assert!(all.contains("E0706") && all.contains(hint), "case {k}:\n{all}");
+        assert!(!all.contains("panicked"), "case {k}:\n{all}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
