@@ -8,6 +8,9 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+/// Spikes as `(step, source index)`.
+type Spikes = BTreeSet<(u64, u64)>;
+
 /// A neuron that re-emits, one step later, every spike arriving on `syn`: it makes the
 /// stimulus's spikes visible in `spikes.csv`.
 const RELAY: &str = "neuron Relay {
@@ -48,7 +51,7 @@ fn compare(
     overrides: impl Fn(usize, f64) -> String,
     stimulus: &str,
     steps: u64,
-) -> (BTreeSet<(u64, u64)>, BTreeSet<(u64, u64)>) {
+) -> (Spikes, Spikes) {
     let list: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
     let mut src = format!(
         "import std.encoders.spike.{{{model}}}\n{RELAY}\nnetwork E {{\n    dt = 1 ms\n    duration = {steps} steps\n    param vals: dimensionless[{n}] = [{list}]\n    pop relay = Relay[{n}]\n    stimulus s = {stimulus} -> relay.syn {{ one_to_one, weight = 1 }}\n    monitor spikes(relay)\n",

@@ -365,7 +365,8 @@ network Kernels {
     // The spike arrives in step 10; the sample at the start of step 11 + n is n steps after.
     let exp_kernel = |w: f64, tau: f64| move |n: f64| w * (-n * DT / tau).exp();
     let alpha_kernel = |w: f64, tau: f64| move |n: f64| w * (n * DT / tau) * (1.0 - n * DT / tau).exp();
-    let cases: [(&str, Box<dyn Fn(f64) -> f64>, f64); 4] = [
+    type Kernel = Box<dyn Fn(f64) -> f64>;
+    let cases: [(&str, Kernel, f64); 4] = [
         ("ce.ge", Box::new(exp_kernel(1e-3, 5e-3)), 1e-12),
         ("ge.g_e", Box::new(exp_kernel(6e-9, 5e-3)), 1e-12),
         // The exact solver's matrix exponential of the coupled pair is good to about 1e-11.
