@@ -499,6 +499,22 @@ pub struct Projection {
     pub synapse: Option<usize>,
     /// Parameter overrides of the synapse model (`via Stdp(a_pre = 0.01)`), per connection.
     pub synapse_params: Vec<(u16, Expr)>,
+    /// What each continuous input of the synapse model reads on this projection, by input
+    /// slot (empty without a synapse model or without inputs).
+    pub synapse_inputs: Vec<SynapseInput>,
+}
+
+/// The value a synapse model's continuous input takes on one projection: a network signal
+/// (`input reward` bound to the network's `param reward`) or a state of a connected neuron
+/// (`pre.x`, `post.v`), read when the synapse's code runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SynapseInput {
+    /// A constant network value, SI.
+    Const(f64),
+    /// A state slot of the presynaptic neuron (the source population's model).
+    Pre(u16),
+    /// A state slot of the postsynaptic neuron (the target population's model).
+    Post(u16),
 }
 
 /// A continuous drive of a population's input port.

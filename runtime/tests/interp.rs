@@ -158,6 +158,7 @@ fn delayed_spikes_arrive_after_whole_steps() {
         delay: Expr::Const(5.0),
         synapse: None,
         synapse_params: vec![],
+        synapse_inputs: vec![],
     });
     let mut sim = Simulation::new(&net);
     let first = loop {

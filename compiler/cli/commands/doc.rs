@@ -1,6 +1,8 @@
 //! `scn doc std.neurons.NAME`: a standard-library module's documentation: its provenance (the
-//! module's header comment: paper, year, DOI), and for every model its doc comment, its
-//! parameters with type, default and admissible range, its states, inputs and presets.
+//! module's header comment: paper, year, DOI), for every model its doc comment, its
+//! parameters with type, default and admissible range, its states, inputs and presets, and
+//! the module's constants and functions. `scn doc --catalogue` prints the Markdown catalogue
+//! of every module (docs/stdlib.md).
 
 use scn_grammar::ast::{self, DeclKind, Member, MemberKind};
 use std::io::Write;
@@ -10,18 +12,26 @@ use std::io::Write;
 pub struct Args {
     /// A standard-library module (`std.neurons.adex`), optionally followed by one of its items
     /// (`std.neurons.adex.AdEx`).
-    path: String,
+    #[arg(required_unless_present = "catalogue")]
+    path: Option<String>,
+    /// Print the Markdown catalogue of the whole standard library instead (docs/stdlib.md).
+    #[arg(long, conflicts_with = "path")]
+    catalogue: bool,
 }
 
 /// Prints the documentation, or an error naming the known modules.
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
-    let dotted = args.path.strip_prefix("std.").unwrap_or(&args.path);
+    let Some(path) = &args.path else {
+        write!(out, "{}", super::catalogue::render())?;
+        return Ok(0);
+    };
+    let dotted = path.strip_prefix("std.").unwrap_or(path);
     let (module, item) = match scn_stdlib::source(dotted) {
         Some(_) => (dotted, None),
         None => match dotted.rsplit_once('.') {
             Some((m, i)) if scn_stdlib::source(m).is_some() => (m, Some(i)),
             _ => {
-                writeln!(err, "error: `{}` is not a standard-library module", args.path)?;
+                writeln!(err, "error: `{path}` is not a standard-library module")?;
                 let known: Vec<String> = scn_stdlib::MODULES.iter().map(|(m, _)| format!("std.{m}")).collect();
                 writeln!(err, "known modules: {}", known.join(", "))?;
                 return Ok(1);
@@ -46,6 +56,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         return Ok(1);
     }
     write!(out, "{}", render(module, source, &models))?;
+    if item.is_none() {
+        write!(out, "{}", values(source, &parsed.file.items))?;
+    }
     Ok(0)
 }
 
@@ -90,6 +103,32 @@ pub fn render(module: &str, source: &str, models: &[(&ast::Item, &ast::Model)]) 
         if !presets.is_empty() {
             s.push_str("\nPresets:\n");
             s.push_str(&presets.concat());
+        }
+    }
+    s
+}
+
+/// The module's constants and functions: signature and doc comment each.
+fn values(source: &str, items: &[ast::Item]) -> String {
+    let mut s = String::new();
+    for (title, want_fn) in [("Constants", false), ("Functions", true)] {
+        let rows: Vec<String> = items
+            .iter()
+            .filter(|i| match &i.kind {
+                ast::ItemKind::Const(_) => !want_fn,
+                ast::ItemKind::Fn(_) => want_fn,
+                _ => false,
+            })
+            .map(|item| {
+                let mut row = format!("  {}\n", text(source, item.span).lines().next().unwrap_or("").trim());
+                for line in item.doc.as_deref().unwrap_or("").trim().lines() {
+                    row.push_str(&format!("    {}\n", line.trim()));
+                }
+                row
+            })
+            .collect();
+        if !rows.is_empty() {
+            s.push_str(&format!("\n{title}:\n{}", rows.concat()));
         }
     }
     s

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod build_nir;
+pub mod catalogue;
 pub mod check;
 pub mod doc;
 pub mod explain;

@@ -728,6 +728,11 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
         explanation: "A run stopped before its end: an `invariant` of a neuron failed on the candidate state, or a fixed-point operation overflowed under `overflow trap`. The message names the population, the neuron, the step and the values; nothing is written.\n\nExample:\n\n    invariant v > -100 mV\n\nfailing at step 1234 of `exc[17]`.\n\nFix: correct the dynamics, or relax the invariant, or (fixed point) widen the format.",
     },
     CodeInfo {
+        code: "E0706",
+        title: "synapse input without a value",
+        explanation: "A synapse reads something the connection cannot supply: its `input NAME` is bound by name to a network `param NAME` with a constant value, and `pre.x` / `post.x` to a state `x` of the presynaptic / postsynaptic neuron model. The network has no such parameter, the neuron model has no such state, or the presynaptic side is a stimulus, which has no states.\n\nExample:\n\n    synapse RStdp { input reward: dimensionless … }\n    network Net { connect a -> b.syn via RStdp { all } }   // no `param reward`\n\nFix: declare `param reward: dimensionless = 0` in the network, or read a state the neuron model has.",
+    },
+    CodeInfo {
         code: "E0710",
         title: "hardware needs a precision block",
         explanation: "Hardware backends (`scn build --target verilog`, `fpga`, a device profile) compute in fixed point: every neuron model of the network needs a `precision` block that fixes its format, overflow and rounding. A model with only real (f64) arithmetic cannot become RTL.\n\nExample:\n\n    neuron Lif { state v: voltage = -65 mV  dv/dt = -v / 20 ms }\n    scn build net.scn --target verilog\n\nFix: add `precision fix<16, 8> overflow saturate rounding nearest_even scale(voltage = 1 mV)` to the model and write its update with `next`, or simulate it with `scn run`.",

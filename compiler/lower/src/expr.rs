@@ -43,12 +43,28 @@ pub struct Scope<'p> {
     /// Inside a `precision` model: constants are quantised into its format in scaled units,
     /// and constructs without a bit-exact definition are refused.
     pub fixed: Option<FixedCtx>,
+    /// Inside a synapse: the fields of the connected neurons it reads (`pre.x`, `post.v`), in
+    /// order of first use. Each becomes a continuous input of the synapse model, numbered
+    /// after its declared inputs from [`Scope::peer_base`]; the network binds it per
+    /// projection (see `scn_runtime::ir::SynapseInput`).
+    pub peer_fields: Option<Vec<String>>,
+    /// The input slot of the first peer field (the number of declared inputs).
+    pub peer_base: u16,
 }
 
 impl<'p> Scope<'p> {
     /// An empty scope.
     pub fn new() -> Self {
-        Scope { frames: vec![HashMap::new()], next_site: 0, next_local: 0, in_ode: false, depth: 0, fixed: None }
+        Scope {
+            frames: vec![HashMap::new()],
+            next_site: 0,
+            next_local: 0,
+            in_ode: false,
+            depth: 0,
+            fixed: None,
+            peer_fields: None,
+            peer_base: 0,
+        }
     }
 
     /// Binds a name in the innermost frame.
@@ -169,6 +185,20 @@ impl<'p> Lowerer<'p> {
             ExprKind::Field(..) if dotted(e).is_some_and(|p| sc.get(&p).is_some()) => {
                 let path = dotted(e).expect("checked");
                 self.name(sc, &path, e)?
+            }
+            // `pre.x` / `post.x` in a synapse: a state of the connected neuron, read as an input.
+            ExprKind::Field(base, field)
+                if sc.peer_fields.is_some()
+                    && matches!(&base.kind, ExprKind::Name(n) if n.name == "pre" || n.name == "post") =>
+            {
+                let ExprKind::Name(side) = &base.kind else { unreachable!() };
+                let path = format!("{}.{}", side.name, field.name);
+                let fields = sc.peer_fields.as_mut().expect("checked");
+                let k = fields.iter().position(|f| *f == path).unwrap_or_else(|| {
+                    fields.push(path);
+                    fields.len() - 1
+                });
+                Expr::Input(sc.peer_base + k as u16)
             }
             ExprKind::Index(..) | ExprKind::Field(..) | ExprKind::Array(_) | ExprKind::Range(..) => {
                 return Err(unsupported(e.span, "arrays, indexing and fields in element expressions"));

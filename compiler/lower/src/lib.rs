@@ -16,6 +16,7 @@ mod model;
 mod network;
 mod replay;
 mod streams;
+mod synapse_inputs;
 
 use scn_diagnostics::{Diagnostic, Span};
 use scn_grammar::ast::{Item, ItemKind};

@@ -216,6 +216,10 @@ impl<'p> Lowerer<'p> {
                 frames.bind(&mut sc, inst.comp, &format!("{}.{}", inst.name, name.name), slot);
             }
         }
+        if model.kind == ModelKind::Synapse {
+            sc.peer_fields = Some(Vec::new());
+            sc.peer_base = m.inputs.len() as u16;
+        }
         let aliases = frames.bind_unique_channel_states(&mut sc, &instances);
         // `CHANNEL.i` and `i_ion`, per compartment.
         let mut i_ion: Vec<(Option<&'p str>, Expr)> = Vec::new();
@@ -332,6 +336,10 @@ impl<'p> Lowerer<'p> {
         };
         int_states.resize(m.states.len(), false);
         state_dims.resize(m.states.len(), (None, model.name.span));
+        for field in sc.peer_fields.take().unwrap_or_default() {
+            m.inputs.push(Port { name: field, spike: false, default: 0.0 });
+            port_dims.push((None, model.name.span));
+        }
         m.locals = sc.next_local;
         m.draw_sites = sc.next_site;
         let ctx = sc.fixed.take();

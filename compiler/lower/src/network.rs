@@ -500,8 +500,16 @@ impl<'p> Lowerer<'p> {
             let (tgt, port) = self.port_ref(pops, t)?;
             let label = w.name.map_or_else(|| format!("{}->{}", w.from, pop_name(t)), |n| n.name.clone());
             let tm = out.populations[tgt].model;
-            let p =
+            let mut p =
                 self.projection(consts, label, source.clone(), (tgt, tm), port, w.via, w.rules, dt, clocked, w.span)?;
+            if let Some(s) = p.synapse {
+                let src_model = match source {
+                    Source::Population(src) => Some(&self.out_models[out.populations[src].model]),
+                    _ => None,
+                };
+                p.synapse_inputs =
+                    crate::synapse_inputs::bind(&self.out_models[s], src_model, &self.out_models[tm], consts, w.span)?;
+            }
             out.projections.push(p);
         }
         Ok(())
@@ -621,7 +629,19 @@ impl<'p> Lowerer<'p> {
                 _ => return Err(unsupported(e.span, "this rule")),
             }
         }
-        Ok(Projection { name, source, target, port: port_slot, rule, autapses, weight, delay, synapse, synapse_params })
+        Ok(Projection {
+            name,
+            source,
+            target,
+            port: port_slot,
+            rule,
+            autapses,
+            weight,
+            delay,
+            synapse,
+            synapse_params,
+            synapse_inputs: Vec::new(),
+        })
     }
 
     fn monitor(

@@ -5,6 +5,7 @@
 use super::connect::{Csr, build_projection};
 use super::eval::{Draws, Frame, eval, round_half_even};
 use super::fixed_eval::{FEffects, FFrame, FVal, Fault, Phase, Quant, feval, fexec, holds};
+use super::peer;
 use super::solver::{Element, ExactCache, System, advance};
 use crate::fixed::{Exact, FixError, requantize, requantize_f64};
 use crate::ir::{AssignOp, Expr, FixedModel, Model, Network, Source, Stmt, Trigger};
@@ -797,13 +798,27 @@ impl<'n> Simulation<'n> {
             let slot = (t_step % ps.ring.len() as u64) as usize;
             let mut arriving = std::mem::take(&mut ps.ring[slot]);
             arriving.sort_unstable();
+            // What the synapse reads (`pre.x`, `post.v`, network values), per arriving spike,
+            // before the target's port sums are touched.
+            let peer: Vec<Vec<f64>> = if pr.synapse_inputs.is_empty() {
+                Vec::new()
+            } else {
+                let pops = &self.pops;
+                arriving
+                    .iter()
+                    .map(|&c| peer::inputs(pr, &ps.csr, c as usize, |p, i, s| state_of(pops, p, i, s)))
+                    .collect()
+            };
             let tgt = &mut self.pops[pr.target];
             let tgt_fixed = &net.models[net.populations[pr.target].model].fixed;
-            for &c in &arriving {
+            for (a, &c) in arriving.iter().enumerate() {
                 let c = c as usize;
                 let j = ps.csr.target[c] as usize;
                 let w = match pr.synapse {
-                    Some(s) => on_pre(&net.models[s], ps, c, t, net.dt, net.seed),
+                    Some(s) => {
+                        let inputs = peer.get(a).map_or(&[][..], Vec::as_slice);
+                        on_pre(&net.models[s], ps, c, inputs, synapse_draws(net.seed, k, c, t_step), t, net.dt)
+                    }
                     None => ps.csr.weight[c],
                 };
                 let slot = j * tgt.ni + pr.port as usize;
@@ -886,7 +901,9 @@ impl<'n> Simulation<'n> {
             let ps = &mut self.projs[k];
             for c in 0..ps.csr.target.len() {
                 if self.pops[pr.target].spiked[ps.csr.target[c] as usize] {
-                    run_synapse(m, ps, c, &m.on_post, t, net.dt, net.seed);
+                    let pops = &self.pops;
+                    let inputs = peer::inputs(pr, &ps.csr, c, |p, i, s| state_of(pops, p, i, s));
+                    run_synapse(m, ps, c, &m.on_post, &inputs, synapse_draws(net.seed, k, c, t_step), t, net.dt);
                 }
             }
         }
@@ -909,14 +926,16 @@ impl<'n> Simulation<'n> {
                 noisy: m.odes.iter().any(|(_, e)| super::solver::has_noise(e)),
             };
             for c in 0..ps.csr.target.len() {
-                let draws = Draws {
-                    seed: net.seed,
-                    purpose: Purpose::StepDraws,
-                    entity: (1 << 48) | ((k as u64) << 36) | c as u64,
-                    step: t_step,
+                let draws = synapse_draws(net.seed, k, c, t_step);
+                let pops = &self.pops;
+                let inputs = peer::inputs(pr, &ps.csr, c, |p, i, s| state_of(pops, p, i, s));
+                let el = Element {
+                    params: &ps.syn_params[c * np..(c + 1) * np],
+                    inputs: &inputs,
+                    t,
+                    index: c as u64,
+                    draws,
                 };
-                let el =
-                    Element { params: &ps.syn_params[c * np..(c + 1) * np], inputs: &[], t, index: c as u64, draws };
                 advance(&sys, &el, &mut ps.syn_states[c * ns..(c + 1) * ns], 0, net.dt, &mut ps.syn_exact[c]);
             }
         }
@@ -1130,15 +1149,36 @@ fn init_synapses(net: &Network, m: &Model, csr: &Csr, k: usize, overrides: &[(u1
     (states, params)
 }
 
-fn run_synapse(m: &Model, ps: &mut ProjState, c: usize, body: &[Stmt], t: f64, dt: f64, seed: u64) -> Option<f64> {
+/// The draws of connection `c` of projection `k` in a step (its ODE noise and handler draws).
+fn synapse_draws(seed: u64, k: usize, c: usize, step: u64) -> Draws {
+    Draws { seed, purpose: Purpose::StepDraws, entity: (1 << 48) | ((k as u64) << 36) | c as u64, step }
+}
+
+/// A state of element `i` of population `pop`, as the f64 engine holds it.
+fn state_of(pops: &[PopState], pop: usize, i: usize, slot: u16) -> f64 {
+    let st = &pops[pop];
+    st.states[i * st.ns + slot as usize]
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_synapse(
+    m: &Model,
+    ps: &mut ProjState,
+    c: usize,
+    body: &[Stmt],
+    inputs: &[f64],
+    draws: Draws,
+    t: f64,
+    dt: f64,
+) -> Option<f64> {
     let (np, ns) = (m.params.len(), m.states.len());
     let mut st = PopState {
         np,
         ns,
-        ni: 0,
+        ni: inputs.len(),
         params: ps.syn_params[c * np..(c + 1) * np].to_vec(),
         states: ps.syn_states[c * ns..(c + 1) * ns].to_vec(),
-        inputs: Vec::new(),
+        inputs: inputs.to_vec(),
         port_sum: Vec::new(),
         port_hit: Vec::new(),
         refractory_until: vec![0],
@@ -1150,7 +1190,6 @@ fn run_synapse(m: &Model, ps: &mut ProjState, c: usize, body: &[Stmt], t: f64, d
         inputs_dirty: false,
         fx: None,
     };
-    let draws = Draws { seed, purpose: Purpose::StepDraws, entity: c as u64, step: 0 };
     let mut locals = vec![0.0; m.locals.max(1) as usize];
     let mut fx = Effects::default();
     exec(body, &mut st, 0, &mut locals, t, dt, draws, &mut fx);
@@ -1158,14 +1197,14 @@ fn run_synapse(m: &Model, ps: &mut ProjState, c: usize, body: &[Stmt], t: f64, d
     fx.delivered
 }
 
-fn on_pre(m: &Model, ps: &mut ProjState, c: usize, t: f64, dt: f64, seed: u64) -> f64 {
+fn on_pre(m: &Model, ps: &mut ProjState, c: usize, inputs: &[f64], draws: Draws, t: f64, dt: f64) -> f64 {
     if m.on_pre.is_empty() {
         let w =
             m.states.iter().position(|s| s == "w").map_or(ps.csr.weight[c], |w| ps.syn_states[c * m.states.len() + w]);
         return w;
     }
     let body = m.on_pre.clone();
-    run_synapse(m, ps, c, &body, t, dt, seed).unwrap_or(0.0)
+    run_synapse(m, ps, c, &body, inputs, draws, t, dt).unwrap_or(0.0)
 }
 
 /// Step 3 and 4 for a fixed-point population: every `next` from the same pre-update state,
