@@ -30,64 +30,14 @@ pub struct Options {
     pub origin: String,
 }
 
-const KEYWORDS: &[&str] = &[
-    "import",
-    "as",
-    "const",
-    "fn",
-    "neuron",
-    "synapse",
-    "network",
-    "property",
-    "channel",
-    "compartment",
-    "preset",
-    "use",
-    "param",
-    "state",
-    "input",
-    "output",
-    "let",
-    "next",
-    "on",
-    "emit",
-    "deliver",
-    "refractory",
-    "clamp",
-    "solver",
-    "substeps",
-    "precision",
-    "overflow",
-    "rounding",
-    "scale",
-    "invariant",
-    "rng",
-    "pop",
-    "connect",
-    "via",
-    "stimulus",
-    "monitor",
-    "stream",
-    "sub",
-    "assert",
-    "assume",
-    "cover",
-    "for",
-    "if",
-    "else",
-    "in",
-    "and",
-    "or",
-    "not",
-    "true",
-    "false",
-    "index",
-    "dt",
-    "t",
-    "spike",
-    "pre",
-    "post",
-];
+/// Names that are not keywords but that a model or network reads implicitly, so an imported
+/// identifier must not take them.
+const IMPLICIT_NAMES: &[&str] = &["dt", "t", "index", "spike", "pre", "post", "true", "false"];
+
+/// Whether `s` is a keyword of the grammar (hard or contextual) or an implicit name.
+fn reserved(s: &str) -> bool {
+    scn_grammar::lexer::token::KEYWORDS.iter().any(|(k, _)| *k == s) || IMPLICIT_NAMES.contains(&s)
+}
 
 /// An SCN identifier for a NIR name (invalid characters become `_`; keywords get a `_` suffix).
 pub fn ident(name: &str) -> String {
@@ -95,7 +45,7 @@ pub fn ident(name: &str) -> String {
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert_str(0, "n_");
     }
-    if KEYWORDS.contains(&s.as_str()) {
+    if reserved(&s) {
         s.push('_');
     }
     s
