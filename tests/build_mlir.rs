@@ -12,8 +12,9 @@
 //! they never skip.
 
 mod common;
+#[path = "support/hw.rs"]
+mod hw;
 
-use scn_runtime::ir::Network;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -51,14 +52,6 @@ fn python() -> &'static Path {
         );
         py
     })
-}
-
-fn lower(path: &Path) -> Network {
-    let text = std::fs::read_to_string(path).unwrap();
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let analysis = scn_sema::check_source(&name, text, path.parent(), &scn_sema::Disk);
-    assert!(!analysis.has_errors(), "{} has errors", path.display());
-    scn_lower::lower_network(&analysis, None).unwrap()
 }
 
 /// The examples the hardware lowering accepts.
@@ -111,7 +104,7 @@ fn mlir_file(dir: &Path) -> String {
 /// The flow of one design: custom and generic builds, CIRCT's checks and export, `mlir-opt` on
 /// the generic form, Icarus on CIRCT's SystemVerilog; the trace must be the interpreter's.
 fn circt_cosim(file: &Path, tag: &str) -> PathBuf {
-    let net = lower(file);
+    let net = hw::lower(file);
     let lowered = scn_hw::lower_network(&net).unwrap();
     let cycles = net.steps.unwrap_or(1024).min(MAX_CYCLES);
     let steps = cycles.to_string();
@@ -152,14 +145,8 @@ fn the_examples_simulate_bit_exact_through_circt() {
 
 #[test]
 fn every_rounding_and_overflow_mode_simulates_bit_exact_through_circt() {
-    let template = std::fs::read_to_string(common::root().join("tests/hw/mix_template.scn")).unwrap();
-    for overflow in ["saturate", "wrap"] {
-        for rounding in ["nearest_even", "nearest_away", "floor"] {
-            let tag = format!("mix_{overflow}_{rounding}");
-            let src = out_dir(&format!("{tag}_src")).with_extension("scn");
-            std::fs::write(&src, template.replace("OVERFLOW", overflow).replace("ROUNDING", rounding)).unwrap();
-            circt_cosim(&src, &tag);
-        }
+    for (tag, src) in hw::mix_sources(out_dir) {
+        circt_cosim(&src, &tag);
     }
 }
 
@@ -200,7 +187,7 @@ fn circt_and_mlir_opt_reject_broken_mlir() {
 #[test]
 fn generated_mlir_of_a_small_model_is_stable() {
     let path = common::root().join("tests/hw/acc.scn");
-    let net = lower(&path);
+    let net = hw::lower(&path);
     let lowered = scn_hw::lower_network(&net).unwrap();
     let custom = scn_mlir::design(&lowered.design, scn_mlir::Form::Custom, "scn (snapshot)");
     insta::assert_snapshot!("acc_custom_mlir", custom);

@@ -6,6 +6,8 @@
 //! give the same bytes; one example goes through Yosys and nextpnr for the iCE40 HX8K.
 
 mod common;
+#[path = "support/hw.rs"]
+mod hw;
 
 use scn_runtime::interp::Simulation;
 use scn_runtime::ir::Network;
@@ -20,14 +22,6 @@ fn out_dir(tag: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(d.parent().unwrap()).unwrap();
     d
-}
-
-fn lower(path: &Path) -> Network {
-    let text = std::fs::read_to_string(path).unwrap();
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let analysis = scn_sema::check_source(&name, text, path.parent(), &scn_sema::Disk);
-    assert!(!analysis.has_errors(), "{} has errors", path.display());
-    scn_lower::lower_network(&analysis, None).unwrap()
 }
 
 /// Every example, split into those the hardware lowering accepts and those it refuses.
@@ -144,7 +138,7 @@ fn compare_with_interpreter(net: &Network, trace: &str, cycles: u64) {
 }
 
 fn cosim(file: &Path, tag: &str) -> PathBuf {
-    let net = lower(file);
+    let net = hw::lower(file);
     let lowered = scn_hw::lower_network(&net).unwrap();
     assert_eq!(scn_hw::validate::validate(&lowered.design), Ok(()), "{}", file.display());
     let cycles = net.steps.unwrap_or(1024).min(MAX_CYCLES);
@@ -184,14 +178,8 @@ fn examples_simulate_bit_exact_against_the_interpreter() {
 
 #[test]
 fn every_rounding_and_overflow_mode_simulates_bit_exact() {
-    let template = std::fs::read_to_string(common::root().join("tests/hw/mix_template.scn")).unwrap();
-    for overflow in ["saturate", "wrap"] {
-        for rounding in ["nearest_even", "nearest_away", "floor"] {
-            let tag = format!("mix_{overflow}_{rounding}");
-            let src = out_dir(&format!("{tag}_src")).with_extension("scn");
-            std::fs::write(&src, template.replace("OVERFLOW", overflow).replace("ROUNDING", rounding)).unwrap();
-            cosim(&src, &tag);
-        }
+    for (tag, src) in hw::mix_sources(out_dir) {
+        cosim(&src, &tag);
     }
 }
 
@@ -324,7 +312,7 @@ fn unknown_targets_are_refused_and_listed() {
 #[test]
 fn generated_verilog_of_a_small_model_is_stable() {
     let path = common::root().join("tests/hw/acc.scn");
-    let net = lower(&path);
+    let net = hw::lower(&path);
     let lowered = scn_hw::lower_network(&net).unwrap();
     let trace = scn_hw::trace::interpreter_trace(&net, &lowered.layout, 8).unwrap();
     let files = scn_verilog::emit(&lowered, &trace, "scn (snapshot)");
