@@ -4,20 +4,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-const NET: &str = "neuron Lif {
-    param tau_m: time = 20 ms
-    param v_rest: voltage = -65 mV
-    param v_th: voltage = -50 mV
-    param v_reset: voltage = -70 mV
-    param r_m: resistance = 100 Mohm
-    state v: voltage = -65 mV
-    input syn: spike(voltage)
-    input i_ext: current = 0 pA
-    on syn(w) { v += w }
-    dv/dt = (v_rest - v + r_m * i_ext) / tau_m
-    on v >= v_th { v = v_reset; emit spike; refractory 2 ms clamp v }
-}
-
+/// The leaky integrate-and-fire neuron of `tests/fixtures/lif_neuron.scn` and a small network.
+const NET: &str = concat!(
+    include_str!("fixtures/lif_neuron.scn"),
+    "
 network Small {
     dt = 0.1 ms
     duration = 50 ms
@@ -28,7 +18,8 @@ network Small {
     monitor spikes(a)
     monitor state(a[0..3].v)
 }
-";
+"
+);
 
 fn dir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("scn-run-{tag}-{}", std::process::id()));
