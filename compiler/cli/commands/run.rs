@@ -206,7 +206,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         writeln!(err, "  = help: choose another place (`-o DIR`, `--plot`, `--vcd`); nothing was written")?;
         return Ok(1);
     }
-    rate_table(&net, &sim, steps, err)?;
+    scn_repl::simulate::rate_table(&net, &sim, steps, err)?;
     let extras: String = args.plot.iter().chain(&args.vcd).map(|p| format!(", {}", p.display())).collect();
     writeln!(err, "wrote {}{extras} ({} steps in {:.3} s)", dir.display(), steps, run_s)?;
     Ok(0)
@@ -600,26 +600,4 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
-}
-
-fn rate_table(net: &Network, sim: &Simulation<'_>, steps: u64, err: &mut dyn Write) -> std::io::Result<()> {
-    let seconds = steps as f64 * net.dt;
-    writeln!(
-        err,
-        "{:<16} {:>8} {:>10} {:>12}",
-        "population",
-        "size",
-        "spikes",
-        if net.clocked { "per cycle" } else { "rate (Hz)" }
-    )?;
-    for (i, p) in net.populations.iter().enumerate() {
-        let count = sim.spikes.iter().filter(|s| s.pop == i).count();
-        let rate = if net.clocked {
-            count as f64 / p.size as f64 / steps.max(1) as f64
-        } else {
-            count as f64 / p.size as f64 / seconds
-        };
-        writeln!(err, "{:<16} {:>8} {:>10} {:>12.3}", p.name, p.size, count, rate)?;
-    }
-    Ok(())
 }
