@@ -254,29 +254,14 @@ impl<'p> Lowerer<'p> {
                         })
                     };
                     let window = self.window(&consts, bound("start"), bound("stop"), dt_exact, clocked)?;
-                    match kind.name.as_str() {
+                    // Every stimulus but a current is a spike source projected like a population.
+                    let source = match kind.name.as_str() {
                         "poisson" => {
                             let rate = named("rate")
                                 .and_then(|v| self.net_value(&consts, v))
                                 .ok_or_else(|| unsupported(kind.span, "a Poisson rate that is not constant"))?;
                             let n = named("n").and_then(|v| self.net_value(&consts, v)).map_or(1, |v| v as u64);
-                            let wiring = Wiring {
-                                name: name.as_ref(),
-                                from: "poisson".to_string(),
-                                targets,
-                                via: via.as_ref(),
-                                rules,
-                                span: m.span,
-                            };
-                            self.project(
-                                &mut out,
-                                &pops,
-                                &consts,
-                                &wiring,
-                                Source::Poisson { rate, n, window },
-                                dt,
-                                clocked,
-                            )?;
+                            Some(Source::Poisson { rate, n, window })
                         }
                         "bits" => {
                             let mut positional = args.iter().filter_map(|a| match a {
@@ -294,23 +279,7 @@ impl<'p> Lowerer<'p> {
                                 unsupported(kind.span, "`bits` of something other than a declared stream")
                             })?;
                             let n = scn_runtime::interp::sc::elements(&out.sc.streams[stream].dims) as u64;
-                            let wiring = Wiring {
-                                name: name.as_ref(),
-                                from: "bits".to_string(),
-                                targets,
-                                via: via.as_ref(),
-                                rules,
-                                span: m.span,
-                            };
-                            self.project(
-                                &mut out,
-                                &pops,
-                                &consts,
-                                &wiring,
-                                Source::Stream { stream, n, window },
-                                dt,
-                                clocked,
-                            )?;
+                            Some(Source::Stream { stream, n, window })
                         }
                         "current" => {
                             let amp = named("amplitude")
@@ -337,43 +306,30 @@ impl<'p> Lowerer<'p> {
                                 .ok_or_else(|| unsupported(amp.span, "a current amplitude that is not constant"))?;
                                 out.currents.push(CurrentStimulus { target, port, amplitude, window });
                             }
+                            None
                         }
                         "spikes" => {
                             let trace = self.replay_trace(kind, args, dt, clocked)?;
                             let spikes: Vec<(u64, u64)> =
                                 trace.spikes.into_iter().filter(|&(step, _)| window.contains(step)).collect();
-                            let wiring = Wiring {
-                                name: name.as_ref(),
-                                from: "spikes".to_string(),
-                                targets,
-                                via: via.as_ref(),
-                                rules,
-                                span: m.span,
-                            };
-                            self.project(
-                                &mut out,
-                                &pops,
-                                &consts,
-                                &wiring,
-                                Source::Replay { n: trace.n, spikes },
-                                dt,
-                                clocked,
-                            )?;
+                            Some(Source::Replay { n: trace.n, spikes })
                         }
                         "encode" => {
                             let time = crate::encode::Timing { dt, dt_exact, clocked, steps, window };
-                            let source = self.encode_stimulus(&consts, &out.sc.arrays, kind, args, &time)?;
-                            let wiring = Wiring {
-                                name: name.as_ref(),
-                                from: "encode".to_string(),
-                                targets,
-                                via: via.as_ref(),
-                                rules,
-                                span: m.span,
-                            };
-                            self.project(&mut out, &pops, &consts, &wiring, source, dt, clocked)?;
+                            Some(self.encode_stimulus(&consts, &out.sc.arrays, kind, args, &time)?)
                         }
                         _ => return Err(unsupported(kind.span, &format!("`{}` stimuli", kind.name))),
+                    };
+                    if let Some(source) = source {
+                        let wiring = Wiring {
+                            name: name.as_ref(),
+                            from: kind.name.clone(),
+                            targets,
+                            via: via.as_ref(),
+                            rules,
+                            span: m.span,
+                        };
+                        self.project(&mut out, &pops, &consts, &wiring, source, dt, clocked)?;
                     }
                 }
                 MemberKind::Monitor { kind, args } => self.monitor(&mut out, &pops, &consts, kind, args, dt)?,
