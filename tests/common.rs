@@ -67,3 +67,40 @@ pub fn check_corpus_file(path: &Path) -> String {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     scn_diagnostics::render_human(&scn_diagnostics::SourceFile::new(name, src), &diags, false)
 }
+
+/// A fresh, empty directory `scn-PREFIX-TAG-PID` under the system temporary directory
+/// (removed first if a previous run left it behind).
+pub fn fresh_dir(prefix: &str, tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("scn-{prefix}-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Writes `text` as `net.scn` in `dir` and returns its path.
+pub fn write_net(dir: &Path, text: &str) -> PathBuf {
+    let f = dir.join("net.scn");
+    std::fs::write(&f, text).unwrap();
+    f
+}
+
+/// Runs `scn run FILE -o OUT EXTRA…`.
+pub fn scn_run(file: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["run", file.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend(extra);
+    scn(&args)
+}
+
+/// Checks the standard-library module `stdlib/KIND/NAME.scn` (it must be free of errors) and
+/// returns what `scn doc std.KIND.NAME` prints, which must succeed and name the provenance.
+pub fn stdlib_doc(kind: &str, name: &str) -> String {
+    let path = format!("stdlib/{kind}/{name}.scn");
+    let out = scn(&["check", &path]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{path}:\n{stdout}{stderr}");
+    let doc = scn(&["doc", &format!("std.{kind}.{name}")]);
+    let (shown, err) = text(&doc);
+    assert!(doc.status.success(), "scn doc std.{kind}.{name}: {err}");
+    assert!(shown.contains("Provenance:"), "{name}: {shown}");
+    shown
+}

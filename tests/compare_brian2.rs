@@ -45,10 +45,7 @@ fn python() -> &'static Path {
 }
 
 fn dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("scn-brian2-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::fresh_dir("brian2", tag)
 }
 
 fn check(what: &str, out: &Output) {

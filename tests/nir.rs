@@ -27,10 +27,7 @@ fn python() -> &'static Path {
 }
 
 fn dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("scn-nir-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::fresh_dir("nir", tag)
 }
 
 fn ok(what: &str, out: &Output) {

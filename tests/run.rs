@@ -2,7 +2,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::{scn_run as run, write_net as write};
+
+use std::path::PathBuf;
 
 /// The leaky integrate-and-fire neuron of `tests/fixtures/lif_neuron.scn` and a small network.
 const NET: &str = concat!(
@@ -22,22 +24,7 @@ network Small {
 );
 
 fn dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("scn-run-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn write(d: &Path, text: &str) -> PathBuf {
-    let f = d.join("net.scn");
-    std::fs::write(&f, text).unwrap();
-    f
-}
-
-fn run(file: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["run", file.to_str().unwrap(), "-o", out.to_str().unwrap()];
-    args.extend(extra);
-    common::scn(&args)
+    common::fresh_dir("run", tag)
 }
 
 fn without_timing(summary: &str) -> serde_json::Value {

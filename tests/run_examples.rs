@@ -16,10 +16,7 @@ const PENDING: &[&str] = &["hodgkin_huxley.scn"];
 const STEPS: &str = "600";
 
 fn dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("scn-examples-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::fresh_dir("examples", tag)
 }
 
 fn run(example: &Path, out: &Path) -> std::process::Output {

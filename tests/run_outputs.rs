@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::{scn_run as run, write_net as write};
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -29,22 +31,7 @@ network Small {
 );
 
 fn dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("scn-outputs-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn write(d: &Path, text: &str) -> PathBuf {
-    let f = d.join("net.scn");
-    std::fs::write(&f, text).unwrap();
-    f
-}
-
-fn run(file: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["run", file.to_str().unwrap(), "-o", out.to_str().unwrap()];
-    args.extend(extra);
-    common::scn(&args)
+    common::fresh_dir("outputs", tag)
 }
 
 fn ok(out: &std::process::Output) {

@@ -19,10 +19,7 @@ const MODEL: &str = "neuron Lif {
 ";
 
 fn dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("scn-replay-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::fresh_dir("replay", tag)
 }
 
 fn run(d: &Path, net: &str, trace: &str) -> std::process::Output {

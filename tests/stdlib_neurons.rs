@@ -94,14 +94,7 @@ fn imports(models: &[(&str, &str)]) -> String {
 #[test]
 fn every_model_checks_and_scn_doc_shows_provenance_units_and_ranges() {
     for m in MODELS {
-        let path = format!("stdlib/neurons/{m}.scn");
-        let out = common::scn(&["check", &path]);
-        let (stdout, stderr) = common::text(&out);
-        assert!(out.status.success(), "{path}:\n{stdout}{stderr}");
-        let doc = common::scn(&["doc", &format!("std.neurons.{m}")]);
-        let (text, err) = common::text(&doc);
-        assert!(doc.status.success(), "scn doc std.neurons.{m}: {err}");
-        assert!(text.contains("Provenance:"), "{m}: {text}");
+        let text = common::stdlib_doc("neurons", m);
         assert!(
             text.contains("DOI") || text.contains("ISBN") || text.contains("arXiv"),
             "{m}: no DOI, ISBN or arXiv reference:\n{text}"

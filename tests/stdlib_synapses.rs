@@ -101,19 +101,9 @@ network Pairing {{
 #[test]
 fn every_module_checks_and_scn_doc_shows_provenance_units_and_ranges() {
     for m in MODULES {
-        let path = format!("stdlib/synapses/{m}.scn");
-        let out = common::scn(&["check", &path]);
-        let (stdout, stderr) = common::text(&out);
-        assert!(out.status.success(), "{path}:\n{stdout}{stderr}");
-        let doc = common::scn(&["doc", &format!("std.synapses.{m}")]);
-        let (text, err) = common::text(&doc);
-        assert!(doc.status.success(), "scn doc std.synapses.{m}: {err}");
-        assert!(text.contains("Provenance:"), "{m}: {text}");
+        let text = common::stdlib_doc("synapses", m);
         assert!(text.lines().any(|l| l.starts_with("synapse ")), "{m}: {text}");
-    }
-    // Every module carries a DOI and a range on every parameter.
-    for m in MODULES {
-        let text = common::text(&common::scn(&["doc", &format!("std.synapses.{m}")])).0;
+        // Every module carries a DOI and a range on every parameter.
         assert!(text.contains("DOI"), "{m}: no DOI:\n{text}");
         let table: Vec<&str> =
             text.lines().skip_while(|l| *l != "Parameters:").skip(2).take_while(|l| !l.is_empty()).collect();
