@@ -78,6 +78,46 @@ pub fn output(m: &Module, vals: &[u128], k: usize) -> u128 {
     }
 }
 
+/// A clocked simulation of a flat module: registers start at their reset values (as after a
+/// reset cycle) and load their next values on every [`Sim::cycle`].
+pub struct Sim<'m> {
+    m: &'m Module,
+    regs: Vec<u128>,
+}
+
+impl<'m> Sim<'m> {
+    /// The module out of reset.
+    pub fn new(m: &'m Module) -> Self {
+        let regs = m
+            .nets
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NetKind::Reg { reset: Value::Const(c), .. } => Some(c.bits),
+                NetKind::Reg { .. } => Some(0),
+                _ => None,
+            })
+            .collect();
+        Sim { m, regs }
+    }
+
+    /// One cycle with these input bits (in port order): every net's value before the clock
+    /// edge; then the registers load their next values.
+    pub fn cycle(&mut self, inputs: &[u128]) -> Vec<u128> {
+        let vals = eval_cycle(self.m, inputs, &self.regs);
+        self.regs = self
+            .m
+            .nets
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NetKind::Reg { next: Value::Net(k), .. } => Some(vals[*k]),
+                NetKind::Reg { next: Value::Const(c), .. } => Some(c.bits),
+                _ => None,
+            })
+            .collect();
+        vals
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 //! ([`trace`]).
 
 pub mod arith;
+pub mod assertion;
 pub mod builder;
 pub mod error;
 pub mod estimate;

@@ -39,7 +39,7 @@ fn port(name: &str) -> String {
     format!("s_{}", scn_verilog_ident(name))
 }
 
-fn bits_for(n: u64) -> u32 {
+pub(crate) fn bits_for(n: u64) -> u32 {
     (64 - n.leading_zeros()).max(1) + 1
 }
 
@@ -319,7 +319,7 @@ impl Gen<'_> {
 }
 
 /// The tightest integer bound equivalent to `x OP raw` for an integer x.
-fn integer_bound(raw: f64, op: Cmp) -> (i64, Cmp) {
+pub(crate) fn integer_bound(raw: f64, op: Cmp) -> (i64, Cmp) {
     match op {
         Cmp::Le => (raw.floor() as i64, Cmp::Le),
         Cmp::Lt => (raw.ceil() as i64 - 1, Cmp::Le),
