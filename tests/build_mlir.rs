@@ -5,7 +5,10 @@
 //! (`-g2012`) simulates that SystemVerilog with the build's self-checking testbench, and the
 //! trace it writes equals the reference interpreter's bit for bit. The generic form also passes
 //! stock `mlir-opt-19 --allow-unregistered-dialect --verify-each`. Two builds give the same
-//! bytes, and a small design's MLIR is snapshotted.
+//! bytes, and a small design's MLIR is snapshotted. A network's properties become a monitor
+//! module with `ltl`/`verif` directives: CIRCT exports them as concurrent SVA that pyslang
+//! elaborates, and the monitor logic simulated under Icarus agrees with the replayer on 200
+//! random spike traces.
 //!
 //! The Python with CIRCT is `$SCN_PYTHON` (`scripts/test.sh` makes a venv with
 //! `tests/compare/requirements.txt`). Without it, or without `mlir-opt-19`, these tests fail;
@@ -122,7 +125,7 @@ fn circt_cosim(file: &Path, tag: &str) -> PathBuf {
         "mlir-opt-19",
         &["--allow-unregistered-dialect", "--verify-each", "-o", "/dev/null", &mlir_file(&generic)],
     );
-    tool(&dir, "iverilog", &["-g2012", "-o", "sim.vvp", "-s", "scn_tb", "design.sv", "tb/scn_tb.v"]);
+    tool(&dir, "iverilog", &["-g2012", "-o", "sim.vvp", "-s", "scn_tb", "design.sim.sv", "tb/scn_tb.v"]);
     let out = tool(&dir, "vvp", &["-n", "sim.vvp"]);
     assert!(out.contains("SCN-TB PASS"), "the testbench fails on CIRCT's Verilog of {}:\n{out}", file.display());
     let trace = std::fs::read_to_string(dir.join("trace.txt")).unwrap();
@@ -189,9 +192,9 @@ fn generated_mlir_of_a_small_model_is_stable() {
     let path = common::root().join("tests/hw/acc.scn");
     let net = hw::lower(&path);
     let lowered = scn_hw::lower_network(&net).unwrap();
-    let custom = scn_mlir::design(&lowered.design, scn_mlir::Form::Custom, "scn (snapshot)");
+    let custom = scn_mlir::design(&lowered.design, scn_mlir::Form::Custom, "scn (snapshot)", None);
     insta::assert_snapshot!("acc_custom_mlir", custom);
-    let generic = scn_mlir::design(&lowered.design, scn_mlir::Form::Generic, "scn (snapshot)");
+    let generic = scn_mlir::design(&lowered.design, scn_mlir::Form::Generic, "scn (snapshot)", None);
     insta::assert_snapshot!("acc_generic_mlir", generic);
 }
 
@@ -305,8 +308,8 @@ fn every_operator_and_predicate_matches_the_ir_evaluator_through_circt() {
     assert_eq!(scn_hw::validate::validate(&design), Ok(()));
     let dir = out_dir("every_operator");
     std::fs::create_dir_all(dir.join("mlir")).unwrap();
-    let custom = scn_mlir::design(&design, scn_mlir::Form::Custom, "test");
-    let generic = scn_mlir::design(&design, scn_mlir::Form::Generic, "test");
+    let custom = scn_mlir::design(&design, scn_mlir::Form::Custom, "test", None);
+    let generic = scn_mlir::design(&design, scn_mlir::Form::Generic, "test", None);
     std::fs::write(dir.join("mlir/custom.mlir"), custom).unwrap();
     std::fs::write(dir.join("mlir/generic.mlir"), generic).unwrap();
     let flow = common::root().join("tests/mlir/circt_flow.py");
@@ -360,4 +363,145 @@ fn every_operator_and_predicate_matches_the_ir_evaluator_through_circt() {
     tool(&dir, "iverilog", &["-g2012", "-o", "sim.vvp", "-s", "tb", "design.sv", "tb.sv"]);
     let out = tool(&dir, "vvp", &["-n", "sim.vvp"]);
     assert!(out.contains("CHECKED 0 mismatches"), "{out}");
+}
+
+/// splitmix64, so that a failure is reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn unit(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[test]
+fn properties_become_ltl_and_verif_that_circt_exports_as_sva_and_that_agree_with_the_replayer() {
+    use std::fmt::Write as _;
+    const TRACES: usize = 200;
+    const STEPS: u64 = 48;
+    let file = common::root().join("compiler/props/tests/forms.scn");
+    let (dir, generic) = (out_dir("props"), out_dir("props_generic"));
+    build(&file, &dir, &["--steps", "16"]);
+    build(&file, &generic, &["--steps", "16", "--mlir-form", "generic"]);
+    let mlir = mlir_file(&dir);
+    let text = std::fs::read_to_string(dir.join(&mlir)).unwrap();
+    assert!(text.contains("hw.module @scn_props_Forms(") && text.contains("ltl.implication"), "{mlir}");
+    let flow = common::root().join("tests/mlir/circt_flow.py");
+    let generic_mlir = generic.join(mlir_file(&generic));
+    let args = [flow.to_str().unwrap(), mlir.as_str(), "design.sv", generic_mlir.to_str().unwrap()];
+    let (ok, out) = run(&dir, python(), &args);
+    assert!(ok, "CIRCT rejects the properties' MLIR:\n{out}");
+    tool(
+        &generic,
+        "mlir-opt-19",
+        &["--allow-unregistered-dialect", "--verify-each", "-o", "/dev/null", &mlir_file(&generic)],
+    );
+
+    // The checks the monitor module covers, and those a spike trace decides.
+    let net = hw::lower(&file);
+    let lowered = scn_hw::lower_network(&net).unwrap();
+    let analysis = {
+        let src = std::fs::read_to_string(&file).unwrap();
+        scn_sema::check_source("forms.scn", src, file.parent(), &scn_sema::Disk)
+    };
+    let monitors = scn_props::lower_properties(&analysis, &net).unwrap();
+    let circuit = scn_props::circuit::build(&monitors, &lowered.layout, &scn_props::circuit::scales(&net));
+    let covered: Vec<usize> = (0..monitors.len()).filter(|&k| circuit.covered[k].is_ok()).collect();
+    assert!(covered.len() >= 28, "{:?}", circuit.covered);
+
+    // CIRCT's SVA: one labelled concurrent assertion or cover per covered check, with the
+    // temporal forms as sequences; pyslang elaborates it without errors.
+    let sva = std::fs::read_to_string(dir.join("design.sv")).unwrap();
+    for &k in &covered {
+        let verb = if monitors[k].role == scn_props::Role::Cover { "cover" } else { "assert" };
+        let label = format!("p_{k}:");
+        let at = sva.find(&label).unwrap_or_else(|| panic!("no `{label}` in CIRCT's SystemVerilog"));
+        let statement = sva[at..].split(';').next().unwrap();
+        assert!(statement.contains(&format!("{verb} property (@(posedge clk) disable iff (rst)")), "{statement}");
+    }
+    assert!(sva.contains("|-> ##1") && sva.contains("|-> ##0"), "implications with delays");
+    let check = common::root().join("compiler/props/tests/check_sva.py");
+    let (ok, out) = run(&dir, python(), &[check.to_str().unwrap(), "design.sv"]);
+    assert!(ok, "pyslang rejects CIRCT's SVA:\n{out}");
+
+    // The monitor logic under Icarus against the replayer, on random traces.
+    let checked: Vec<usize> = covered
+        .iter()
+        .copied()
+        .filter(|&k| monitors[k].form.spikes_only() && monitors[k].role == scn_props::Role::Assert)
+        .collect();
+    let layout = &lowered.layout;
+    let total: u64 = layout.pops.iter().map(|p| p.size).sum();
+    let mut rng = Rng(0x0C1C);
+    let mut hex = String::new();
+    let mut traces = Vec::new();
+    for _ in 0..TRACES {
+        let p = 0.02 + 0.4 * rng.unit();
+        let mut csv = String::from("step,time_ms,population,neuron\n");
+        for t in 0..STEPS {
+            let (mut word, mut bit) = (0u64, 0);
+            for (pi, pop) in layout.pops.iter().enumerate() {
+                for n in 0..pop.size {
+                    if rng.unit() < p {
+                        word |= 1 << bit;
+                        let _ = writeln!(csv, "{t},,{},{n}", net.populations[pi].name);
+                    }
+                    bit += 1;
+                }
+            }
+            let _ = writeln!(hex, "{word:x}");
+        }
+        traces.push(scn_props::trace::Trace::from_csv(&net, &csv, Some(STEPS)).unwrap());
+    }
+    let (mut ports, mut wires, mut offset) = (String::from(".clk(clk), .rst(rst)"), String::new(), 0);
+    for p in &layout.pops {
+        let _ = write!(ports, ", .s_{0}(word[{1}:{2}])", p.spike_port, offset + p.size - 1, offset);
+        offset += p.size;
+        for s in &p.states {
+            let _ = write!(ports, ", .s_{}({}'d0)", s.port, p.size as u32 * s.width);
+        }
+    }
+    for &k in &checked {
+        let _ = writeln!(wires, "    wire ok_{k};");
+        let _ = write!(ports, ", .s_ok_{k}(ok_{k})");
+    }
+    let oks: Vec<String> = checked.iter().rev().map(|k| format!("ok_{k}")).collect();
+    let tb = format!(
+        "module tb;\n    reg clk = 0;\n    reg rst = 1;\n    reg [{w}:0] mem [0:{last}];\n    reg [{w}:0] word = 0;\n{wires}    scn_props_Forms props ({ports});\n    integer r, t;\n    initial begin\n        $readmemh(\"stim.hex\", mem);\n        for (r = 0; r < {TRACES}; r = r + 1) begin\n            rst = 1; word = 0; #1 clk = 1; #1 clk = 0; rst = 0;\n            for (t = 0; t < {STEPS}; t = t + 1) begin\n                word = mem[r * {STEPS} + t];\n                #1 $display(\"%0d %0d %b\", r, t, {{{oks}}});\n                clk = 1; #1 clk = 0;\n            end\n        end\n        $finish;\n    end\nendmodule\n",
+        w = total - 1,
+        last = TRACES as u64 * STEPS - 1,
+        oks = oks.join(", ")
+    );
+    std::fs::write(dir.join("props_tb.v"), tb).unwrap();
+    std::fs::write(dir.join("stim.hex"), hex).unwrap();
+    tool(&dir, "iverilog", &["-g2012", "-o", "props.vvp", "-s", "tb", "design.sim.sv", "props_tb.v"]);
+    let out = tool(&dir, "vvp", &["-n", "props.vvp"]);
+    let mut first = vec![vec![None; checked.len()]; TRACES];
+    for line in out.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let [r, t, bits] = f[..] else { continue };
+        let (r, t): (usize, u64) = (r.parse().unwrap(), t.parse().unwrap());
+        for (i, b) in bits.chars().rev().enumerate() {
+            if b == '0' && first[r][i].is_none() {
+                first[r][i] = Some(t);
+            }
+        }
+    }
+    let chosen: Vec<scn_props::Monitor> = checked.iter().map(|&k| monitors[k].clone()).collect();
+    let mut fails = vec![0; checked.len()];
+    for (r, trace) in traces.iter().enumerate() {
+        let outcomes = scn_props::replay::check_trace(&net, &chosen, trace);
+        for (i, (o, m)) in outcomes.iter().zip(&chosen).enumerate() {
+            let step = o.violation.as_ref().map(|v| v.step);
+            assert_eq!(first[r][i], step, "trace {r}, `{}`: CIRCT's Verilog vs the replayer ({})", m.text, o.evidence);
+            fails[i] += usize::from(step.is_some());
+        }
+    }
+    let both = fails.iter().filter(|&&f| f > 0 && f < TRACES).count();
+    assert!(both >= checked.len() / 2, "the traces exercise both verdicts of most checks: {fails:?}");
+    let _ = std::fs::remove_dir_all(&generic);
 }

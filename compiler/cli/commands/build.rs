@@ -137,7 +137,26 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
             Some(MlirForm::Generic) => scn_mlir::Form::Generic,
             Some(MlirForm::Custom) | None => scn_mlir::Form::Custom,
         };
-        scn_mlir::emit(&lowered, &trace, &tool(), form)
+        // A property that has no monitor form leaves the properties out of the MLIR, with the
+        // reason as a warning: the design itself is still built.
+        let monitors = match scn_props::lower_properties(&analysis, &net) {
+            Ok(m) => m,
+            Err(mut d) => {
+                d.severity = scn_diagnostics::Severity::Warning;
+                let d = d.with_note("the network's properties are left out of the MLIR monitors");
+                report::emit(&root, &[d], MessageFormat::Human, args.color, out, err)?;
+                Vec::new()
+            }
+        };
+        let circuit = scn_props::circuit::build(&monitors, &lowered.layout, &scn_props::circuit::scales(&net));
+        for (m, covered) in monitors.iter().zip(&circuit.covered) {
+            if let Err(why) = covered {
+                writeln!(err, "note: `{}` is left out of the MLIR monitors: {why}; `scn verify` checks it", m.text)?;
+            }
+        }
+        let checks = (!circuit.directives.is_empty())
+            .then_some(scn_mlir::Checks { module: &circuit.module, directives: &circuit.directives });
+        scn_mlir::emit(&lowered, &trace, &tool(), form, checks)
     } else {
         scn_verilog::emit(&lowered, &trace, &tool())
     };

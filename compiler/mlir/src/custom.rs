@@ -57,6 +57,19 @@ fn operation(op: &Operation) -> String {
         Kind::CompReg { next, reset } => {
             (format!("seq.compreg %{}, %clk reset %rst, %{}", next.name, reset.name), ty.to_string())
         }
+        Kind::FromClock(c) => return format!("{lhs}seq.from_clock %{}", c.name),
+        Kind::Delay(x, d, len) => {
+            let len = len.map_or(String::new(), |l| format!(", {l}"));
+            (format!("ltl.delay %{}, {d}{len}", x.name), x.ty.to_string())
+        }
+        Kind::LtlConcat(parts) => (format!("ltl.concat {}", names(parts)), types(parts)),
+        Kind::Implication(a, b) => (format!("ltl.implication %{}, %{}", a.name, b.name), format!("{}, {}", a.ty, b.ty)),
+        Kind::LtlAnd(parts) => (format!("ltl.and {}", names(parts)), types(parts)),
+        Kind::Disable(p, c) => (format!("ltl.disable %{} if %{}", p.name, c.name), p.ty.to_string()),
+        Kind::Clock(p, c) => (format!("ltl.clock %{}, posedge %{}", p.name, c.name), p.ty.to_string()),
+        Kind::Verif(role, p, label) => {
+            return format!("verif.{} %{} label \"{label}\" : {}", role.keyword(), p.name, p.ty);
+        }
         Kind::Instance { name, module, inputs, outputs } => {
             let ins: Vec<String> = inputs.iter().map(|(p, v)| format!("{p}: %{}: {}", v.name, v.ty)).collect();
             let outs: Vec<String> = outputs.iter().zip(&op.types).map(|(p, t)| format!("{p}: {t}")).collect();
@@ -115,5 +128,26 @@ mod tests {
             kind: Kind::Icmp(Pred::Sle, int("a", 8), int("b", 8)),
         };
         assert_eq!(operation(&cmp), "%lt = comb.icmp sle %a, %b {sv.namehint = \"lt\"} : i8");
+    }
+
+    #[test]
+    fn temporal_operations_use_the_ltl_and_verif_syntax() {
+        let seq = Operand { name: "s".into(), ty: Ty::Sequence };
+        let prop = Operand { name: "p".into(), ty: Ty::Property };
+        let op = |kind, ty: Option<Ty>| Operation {
+            results: ty.map(|_| vec!["y".to_string()]).unwrap_or_default(),
+            types: ty.into_iter().collect(),
+            kind,
+        };
+        let delay = op(Kind::Delay(int("a", 1), 0, Some(4)), Some(Ty::Sequence));
+        assert_eq!(operation(&delay), "%y = ltl.delay %a, 0, 4 : i1");
+        let imp = op(Kind::Implication(int("a", 1), seq.clone()), Some(Ty::Property));
+        assert_eq!(operation(&imp), "%y = ltl.implication %a, %s : i1, !ltl.sequence");
+        let dis = op(Kind::Disable(prop.clone(), int("rst", 1)), Some(Ty::Property));
+        assert_eq!(operation(&dis), "%y = ltl.disable %p if %rst : !ltl.property");
+        let clk = op(Kind::Clock(prop.clone(), int("c", 1)), Some(Ty::Property));
+        assert_eq!(operation(&clk), "%y = ltl.clock %p, posedge %c : !ltl.property");
+        let cover = op(Kind::Verif(scn_hw::assertion::Role::Cover, prop, "p_3".into()), None);
+        assert_eq!(operation(&cover), "verif.cover %p label \"p_3\" : !ltl.property");
     }
 }

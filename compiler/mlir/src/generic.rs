@@ -88,6 +88,45 @@ fn operation(op: &Operation) -> String {
             props = format!("name = \"{name}\", operandSegmentSizes = array<i32: 1, 1, 1, 1, 0>");
             "seq.compreg".into()
         }
+        Kind::FromClock(c) => {
+            operands.push(c.clone());
+            "seq.from_clock".into()
+        }
+        Kind::Delay(x, d, len) => {
+            operands.push(x.clone());
+            attrs = match len {
+                Some(l) => format!("delay = {d} : i64, length = {l} : i64"),
+                None => format!("delay = {d} : i64"),
+            };
+            "ltl.delay".into()
+        }
+        Kind::LtlConcat(parts) => {
+            operands.extend(parts.iter().cloned());
+            "ltl.concat".into()
+        }
+        Kind::Implication(a, b) => {
+            operands.extend([a.clone(), b.clone()]);
+            "ltl.implication".into()
+        }
+        Kind::LtlAnd(parts) => {
+            operands.extend(parts.iter().cloned());
+            "ltl.and".into()
+        }
+        Kind::Disable(p, c) => {
+            operands.extend([p.clone(), c.clone()]);
+            "ltl.disable".into()
+        }
+        Kind::Clock(p, c) => {
+            operands.extend([p.clone(), c.clone()]);
+            // `circt::ltl::ClockEdge::Pos`.
+            attrs = "edge = 0 : i32".into();
+            "ltl.clock".into()
+        }
+        Kind::Verif(role, p, label) => {
+            operands.push(p.clone());
+            props = format!("label = \"{label}\"");
+            format!("verif.{}", role.keyword())
+        }
         Kind::Instance { name, module, inputs, outputs } => {
             operands.extend(inputs.iter().map(|(_, v)| v.clone()));
             let args: Vec<String> = inputs.iter().map(|(p, _)| p.clone()).collect();
@@ -165,6 +204,25 @@ mod tests {
         let c =
             Operation { results: vec!["c".into()], types: vec![Ty::Int(4)], kind: Kind::Constant(Const::new(4, 3)) };
         assert_eq!(operation(&c), "%c = \"hw.constant\"() {value = 3 : i4} : () -> i4");
+        let clock = Operation {
+            results: vec!["k".into()],
+            types: vec![Ty::Property],
+            kind: Kind::Clock(Operand { name: "p".into(), ty: Ty::Property }, int("c", 1)),
+        };
+        assert_eq!(
+            operation(&clock),
+            "%k = \"ltl.clock\"(%p, %c) {edge = 0 : i32} : (!ltl.property, i1) -> !ltl.property"
+        );
+        let assert = Operation {
+            results: vec![],
+            types: vec![],
+            kind: Kind::Verif(
+                scn_hw::assertion::Role::Assert,
+                Operand { name: "k".into(), ty: Ty::Property },
+                "p_0".into(),
+            ),
+        };
+        assert_eq!(operation(&assert), "\"verif.assert\"(%k) <{label = \"p_0\"}> : (!ltl.property) -> ()");
         let inst = Operation {
             results: vec!["y".into(), "z".into()],
             types: vec![Ty::Int(1), Ty::Int(2)],

@@ -6,6 +6,12 @@
 //! same self-checking testbench as the Verilog backend (`tb/`): CIRCT's exported Verilog keeps
 //! the module and port names (`scn_…`, `clk`, `rst`, `s_…`), so the testbench instantiates it
 //! unchanged. Output is deterministic: the same design gives the same bytes.
+//!
+//! With [`Checks`] (the property monitors of the network, `scn_props::circuit`), the file also
+//! holds the monitor module `scn_props_NETWORK`: it reads the top's traced ports under the same
+//! names, outputs one `ok_K` bit per check, and states each check as a `verif.assert`
+//! (`verif.assume`, `verif.cover`) of an `ltl` formula clocked on `clk` and disabled during
+//! `rst`, which CIRCT exports as concurrent SVA.
 
 pub mod custom;
 pub mod generic;
@@ -13,7 +19,8 @@ pub mod names;
 pub mod ops;
 
 use scn_hw::Lowered;
-use scn_hw::ir::Design;
+use scn_hw::assertion::Directive;
+use scn_hw::ir::{Design, Module};
 use scn_hw::trace::Trace;
 use scn_verilog::{Files, ident, testbench};
 
@@ -37,11 +44,24 @@ pub fn design_path(design: &Design) -> String {
     format!("mlir/{}.mlir", ident::module(&design.modules[design.top].name))
 }
 
-/// The whole design as MLIR text in the given form.
-pub fn design(design: &Design, form: Form, tool: &str) -> String {
+/// Property monitors to write beside a design.
+#[derive(Clone, Copy, Debug)]
+pub struct Checks<'a> {
+    /// The monitor module; its inputs are the top's traced ports, by name.
+    pub module: &'a Module,
+    /// Its verification directives.
+    pub directives: &'a [Directive],
+}
+
+/// The whole design as MLIR text in the given form, with the property monitors if any.
+pub fn design(design: &Design, form: Form, tool: &str, checks: Option<Checks<'_>>) -> String {
     let mut s = header(tool);
     s.push('\n');
-    let modules = (0..design.modules.len()).map(|k| ops::module(design, k));
+    let mut modules: Vec<ops::HwModule> = (0..design.modules.len()).map(|k| ops::module(design, k)).collect();
+    if let Some(c) = checks {
+        let alone = Design { modules: vec![c.module.clone()], top: 0 };
+        modules.push(ops::checked_module(&alone, 0, c.directives));
+    }
     match form {
         Form::Custom => {
             s.push_str("module {\n");
@@ -61,12 +81,13 @@ pub fn design(design: &Design, form: Form, tool: &str) -> String {
     s
 }
 
-/// The MLIR file and the testbench of a lowered network, with the interpreter's trace of
-/// `trace.cycles.len()` cycles as the expected values; sorted by path.
-pub fn emit(lowered: &Lowered, trace: &Trace, tool: &str, form: Form) -> Files {
+/// The MLIR file (with the property monitors, if any) and the testbench of a lowered network,
+/// with the interpreter's trace of `trace.cycles.len()` cycles as the expected values; sorted
+/// by path.
+pub fn emit(lowered: &Lowered, trace: &Trace, tool: &str, form: Form, checks: Option<Checks<'_>>) -> Files {
     let d = &lowered.design;
     let layout = &lowered.layout;
-    let mut files = vec![(design_path(d), design(d, form, tool))];
+    let mut files = vec![(design_path(d), design(d, form, tool, checks))];
     let top = &d.modules[d.top].name;
     let cycles = trace.cycles.len() as u64;
     let tb_header = scn_verilog::header(tool);

@@ -9,6 +9,7 @@
 //! with the synchronous reset `rst` and its reset value.
 
 use crate::names::Namer;
+use scn_hw::assertion::{Directive, Ltl, LtlClass, Role};
 use scn_hw::ir::{Const, Design, Module, NetKind, Op, Pred, Value};
 use scn_verilog::ident;
 use std::collections::BTreeMap;
@@ -28,6 +29,10 @@ pub enum Ty {
         /// Element width.
         width: u32,
     },
+    /// A temporal sequence (`!ltl.sequence`).
+    Sequence,
+    /// A temporal property (`!ltl.property`).
+    Property,
 }
 
 impl fmt::Display for Ty {
@@ -36,6 +41,8 @@ impl fmt::Display for Ty {
             Ty::Int(w) => write!(f, "i{w}"),
             Ty::Clock => write!(f, "!seq.clock"),
             Ty::Array { len, width } => write!(f, "!hw.array<{len}xi{width}>"),
+            Ty::Sequence => write!(f, "!ltl.sequence"),
+            Ty::Property => write!(f, "!ltl.property"),
         }
     }
 }
@@ -89,6 +96,22 @@ pub enum Kind {
         /// Output port names, one per result.
         outputs: Vec<String>,
     },
+    /// `seq.from_clock`: the clock as an `i1`, which `ltl.clock` reads.
+    FromClock(Operand),
+    /// `ltl.delay input, delay, length` (`##[delay:delay+length]`; no length: unbounded).
+    Delay(Operand, u64, Option<u64>),
+    /// `ltl.concat`: sequences one after another.
+    LtlConcat(Vec<Operand>),
+    /// `ltl.implication antecedent, consequent`.
+    Implication(Operand, Operand),
+    /// `ltl.and`.
+    LtlAnd(Vec<Operand>),
+    /// `ltl.disable property if condition`.
+    Disable(Operand, Operand),
+    /// `ltl.clock property, posedge clock`.
+    Clock(Operand, Operand),
+    /// `verif.assert`/`assume`/`cover` of a property, with a label; no result.
+    Verif(Role, Operand, String),
 }
 
 /// One operation: its results (names and types) and what it computes.
@@ -108,8 +131,15 @@ impl Operation {
     /// named by their own syntax).
     pub fn name_hint(&self) -> Option<&str> {
         match self.kind {
-            Kind::Constant(_) | Kind::CompReg { .. } | Kind::Instance { .. } => None,
-            _ => self.results.first().map(String::as_str),
+            Kind::Comb(..)
+            | Kind::Icmp(..)
+            | Kind::Mux(..)
+            | Kind::Extract(..)
+            | Kind::Concat(_)
+            | Kind::Replicate(_)
+            | Kind::ArrayCreate(_)
+            | Kind::ArrayGet(..) => self.results.first().map(String::as_str),
+            _ => None,
         }
     }
 }
@@ -164,6 +194,8 @@ struct Builder<'a> {
     /// Value name of every memory's array, once created.
     arrays: BTreeMap<usize, Operand>,
     body: Vec<Operation>,
+    /// The value of every temporal subformula built so far.
+    formulas: Vec<(Ltl, Operand)>,
 }
 
 impl Builder<'_> {
@@ -269,6 +301,47 @@ impl Builder<'_> {
         self.push(result, ty, kind);
     }
 
+    /// The value of a temporal formula (each distinct subformula computed once).
+    fn formula(&mut self, f: &Ltl) -> Operand {
+        if let Some((_, v)) = self.formulas.iter().find(|(g, _)| g == f) {
+            return v.clone();
+        }
+        let v = self.new_formula(f);
+        self.formulas.push((f.clone(), v.clone()));
+        v
+    }
+
+    fn new_formula(&mut self, f: &Ltl) -> Operand {
+        let ty = match f.class() {
+            LtlClass::Bool => Ty::Int(1),
+            LtlClass::Sequence => Ty::Sequence,
+            LtlClass::Property => Ty::Property,
+        };
+        let kind = match f {
+            Ltl::Bool(v) => return self.val(*v),
+            Ltl::Delay { seq, min, length } => Kind::Delay(self.formula(seq), *min, *length),
+            Ltl::Concat(parts) => Kind::LtlConcat(parts.iter().map(|p| self.formula(p)).collect()),
+            Ltl::Implication(a, b) => Kind::Implication(self.formula(a), self.formula(b)),
+            Ltl::And(parts) => Kind::LtlAnd(parts.iter().map(|p| self.formula(p)).collect()),
+        };
+        self.helper("ltl", ty, kind)
+    }
+
+    /// A directive, clocked on the rising edge of `clk` and disabled during reset.
+    fn directive(&mut self, d: &Directive, clock: &Operand) {
+        let f = self.formula(&d.formula);
+        let reset = Operand { name: RESET.into(), ty: Ty::Int(1) };
+        let hint = format!("{}_disabled", d.label);
+        let disabled = self.helper(&hint, Ty::Property, Kind::Disable(f, reset));
+        let hint = format!("{}_clocked", d.label);
+        let clocked = self.helper(&hint, Ty::Property, Kind::Clock(disabled, clock.clone()));
+        self.body.push(Operation {
+            results: vec![],
+            types: vec![],
+            kind: Kind::Verif(d.role, clocked, d.label.clone()),
+        });
+    }
+
     fn instance(&mut self, k: usize) {
         let inst = &self.m.instances[k];
         let sub = &self.design.modules[inst.module];
@@ -307,6 +380,12 @@ fn clean(name: &str) -> String {
 
 /// The `hw.module` of module `index` of a design.
 pub fn module(design: &Design, index: usize) -> HwModule {
+    checked_module(design, index, &[])
+}
+
+/// The `hw.module` of module `index` of a design with verification directives over its nets
+/// (`ltl` formulas under `verif.assert`, `verif.assume` or `verif.cover`).
+pub fn checked_module(design: &Design, index: usize, directives: &[Directive]) -> HwModule {
     let m = &design.modules[index];
     let mut namer = Namer::default();
     let mut inputs = Vec::new();
@@ -329,7 +408,16 @@ pub fn module(design: &Design, index: usize) -> HwModule {
             value: Operand { name: nets[i].clone(), ty: Ty::Int(n.width) },
         });
     }
-    let mut b = Builder { design, m, namer, nets, consts: BTreeMap::new(), arrays: BTreeMap::new(), body: Vec::new() };
+    let mut b = Builder {
+        design,
+        m,
+        namer,
+        nets,
+        consts: BTreeMap::new(),
+        arrays: BTreeMap::new(),
+        body: Vec::new(),
+        formulas: Vec::new(),
+    };
     // Copies read a net defined before them (or a register), so one pass resolves them.
     for (k, n) in m.nets.iter().enumerate() {
         if let NetKind::Wire(Op::Id(v)) = n.kind {
@@ -349,6 +437,12 @@ pub fn module(design: &Design, index: usize) -> HwModule {
     }
     for k in 0..m.instances.len() {
         b.instance(k);
+    }
+    if !directives.is_empty() {
+        let clock = b.helper("clk_edge", Ty::Int(1), Kind::FromClock(Operand { name: CLOCK.into(), ty: Ty::Clock }));
+        for d in directives {
+            b.directive(d, &clock);
+        }
     }
     let outputs: Vec<Port> =
         m.outputs.iter().map(|o| Port { name: ident::signal(&o.name), value: b.val(o.value) }).collect();
@@ -388,6 +482,30 @@ mod tests {
         let Kind::Comb("xor", ops) = &h.body[1].kind else { panic!("{h:?}") };
         assert_eq!(ops[0].name, "s_x", "the copy reads its source");
         assert_eq!(h.outputs[0].value.name, "s_z");
+    }
+
+    #[test]
+    fn directives_are_disabled_by_reset_clocked_and_share_subformulas() {
+        use scn_hw::assertion::{Directive, Ltl, Role};
+        let mut b = ModuleBuilder::new("m", "test");
+        let x = b.input("x", 1);
+        let r = b.reg("r", 1, scn_hw::builder::konst(1, 0));
+        b.set_next(r, x);
+        let d = Directive {
+            label: "p_0".into(),
+            text: "t".into(),
+            role: Role::Assert,
+            formula: Ltl::next_implies(x, Ltl::repeat(x, 3)),
+        };
+        let h = checked_module(&Design { modules: vec![b.finish()], top: 0 }, 0, &[d]);
+        let kinds: Vec<&Kind> = h.body.iter().map(|o| &o.kind).collect();
+        let delays = kinds.iter().filter(|k| matches!(k, Kind::Delay(..))).count();
+        assert_eq!(delays, 2, "one `##1 x` shared by the repetition, one for `|=>`: {kinds:?}");
+        let n = kinds.len();
+        assert!(matches!(kinds[n - 3], Kind::Disable(_, c) if c.name == RESET), "{kinds:?}");
+        assert!(matches!(kinds[n - 2], Kind::Clock(p, c) if p.ty == Ty::Property && c.ty == Ty::Int(1)));
+        assert!(matches!(kinds[n - 1], Kind::Verif(Role::Assert, p, l) if p.ty == Ty::Property && l == "p_0"));
+        assert!(h.body[n - 1].results.is_empty());
     }
 
     #[test]
