@@ -69,7 +69,7 @@ def generate(lines: int) -> str:
 def main() -> None:
     lines = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
-    scn = os.path.join(ROOT, "target", "release", "scn")
+    scn = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "scn")
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "big.scn")
         text = generate(lines)

@@ -1,12 +1,11 @@
-//! Diagnostics latency: a one-character edit in a 5,000-line file, timed from sending
-//! `didChange` to receiving `publishDiagnostics` over the protocol. Prints the median and the
-//! worst of 21 edits (run with `--nocapture` to see them).
+//! Diagnostics after one-character edits in a 5,000-line file, over the protocol: every
+//! `didChange` gets a `publishDiagnostics` of its version with exactly the right codes. The
+//! time this takes is measured by `bench/lsp_latency.py` (benchmarks are not timed tests).
 
 mod common;
 
 use common::Editor;
 use serde_json::json;
-use std::time::{Duration, Instant};
 
 const URI: &str = "file:///scn-lsp-latency/big.scn";
 
@@ -49,7 +48,7 @@ neuron N{i} {{
 }
 
 #[tokio::test(flavor = "current_thread")]
-async fn diagnostics_follow_a_one_character_edit_in_a_5000_line_file() {
+async fn diagnostics_follow_one_character_edits_in_a_5000_line_file() {
     let text = generate(5000);
     assert!(text.lines().count() >= 5000);
     let mut editor = Editor::start().await;
@@ -65,14 +64,12 @@ async fn diagnostics_follow_a_one_character_edit_in_a_5000_line_file() {
     // second a unit error that must be reported.
     let middle = text.len() / 2 + text[text.len() / 2..].find("v_th: voltage = -50 mV").unwrap();
     let unit = middle + "v_th: voltage = -50 m".len();
-    let mut times = Vec::new();
     for version in 2..23 {
         let mut edited = text.clone();
         let broken = version % 2 == 0;
         if broken {
             edited.replace_range(unit..unit + 1, "s");
         }
-        let start = Instant::now();
         editor
             .notify(
                 "textDocument/didChange",
@@ -80,20 +77,9 @@ async fn diagnostics_follow_a_one_character_edit_in_a_5000_line_file() {
             )
             .await;
         let published = editor.diagnostics(URI).await;
-        times.push(start.elapsed());
         assert_eq!(published["version"], version);
         let codes: Vec<&str> =
             published["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
         assert_eq!(codes, if broken { vec!["E0201"] } else { vec![] });
     }
-    times.sort();
-    let median = times[times.len() / 2];
-    let worst = times[times.len() - 1];
-    println!(
-        "5,000-line file ({} bytes): diagnostics after a one-character edit: median {median:?}, worst {worst:?}",
-        text.len()
-    );
-    // The target is 50 ms in a release build; the test profile (opt-level 1) on a shared
-    // machine gets ten times the margin so that the test measures rather than flakes.
-    assert!(median < Duration::from_millis(500), "median {median:?}");
 }
