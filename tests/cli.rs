@@ -49,7 +49,8 @@ fn check_missing_file_is_an_error_not_a_panic() {
     let out = common::scn(&["check", "no/such/file.scn"]);
     let (_, err) = common::text(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("cannot read `no/such/file.scn`"), "{err}");
+    assert!(err.contains("error[E0801]: cannot read `no/such/file.scn`"), "{err}");
+    assert!(err.contains("= help: check the path"), "{err}");
 }
 
 #[test]
@@ -60,7 +61,7 @@ fn check_rejects_binary_files() {
     let out = common::scn(&["check", file.to_str().unwrap()]);
     let (_, err) = common::text(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("is not UTF-8 text"), "{err}");
+    assert!(err.contains("error[E0801]") && err.contains("is not UTF-8 text"), "{err}");
 }
 
 #[test]

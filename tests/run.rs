@@ -122,7 +122,7 @@ fn unwritable_output_is_an_error() {
     let out = run(&f, &blocker.join("sub"), &[]);
     let (_, err) = common::text(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("cannot write"), "{err}");
+    assert!(err.contains("error[E0802]: cannot write"), "{err}");
     let leftovers: Vec<_> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 2, "{leftovers:?}");
 }

@@ -66,7 +66,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     let text = match files::read(&args.file) {
         Ok(t) => t,
         Err(e) => {
-            writeln!(err, "error: {e}")?;
+            files::report_unreadable(err, &e)?;
             return Ok(1);
         }
     };
@@ -204,8 +204,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
 }
 
 fn cannot_write(path: &Path, e: &std::io::Error, err: &mut dyn Write) -> std::io::Result<i32> {
-    writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
-    writeln!(err, "  = help: choose another place with `-o DIR`; nothing was written")?;
+    files::report_unwritable(err, path, e, "choose another place with `-o DIR`; nothing was written")?;
     Ok(1)
 }
 

@@ -1,6 +1,7 @@
 //! `scn build FILE --target nir -o DIR`: the checked network as a NIR graph, `DIR/NETWORK.nir`
 //! (docs/nir.md). A construct NIR cannot express is refused with E0725, naming it.
 
+use crate::files;
 use scn_runtime::ir::Network;
 use std::io::Write;
 use std::path::Path;
@@ -16,7 +17,7 @@ pub fn write(net: &Network, dir: &Path, err: &mut dyn Write) -> std::io::Result<
         }
     };
     if let Err(e) = std::fs::create_dir_all(dir) {
-        writeln!(err, "error: cannot create `{}`: {e}", dir.display())?;
+        files::report_unwritable(err, dir, &e, "choose another place with `-o DIR`")?;
         return Ok(1);
     }
     let path = dir.join(format!("{}.nir", net.name));

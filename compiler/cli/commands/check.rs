@@ -65,7 +65,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     let paths = match files::collect(&args.paths) {
         Ok(p) => p,
         Err(e) => {
-            writeln!(err, "error: {e}")?;
+            files::report_unreadable(err, &e)?;
             return Ok(1);
         }
     };
@@ -74,7 +74,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         let text = match files::read(path) {
             Ok(t) => t,
             Err(e) => {
-                writeln!(err, "error: {e}")?;
+                files::report_unreadable(err, &e)?;
                 errors += 1;
                 continue;
             }

@@ -46,7 +46,7 @@ pub fn run_with_input(
         match files::collect(&rest) {
             Ok(p) => (dash, p),
             Err(e) => {
-                writeln!(err, "error: {e}")?;
+                files::report_unreadable(err, &e)?;
                 return Ok(1);
             }
         }
@@ -54,7 +54,7 @@ pub fn run_with_input(
     if !stdin.is_empty() {
         let mut text = String::new();
         if let Err(e) = input.read_to_string(&mut text) {
-            writeln!(err, "error: cannot read standard input: {e}")?;
+            files::report_unreadable(err, &format!("cannot read standard input: {e}"))?;
             return Ok(1);
         }
         match scn_fmt::format_source(&text) {
@@ -75,7 +75,7 @@ pub fn run_with_input(
         let text = match files::read(path) {
             Ok(t) => t,
             Err(e) => {
-                writeln!(err, "error: {e}")?;
+                files::report_unreadable(err, &e)?;
                 failed = true;
                 continue;
             }
@@ -95,7 +95,7 @@ pub fn run_with_input(
             writeln!(out, "{}", path.display())?;
             failed = true;
         } else if let Err(e) = std::fs::write(path, formatted) {
-            writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
+            files::report_unwritable(err, path, &e, "check that the file is writable; `--check` only reports")?;
             failed = true;
         }
     }

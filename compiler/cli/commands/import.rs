@@ -2,6 +2,7 @@
 //! checkable SCN (docs/nir.md). The time step comes from the file's metadata or `--dt`; the
 //! reset after a spike is NIR's (`v = v_reset`) unless `--reset subtract`.
 
+use crate::files;
 use scn_nir::import::{Options, Reset};
 use std::io::Write;
 use std::path::PathBuf;
@@ -83,7 +84,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         None => out.write_all(text.as_bytes())?,
         Some(p) => {
             if let Err(e) = std::fs::write(p, &text) {
-                writeln!(err, "error: cannot write `{}`: {e}", p.display())?;
+                files::report_unwritable(err, p, &e, "choose another place with `-o FILE`")?;
                 return Ok(1);
             }
         }

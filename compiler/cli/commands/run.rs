@@ -72,7 +72,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     let text = match files::read(&args.file) {
         Ok(t) => t,
         Err(e) => {
-            writeln!(err, "error: {e}")?;
+            files::report_unreadable(err, &e)?;
             return Ok(1);
         }
     };
@@ -202,8 +202,12 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         stage.commit()
     })();
     if let Err((path, e)) = outcome {
-        writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
-        writeln!(err, "  = help: choose another place (`-o DIR`, `--plot`, `--vcd`); nothing was written")?;
+        files::report_unwritable(
+            err,
+            &path,
+            &e,
+            "choose another place (`-o DIR`, `--plot`, `--vcd`); nothing was written",
+        )?;
         return Ok(1);
     }
     scn_repl::simulate::rate_table(&net, &sim, steps, err)?;

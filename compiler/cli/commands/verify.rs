@@ -93,7 +93,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     let text = match files::read(&args.file) {
         Ok(t) => t,
         Err(e) => {
-            writeln!(err, "error: {e}")?;
+            files::report_unreadable(err, &e)?;
             return Ok(2);
         }
     };

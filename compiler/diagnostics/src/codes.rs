@@ -793,6 +793,16 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
         explanation: "`scn build --target nir` writes the networks NIR has nodes for: populations of the neuron models `scn import` generates (NirLif, NirCubaLif, NirLi, NirCubaLi, NirIf, NirIntegrator, with NIR's reset), connections without a synapse model and with one delay each, replayed spike traces as inputs. The message names the first construct of the network that NIR cannot express.\n\nExample:\n\n    stimulus poisson(rate = 20 Hz, n = 10) -> p.syn { all, weight = 1 A }\n\nFix: replace the construct (a Poisson source by `spikes(load(\"input.csv\"))`), or keep the model in SCN.",
     },
     CodeInfo {
+        code: "E0801",
+        title: "cannot read an input file",
+        explanation: "A file named on the command line (a model, a trace to replay, a directory to search for `.scn` files) does not exist, cannot be read, or is not UTF-8 text. The message names the file and gives the operating system's reason.\n\nExample:\n\n    scn check modles/lif.scn      # a misspelt directory\n\nFix: correct the path, or re-save the file as UTF-8 (SCN source is UTF-8; the message gives the offset of the first invalid byte).",
+    },
+    CodeInfo {
+        code: "E0802",
+        title: "cannot write an output",
+        explanation: "`scn` could not create or write an output file or directory (a run's results, a build, an imported model, a formatted file): the place is read-only, on a full disk, or a file stands where a directory is needed. Outputs are staged and renamed at the end, so nothing was written.\n\nExample:\n\n    scn run model.scn -o /proc/out\n\nFix: choose another place with `-o`, or free the space.",
+    },
+    CodeInfo {
         code: "W0001",
         title: "doc comment documents nothing",
         explanation: "A `///` doc comment must come right before an item or a member; this one \
