@@ -6,6 +6,7 @@
 // A diagnostic is the error of every lowering step, as in scn-lower.
 #![allow(clippy::result_large_err)]
 
+pub mod cex;
 pub mod engine;
 pub mod formal;
 pub mod hdl;
