@@ -31,6 +31,8 @@ pub enum Method {
     Bmc,
     /// k-induction on the generated RTL with SymbiYosys.
     Prove,
+    /// The model's structure and an interval invariant of its states, without running it.
+    Static,
 }
 
 impl Method {
@@ -40,6 +42,7 @@ impl Method {
             Method::Replay => "replay",
             Method::Bmc => "bmc",
             Method::Prove => "prove",
+            Method::Static => "static",
         }
     }
 }
@@ -186,6 +189,11 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
             }
         }
         cx.write_all(&mut results, &plan, &trace, "replay")?;
+    }
+    for (slot, (i, m)) in results.iter_mut().zip(&plan) {
+        if m == "static" {
+            *slot = Some((scn_props::statics::check_static(&net, &monitors[*i]), None));
+        }
     }
     if wants("bmc") || wants("prove") || args.sva.is_some() {
         let design = scn_props::formal::design(&net);
