@@ -69,7 +69,7 @@ fn counterexamples_replay_to_the_same_violation() {
         assert_eq!(again[0].violation.as_ref(), Some(v), "{}", m.text);
         checked += 1;
     }
-    assert_eq!(checked, 12);
+    assert_eq!(checked, 13);
 }
 
 #[test]
