@@ -154,3 +154,54 @@ pub fn read_trace(net: &Network, text: &str, steps: Option<u64>) -> Result<Trace
         Trace::from_csv(net, text, steps)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODEL: &str = "neuron N {\n    state v: voltage = 0 mV\n    input x: spike(voltage)\n    on x(w) { v += w }\n    on v >= 1 mV { v = 0 mV; emit spike }\n}\nnetwork Net {\n    duration = 8 cycles\n    pop a = N[2]\n    stream s = encode(0.5, lfsr16(seed = 0xACE1), length = 8)\n    stimulus go = bits(s) -> a.x { all, weight = 1 mV }\n}\nproperty p for Net {\n    assert never(spike(a[0]))\n}\n";
+
+    fn setup() -> (Network, Vec<Monitor>) {
+        let analysis = scn_sema::check_source("m.scn", MODEL.into(), None, &scn_sema::Disk);
+        assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+        let net = scn_lower::lower_network(&analysis, None).expect("lowers");
+        let monitors = crate::lower_properties(&analysis, &net).expect("monitors");
+        (net, monitors)
+    }
+
+    #[test]
+    fn a_counterexample_round_trips_and_reads_as_a_trace() {
+        let (net, monitors) = setup();
+        let run = crate::sim::check_sim(&net, &monitors, 8);
+        let v = run.outcomes[0].violation.clone().expect("a[0] spikes");
+        let model = ModelFile { path: "m.scn", sha256: "00" };
+        let cex = Counterexample::new(&model, &net, &monitors[0], "sim", &v, &run.trace);
+        assert_eq!((cex.steps, cex.violation.step), (v.step + 1, v.step));
+        // Both neurons see the same input; the violation names the step's spikes.
+        let both: Vec<NeuronRef> = (0..2).map(|n| NeuronRef { population: "a".into(), neuron: n }).collect();
+        assert_eq!(cex.violation.neurons, both);
+        let back = Counterexample::from_json(&cex.to_json()).expect("reads its own file");
+        assert_eq!(back, cex);
+        assert_eq!(back.monitor(&monitors), Some(&monitors[0]));
+        // The trace of the file and the CSV of the same rows are the same trace.
+        let from_json = read_trace(&net, &cex.to_json(), None).expect("json");
+        let from_csv = read_trace(&net, &run.trace.to_csv(v.step), Some(v.step + 1)).expect("csv");
+        assert_eq!(from_json, from_csv);
+        assert!(from_json.stimuli.iter().any(|&(_, k)| net.projections[k].name == "go"));
+        let replayed = crate::replay::check_trace(&net, &monitors, &from_json);
+        assert_eq!(replayed[0].violation.as_ref(), Some(&v));
+    }
+
+    #[test]
+    fn other_files_are_refused_with_the_reason() {
+        let (net, _) = setup();
+        for (text, why) in [
+            ("{\"schema\": \"other\"}", "must be \"scn-counterexample/1\""),
+            ("{\"schema\": \"scn-counterexample/1\"}", "missing field"),
+            ("{ not json", "not JSON"),
+        ] {
+            let e = read_trace(&net, text, None).expect_err(why);
+            assert!(e.contains(why), "{e}");
+        }
+    }
+}
