@@ -228,6 +228,8 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         writeln!(err, "  = help: {help}; nothing was written")?;
         return Ok(1);
     }
+    // A replay stops at the run's violation once its monitor has failed.
+    let steps = if replayed.is_some() { sim.step } else { steps };
     let written = Instant::now();
     let files = render(&net, &sim, steps);
     let timing = (started.elapsed().as_secs_f64() - run_s - build_s - engine.compile_s, build_s, run_s);
