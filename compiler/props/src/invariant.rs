@@ -59,8 +59,10 @@ impl Format {
 pub struct Invariant {
     /// Per state slot, the values it can hold at the end of any step (and initially).
     pub states: Vec<Interval>,
-    /// Whether some operation may leave the format under `overflow trap` (stopping the run).
-    pub may_trap: bool,
+    /// Whether some operation may stop the run: a result outside the format under `overflow
+    /// trap`, or a fixed-point fault (a division by zero, a shift or power the analysis cannot
+    /// bound, a function the fixed-point evaluator may not support).
+    pub may_stop: bool,
     /// The format's range `(min, max)` in scaled units, for a fixed-point model.
     pub format: Option<(f64, f64)>,
 }
@@ -76,7 +78,7 @@ struct Analysis<'a> {
     port_sums: Vec<Interval>,
     refractory: u64,
     clamp: Vec<u16>,
-    may_trap: bool,
+    may_stop: bool,
 }
 
 /// Computes the invariant of population `pop` of `net`, or why it cannot.
@@ -111,7 +113,7 @@ pub fn invariant(net: &Network, pop: usize) -> Result<Invariant, String> {
         port_sums: Vec::new(),
         refractory,
         clamp,
-        may_trap: false,
+        may_stop: false,
     };
     let empty: Boxed = Vec::new();
     let mut params = Vec::new();
@@ -152,7 +154,7 @@ pub fn invariant(net: &Network, pop: usize) -> Result<Invariant, String> {
             let full = a.format.full();
             return Ok(Invariant {
                 states: states.into_iter().map(|s| s.unwrap_or(full)).collect(),
-                may_trap: a.may_trap,
+                may_stop: a.may_stop,
                 format: a.format.fixed.map(|(lo, hi, _)| (lo, hi)),
             });
         }
@@ -282,7 +284,7 @@ impl Analysis<'_> {
                 return v;
             }
             if self.format.trap {
-                self.may_trap = true;
+                self.may_stop = true;
             }
             return v.join(Interval { lo: full.lo.floor(), hi: full.hi.ceil() });
         }
@@ -298,13 +300,20 @@ impl Analysis<'_> {
             return v;
         }
         if self.format.trap {
-            self.may_trap = true;
+            self.may_stop = true;
         }
         let wraps = self.model.fixed.as_ref().is_some_and(|f| f.spec.overflow == scn_runtime::fixed::Overflow::Wrap);
         if wraps {
             return self.format.full();
         }
         Interval { lo: v.lo.clamp(lo, hi), hi: v.hi.clamp(lo, hi) }
+    }
+
+    /// Notes an operation that may stop a fixed-point run with a fault.
+    fn fault(&mut self) {
+        if self.format.fixed.is_some() {
+            self.may_stop = true;
+        }
     }
 
     fn round(&mut self, v: Interval) -> Interval {
@@ -348,7 +357,7 @@ impl Analysis<'_> {
                         let m = x.mul(Interval { lo: 1.0 / y.hi, hi: 1.0 / y.lo });
                         self.round(m)
                     }
-                    BinOp::Shr | BinOp::Shl if y.lo == y.hi && y.lo.fract() == 0.0 && y.lo.abs() < 64.0 => {
+                    BinOp::Shr | BinOp::Shl if y.lo == y.hi && y.lo.fract() == 0.0 && (0.0..64.0).contains(&y.lo) => {
                         let k = if *op == BinOp::Shr { -y.lo } else { y.lo };
                         let scale = 2f64.powi(k as i32);
                         match self.format.fixed {
@@ -360,7 +369,11 @@ impl Analysis<'_> {
                             _ => self.quant(Interval { lo: x.lo * scale, hi: x.hi * scale }),
                         }
                     }
-                    _ => full,
+                    _ => {
+                        // A division by zero, a bad shift or power stops a fixed-point run.
+                        self.fault();
+                        full
+                    }
                 }
             }
             Expr::Call(f, args) => {
@@ -379,7 +392,10 @@ impl Analysis<'_> {
                         hi: x.lo.abs().max(x.hi.abs()),
                     },
                     (Func::Heaviside, _) => Interval { lo: 0.0, hi: 1.0 },
-                    _ => full,
+                    _ => {
+                        self.fault();
+                        full
+                    }
                 }
             }
         })
@@ -497,7 +513,12 @@ impl Analysis<'_> {
                                 let m = x.mul(v);
                                 self.round(m)
                             }
-                            AssignOp::Div => self.format.full(),
+                            AssignOp::Div => {
+                                if v.lo <= 0.0 && v.hi >= 0.0 {
+                                    self.fault();
+                                }
+                                self.format.full()
+                            }
                         };
                         b[*state as usize] = self.store(r, *state as usize);
                     }

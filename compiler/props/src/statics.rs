@@ -96,8 +96,11 @@ fn no_overflow(net: &Network, pop: usize, state: u16) -> Outcome {
         Ok(i) => i,
         Err(why) => return Outcome::inconclusive(0, format!("no interval invariant: {why}")),
     };
-    if inv.may_trap {
-        return Outcome::inconclusive(0, "an operation of the model may leave its format and trap (interval analysis)");
+    if inv.may_stop {
+        return Outcome::inconclusive(
+            0,
+            "an operation of the model may stop the run (an overflow under `trap`, a division by zero, a shift or function the analysis does not bound)",
+        );
     }
     let i = inv.states[state as usize];
     let int_state = net.models[net.populations[pop].model].fixed.as_ref().is_some_and(|f| f.int_states[state as usize]);

@@ -152,5 +152,5 @@ fn a_model_without_a_structural_guarantee_stays_inconclusive() {
     let m = monitors.iter().find(|m| m.text == "no_overflow(s.v)").unwrap();
     let o = check_static(&net, m);
     assert_eq!(o.status, Status::Inconclusive, "{}", o.evidence);
-    assert!(o.evidence.contains("may leave its format and trap"), "{}", o.evidence);
+    assert!(o.evidence.contains("may stop the run (an overflow under `trap`"), "{}", o.evidence);
 }
