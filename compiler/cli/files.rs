@@ -56,3 +56,9 @@ pub fn read(path: &Path) -> Result<String, String> {
         format!("`{}` is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
     })
 }
+
+/// The SHA-256 of some bytes in lowercase hexadecimal.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}

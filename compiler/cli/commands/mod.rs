@@ -11,5 +11,6 @@ pub mod import;
 pub mod lsp;
 pub mod repl;
 pub mod run;
+pub mod run_replay;
 pub mod targets;
 pub mod verify;

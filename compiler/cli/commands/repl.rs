@@ -22,7 +22,7 @@ pub struct Args {
 /// Draws the spike raster and state traces of a run, as `scn run --plot` does.
 fn plot(net: &Network, sim: &Simulation<'_>, steps: u64, w: &mut dyn Write) -> std::io::Result<()> {
     let rec = Recorded::new(net, sim);
-    output::svg::write(net, sim, &rec, steps, w)
+    output::svg::write(net, sim, &rec, steps, &[], w)
 }
 
 /// Runs the session until `:quit` or end of input.

@@ -1,9 +1,12 @@
 //! `scn run`: check, lower and simulate a network with the reference interpreter, then write
 //! `spikes.csv`, `states.csv` and `summary.json` (and `rates.csv` for a `monitor rate`) into
 //! the output directory, completely or not at all; with `--plot` and `--vcd` also an SVG plot
-//! and a value change dump, written together with the directory.
+//! and a value change dump, written together with the directory. With `--replay CEX.json` it
+//! runs a counterexample of `scn verify` again ([`super::run_replay`]).
 
+use super::run_replay::Replay;
 use crate::files;
+use crate::output::svg::Mark;
 use crate::output::{self, Recorded};
 use crate::report::{self, ColorChoice, MessageFormat};
 use scn_diagnostics::{Diagnostic, SourceFile, Span};
@@ -17,8 +20,13 @@ use std::time::{Duration, Instant};
 /// Arguments of `scn run`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The model file.
-    file: PathBuf,
+    /// The model file (with `--replay`, default: the counterexample's model).
+    file: Option<PathBuf>,
+    /// Run a counterexample of `scn verify` (`cex-N-METHOD.json`) again: its network, seed
+    /// and length, watched by the monitor of the check it violates; the run must show the
+    /// same violation at the same step (printed, and in `summary.json`; the plot marks it).
+    #[arg(long, value_name = "CEX.json")]
+    replay: Option<PathBuf>,
     /// The network to run (needed when the file has several).
     #[arg(long)]
     network: Option<String>,
@@ -69,16 +77,33 @@ struct EngineReport {
 /// Runs a network and writes its results.
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
     let started = Instant::now();
-    let text = match files::read(&args.file) {
+    let replay = match args.replay.as_deref().map(Replay::read).transpose() {
+        Ok(r) => r,
+        Err(e) => {
+            writeln!(err, "error[E0606]: cannot replay the counterexample: {e}")?;
+            writeln!(err, "  = help: pass a `cex-N-METHOD.json` written by `scn verify`; nothing was run")?;
+            return Ok(1);
+        }
+    };
+    let file = match (&args.file, &replay) {
+        (Some(f), _) => f.clone(),
+        (None, Some(r)) => PathBuf::from(&r.cex.model),
+        (None, None) => {
+            writeln!(err, "error: no model file")?;
+            writeln!(err, "  = help: `scn run FILE.scn`, or `scn run --replay CEX.json` for a counterexample")?;
+            return Ok(1);
+        }
+    };
+    let text = match files::read(&file) {
         Ok(t) => t,
         Err(e) => {
             files::report_unreadable(err, &e)?;
             return Ok(1);
         }
     };
-    let name = args.file.display().to_string();
-    let file_name = args.file.file_name().map_or(name.clone(), |n| n.to_string_lossy().into_owned());
-    let analysis = scn_sema::check_source(&file_name, text.clone(), args.file.parent(), &scn_sema::Disk);
+    let name = file.display().to_string();
+    let file_name = file.file_name().map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+    let analysis = scn_sema::check_source(&file_name, text.clone(), file.parent(), &scn_sema::Disk);
     let root = SourceFile::new(name.clone(), text.clone());
     if analysis.has_errors() {
         for (m, module) in analysis.program.modules.iter().enumerate() {
@@ -99,15 +124,36 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         writeln!(err, "error: `{name}` has errors; nothing was run")?;
         return Ok(1);
     }
-    let mut net = match scn_lower::lower_network(&analysis, args.network.as_deref()) {
+    let network = args.network.as_deref().or(replay.as_ref().map(|r| r.cex.network.as_str()));
+    let mut net = match scn_lower::lower_network(&analysis, network) {
         Ok(n) => n,
         Err(d) => return fail(&root, d, args.color, out, err),
     };
-    if let Some(s) = args.seed {
+    if let Some(s) = args.seed.or(replay.as_ref().map(|r| r.cex.seed)) {
         net.seed = s;
     }
+    let watched = match &replay {
+        Some(r) => match r.monitor(&analysis, &net) {
+            Ok(m) => {
+                // A replay records every population's spikes, to compare and to plot them.
+                net.monitors.push(Monitor::Spikes((0..net.populations.len()).collect()));
+                Some(m)
+            }
+            Err(e) => {
+                writeln!(
+                    err,
+                    "error[E0606]: cannot replay `{}`: {e}",
+                    args.replay.as_deref().unwrap_or(&file).display()
+                )?;
+                writeln!(err, "  = help: run `scn verify` on this model for a fresh counterexample; nothing was run")?;
+                return Ok(1);
+            }
+        },
+        None => None,
+    };
     let steps = match (args.steps, &args.duration) {
         (Some(s), _) => s,
+        (None, None) if let Some(r) = &replay => r.cex.steps,
         (None, Some(d)) => match duration_steps(d, &net) {
             Ok(s) => s,
             Err(msg) => {
@@ -159,7 +205,16 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     };
     let ran = Instant::now();
     let mut progress = Progress::new(steps);
-    let result = sim.run(steps, |done| progress.update(done));
+    let (result, replayed) = match (&replay, &watched) {
+        (Some(r), Some(m)) => {
+            let run = scn_props::sim::watch_run(&mut sim, &net, std::slice::from_ref(m), steps, &mut |done| {
+                progress.update(done);
+                false
+            });
+            (Ok(()), Some(r.compare(&net, &run)))
+        }
+        _ => (sim.run(steps, |done| progress.update(done)), None),
+    };
     progress.finish();
     let run_s = ran.elapsed().as_secs_f64();
     if let Err(e) = result {
@@ -173,11 +228,22 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         writeln!(err, "  = help: {help}; nothing was written")?;
         return Ok(1);
     }
+    // A replay stops at the run's violation once its monitor has failed.
+    let steps = if replayed.is_some() { sim.step } else { steps };
     let written = Instant::now();
     let files = render(&net, &sim, steps);
     let timing = (started.elapsed().as_secs_f64() - run_s - build_s - engine.compile_s, build_s, run_s);
     let timing = (timing.0, timing.1, timing.2, written.elapsed().as_secs_f64());
-    let summary = summary(&net, &sim, steps, args, &text, timing, &engine);
+    let mut summary = summary(&net, &sim, steps, &file, &text, timing, &engine);
+    if let (Some(r), Some(c)) = (&replay, &replayed) {
+        summary["replay"] = r.summary(c);
+    }
+    let summary = serde_json::to_string_pretty(&summary).expect("summary serialises") + "\n";
+    let marks: Vec<Mark> = replayed
+        .iter()
+        .filter_map(|c| c.violation.as_ref())
+        .map(|v| Mark { step: v.step, label: format!("violation at step {}: {}", v.step, v.message) })
+        .collect();
     let outcome = (|| {
         let mut stage = Stage::new(&dir)?;
         for (name, text) in [("spikes.csv", files.0), ("states.csv", files.1), ("summary.json", summary)] {
@@ -193,7 +259,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         if args.plot.is_some() || args.vcd.is_some() {
             let rec = Recorded::new(&net, &sim);
             if let Some(path) = &args.plot {
-                stage.write(path, |w| output::svg::write(&net, &sim, &rec, steps, w))?;
+                stage.write(path, |w| output::svg::write(&net, &sim, &rec, steps, &marks, w))?;
             }
             if let Some(path) = &args.vcd {
                 stage.write(path, |w| output::vcd::write(&net, &sim, &rec, steps, w))?;
@@ -213,6 +279,14 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     scn_repl::simulate::rate_table(&net, &sim, steps, err)?;
     let extras: String = args.plot.iter().chain(&args.vcd).map(|p| format!(", {}", p.display())).collect();
     writeln!(err, "wrote {}{extras} ({} steps in {:.3} s)", dir.display(), steps, run_s)?;
+    if let (Some(r), Some(c)) = (&replay, &replayed) {
+        if !c.reproduced {
+            writeln!(err, "error[E0607]: counterexample not reproduced: {}", r.message(c))?;
+            writeln!(err, "  = help: run `scn verify` on the current model for a fresh counterexample")?;
+            return Ok(1);
+        }
+        writeln!(err, "{}", r.message(c))?;
+    }
     Ok(0)
 }
 
@@ -370,20 +444,15 @@ fn render(net: &Network, sim: &Simulation<'_>, _steps: u64) -> (String, String) 
     (spikes, states)
 }
 
-fn sha256(data: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn summary(
     net: &Network,
     sim: &Simulation<'_>,
     steps: u64,
-    args: &Args,
+    file: &Path,
     text: &str,
     timing: (f64, f64, f64, f64),
     engine: &EngineReport,
-) -> String {
+) -> serde_json::Value {
     let seconds = steps as f64 * net.dt;
     let pops: Vec<serde_json::Value> = net
         .populations
@@ -420,7 +489,7 @@ fn summary(
         "units": units,
         "manifest": {
             "scn_version": env!("CARGO_PKG_VERSION"),
-            "inputs": [{ "path": args.file.display().to_string(), "sha256": sha256(text.as_bytes()) }],
+            "inputs": [{ "path": file.display().to_string(), "sha256": files::sha256_hex(text.as_bytes()) }],
         },
         "timing": {
             "check_s": timing.0,
@@ -430,7 +499,7 @@ fn summary(
             "write_s": timing.3,
         },
     });
-    serde_json::to_string_pretty(&value).expect("summary serialises") + "\n"
+    value
 }
 
 /// Checks `--plot` and `--vcd` before anything runs: the right extension, an existing

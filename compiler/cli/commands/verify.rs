@@ -1,6 +1,8 @@
 //! `scn verify`: checks every property of a network and prints one three-valued verdict per
 //! check and method, with the bound in steps and, for a failure, the counterexample written as
-//! an SCN spike trace (`cex-N.csv`). Also writes `verify.json` into the output directory.
+//! an SCN counterexample (`cex-N-METHOD.json`: the spike trace up to the violation, with what it
+//! violates; `scn run --replay` reproduces it). Also writes `verify.json` into the output
+//! directory.
 //!
 //! Exit status: 0 every verdict is a pass; 1 at least one check failed; 2 nothing could be
 //! checked (the file has errors, the trace cannot be read); 3 no failure, but at least one
@@ -9,6 +11,7 @@
 use crate::files;
 use crate::report::{self, ColorChoice, MessageFormat};
 use scn_diagnostics::{Diagnostic, SourceFile};
+use scn_props::cex::{Counterexample, ModelFile};
 use scn_props::formal::Mode;
 use scn_props::sim::check_sim;
 use scn_props::trace::Trace;
@@ -28,6 +31,8 @@ pub enum Method {
     Bmc,
     /// k-induction on the generated RTL with SymbiYosys.
     Prove,
+    /// The model's structure and an interval invariant of its states, without running it.
+    Static,
 }
 
 impl Method {
@@ -37,6 +42,7 @@ impl Method {
             Method::Replay => "replay",
             Method::Bmc => "bmc",
             Method::Prove => "prove",
+            Method::Static => "static",
         }
     }
 }
@@ -52,8 +58,9 @@ pub struct Args {
     /// The method for every check (default: each check's own `@` methods).
     #[arg(long, value_enum)]
     method: Option<Method>,
-    /// The spike trace to replay (`step,time_ms,population,neuron`), for `--method replay`.
-    #[arg(long, value_name = "spikes.csv")]
+    /// The spike trace to replay (`step,time_ms,population,neuron`) or a counterexample
+    /// (`cex-N-METHOD.json`), for `--method replay`.
+    #[arg(long, value_name = "spikes.csv|cex.json")]
     trace: Option<PathBuf>,
     /// How many steps to simulate or replay (default: the network's `duration`).
     #[arg(long)]
@@ -127,6 +134,10 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         return Ok(2);
     }
     let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("out").join(&net.name).join("verify"));
+    let model_path = std::path::absolute(&args.file).unwrap_or_else(|_| args.file.clone()).display().to_string();
+    let model_sha = files::sha256_hex(root.text.as_bytes());
+    let cx =
+        Cex { model: ModelFile { path: &model_path, sha256: &model_sha }, net: &net, monitors: &monitors, dir: &dir };
     let steps = args.steps.or(net.steps);
     // The (check, method) pairs to run, in order.
     let plan: Vec<(usize, String)> = monitors
@@ -154,28 +165,35 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
                 *slot = Some((run.outcomes[*i].clone(), None));
             }
         }
-        write_counterexamples(&mut results, &plan, &run.trace, &dir, "sim")?;
+        cx.write_all(&mut results, &plan, &run.trace, "sim")?;
     }
     if wants("replay") {
         let Some(path) = &args.trace else {
             writeln!(err, "error: `--method replay` needs `--trace spikes.csv`")?;
             return Ok(2);
         };
-        let trace =
-            match files::read(path).map_err(|e| e.to_string()).and_then(|t| Trace::from_csv(&net, &t, args.steps)) {
-                Ok(t) => t,
-                Err(e) => {
-                    writeln!(err, "error: cannot replay `{}`: {e}", path.display())?;
-                    return Ok(2);
-                }
-            };
+        let trace = match files::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| scn_props::cex::read_trace(&net, &t, args.steps))
+        {
+            Ok(t) => t,
+            Err(e) => {
+                writeln!(err, "error: cannot replay `{}`: {e}", path.display())?;
+                return Ok(2);
+            }
+        };
         let outcomes = scn_props::replay::check_trace(&net, &monitors, &trace);
         for (slot, (i, m)) in results.iter_mut().zip(&plan) {
             if m == "replay" {
                 *slot = Some((outcomes[*i].clone(), None));
             }
         }
-        write_counterexamples(&mut results, &plan, &trace, &dir, "replay")?;
+        cx.write_all(&mut results, &plan, &trace, "replay")?;
+    }
+    for (slot, (i, m)) in results.iter_mut().zip(&plan) {
+        if m == "static" {
+            *slot = Some((scn_props::statics::check_static(&net, &monitors[*i]), None));
+        }
     }
     if wants("bmc") || wants("prove") || args.sva.is_some() {
         let design = scn_props::formal::design(&net);
@@ -198,12 +216,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
             *slot = Some(match outcome {
                 Ok((o, trace)) => {
                     let cex = match (&o.violation, trace) {
-                        (Some(v), Some(t)) => {
-                            let path = dir.join(format!("cex-{}-{m}.csv", i + 1));
-                            std::fs::create_dir_all(&dir)?;
-                            std::fs::write(&path, t.to_csv(v.step))?;
-                            Some(path.display().to_string())
-                        }
+                        (Some(v), Some(t)) => Some(cx.write(*i, m, v, &t)?),
                         _ => None,
                     };
                     (o, cex)
@@ -249,26 +262,42 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     })
 }
 
-/// Writes each failing check's trace, cut at its violation, as `cex-N-METHOD.csv`.
-fn write_counterexamples(
-    results: &mut [Option<(Outcome, Option<String>)>],
-    plan: &[(usize, String)],
-    trace: &Trace,
-    dir: &std::path::Path,
-    method: &str,
-) -> std::io::Result<()> {
-    for (slot, (i, m)) in results.iter_mut().zip(plan) {
-        let Some((outcome, cex)) = slot else { continue };
-        let Some(v) = &outcome.violation else { continue };
-        if m != method {
-            continue;
-        }
-        std::fs::create_dir_all(dir)?;
-        let path = dir.join(format!("cex-{}-{method}.csv", i + 1));
-        std::fs::write(&path, trace.to_csv(v.step))?;
-        *cex = Some(path.display().to_string());
+/// What a counterexample file records besides its trace, and where it goes.
+struct Cex<'a> {
+    model: ModelFile<'a>,
+    net: &'a scn_runtime::ir::Network,
+    monitors: &'a [Monitor],
+    dir: &'a std::path::Path,
+}
+
+impl Cex<'_> {
+    /// Writes check `i`'s counterexample by `method` as `cex-N-METHOD.json`; returns its path.
+    fn write(&self, i: usize, method: &str, v: &scn_props::Violation, trace: &Trace) -> std::io::Result<String> {
+        let cex = Counterexample::new(&self.model, self.net, &self.monitors[i], method, v, trace);
+        std::fs::create_dir_all(self.dir)?;
+        let path = self.dir.join(format!("cex-{}-{method}.json", i + 1));
+        std::fs::write(&path, cex.to_json())?;
+        Ok(path.display().to_string())
     }
-    Ok(())
+
+    /// Writes a counterexample for every check that `method` failed on `trace`.
+    fn write_all(
+        &self,
+        results: &mut [Option<(Outcome, Option<String>)>],
+        plan: &[(usize, String)],
+        trace: &Trace,
+        method: &str,
+    ) -> std::io::Result<()> {
+        for (slot, (i, m)) in results.iter_mut().zip(plan) {
+            let Some((outcome, cex)) = slot else { continue };
+            let Some(v) = &outcome.violation else { continue };
+            if m != method {
+                continue;
+            }
+            *cex = Some(self.write(*i, method, v, trace)?);
+        }
+        Ok(())
+    }
 }
 
 fn print_table(rows: &[Row<'_>], out: &mut dyn Write) -> std::io::Result<()> {

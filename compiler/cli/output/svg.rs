@@ -32,8 +32,23 @@ const BAND_GAP: f64 = 6.0;
 const AXIS: f64 = 56.0;
 const PANEL: f64 = 180.0;
 
-/// Writes the plot of a finished run of `steps` steps.
-pub fn write(net: &Network, sim: &Simulation<'_>, rec: &Recorded, steps: u64, w: &mut dyn Write) -> io::Result<()> {
+/// A step to mark across the plot (a property's violation), with its label.
+pub struct Mark {
+    /// The step.
+    pub step: u64,
+    /// What happened there.
+    pub label: String,
+}
+
+/// Writes the plot of a finished run of `steps` steps, with `marks` drawn across it.
+pub fn write(
+    net: &Network,
+    sim: &Simulation<'_>,
+    rec: &Recorded,
+    steps: u64,
+    marks: &[Mark],
+    w: &mut dyn Write,
+) -> io::Result<()> {
     let x0 = LEFT;
     let x1 = WIDTH - RIGHT;
     let span = if net.clocked { steps as f64 } else { steps as f64 * net.dt * 1e3 };
@@ -83,7 +98,30 @@ pub fn write(net: &Network, sim: &Simulation<'_>, rec: &Recorded, steps: u64, w:
         let top = TITLE + raster_h + AXIS + i as f64 * (PANEL + AXIS);
         panel(w, trace, lines, &time, top, top + PANEL, time_label)?;
     }
+    let last =
+        TITLE + raster_h + rec.traces.len() as f64 * (PANEL + AXIS) + if rec.traces.is_empty() { 0.0 } else { AXIS };
+    for m in marks {
+        mark(w, m, &time, TITLE, last)?;
+    }
     writeln!(w, "</svg>")
+}
+
+/// A dashed red line through the raster and the panels at the middle of the marked step, with
+/// its label at the top.
+fn mark(w: &mut dyn Write, m: &Mark, time: &Axis, top: f64, bottom: f64) -> io::Result<()> {
+    let x = (time.x(m.step) + time.x(m.step + 1)) / 2.0;
+    writeln!(w, r#"<g class="violation" data-step="{}">"#, m.step)?;
+    writeln!(
+        w,
+        r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#d62728" stroke-width="1.5" stroke-dasharray="4 3"/>"##,
+        decimal(top, 2),
+        decimal(bottom, 2),
+        x = decimal(x, 2)
+    )?;
+    let anchor = if x > (time.x0 + time.x1) / 2.0 { "end" } else { "start" };
+    let dx = if anchor == "end" { -4.0 } else { 4.0 };
+    text(w, x + dx, top + 12.0, anchor, Some("#d62728"), &m.label)?;
+    writeln!(w, "</g>")
 }
 
 /// The shared time axis: `span` (ms or cycles) across `x0..x1`.

@@ -703,6 +703,16 @@ Example:
 Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
     },
     CodeInfo {
+        code: "E0606",
+        title: "counterexample cannot be replayed",
+        explanation: "`scn run --replay CEX.json` reads a counterexample written by `scn verify` (schema `scn-counterexample/1`, docs/properties.md) and runs its network again under the monitor of the check it violates. The file cannot be read, is not a counterexample, names a network the model does not have, or names a check that is not in the model's properties (the model changed since `scn verify` wrote it).\n\nExample:\n\n    scn run --replay out/QNet/verify/spikes.csv      // a spike trace, not a counterexample\n\nFix: pass a `cex-N-METHOD.json` that `scn verify` wrote for this model, or run `scn verify` again.",
+    },
+    CodeInfo {
+        code: "E0607",
+        title: "counterexample not reproduced",
+        explanation: "`scn run --replay CEX.json` ran the network and its monitor did not report the counterexample's violation at the same step with the same neurons: the run passes the check, or fails it elsewhere. The outputs of the run are written (with the run's own violation in `summary.json`), and the message says where the run and the counterexample part. A witness of a free input (a replayed trace that the network does not produce itself) is not reproduced by running the network.\n\nExample:\n\n    scn run --replay cex-3-sim.json      // after the model's threshold was changed\n\nFix: run `scn verify` on the current model for a fresh counterexample, or look at the difference the message names.",
+    },
+    CodeInfo {
         code: "E0701",
         title: "not supported by this engine yet",
         explanation: "The model is valid SCN, but the engine asked to run it does not implement one of its constructs yet (the message names it). Nothing is run, so no result is ever computed with the wrong meaning.\n\nExample:\n\n    scn run examples/sc_dense.scn      // streams are not interpreted yet\n\nFix: run a model without the construct, or another engine that supports it.",

@@ -198,8 +198,7 @@ impl<'m> Engine<'m> {
                         let c = self.counts.get(&key).copied().unwrap_or(0);
                         if !op.holds(Rational::from_int(c as i64), *bound) {
                             let who = if key.0 == usize::MAX { "the neurons".to_string() } else { self.who(key) };
-                            let culprits =
-                                if key.0 == usize::MAX { self.window_members(targets, start, t) } else { vec![key] };
+                            let culprits = if key.0 == usize::MAX { self.window_members(start) } else { vec![key] };
                             let msg = format!(
                                 "{who}: {c} spikes in steps {start}..={t}, bound {} {}",
                                 op_text(*op),
@@ -333,9 +332,9 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// The neurons of `targets` that spiked in the current sliding or tumbling window (the
-    /// window's spikes are kept only for sliding windows; tumbling names none).
-    fn window_members(&self, _targets: &[Target], start: u64, _t: u64) -> Vec<(usize, u64)> {
+    /// The neurons that spiked in the current window from step `start` (the window's spikes
+    /// are kept only for sliding windows; tumbling names none).
+    fn window_members(&self, start: u64) -> Vec<(usize, u64)> {
         let mut v: Vec<(usize, u64)> = self.window.iter().filter(|(at, _)| *at >= start).map(|&(_, k)| k).collect();
         v.sort_unstable();
         v.dedup();

@@ -48,6 +48,8 @@ struct Gen<'a> {
     decls: String,
     logic: String,
     fresh: usize,
+    /// The deepest `$past` look-back of the concurrent properties (0: no `m_live` counter).
+    live: u64,
 }
 
 impl Gen<'_> {
@@ -293,25 +295,52 @@ impl Gen<'_> {
 }
 
 impl Gen<'_> {
-    /// A concurrent property with implication and delays, for the forms that read naturally
-    /// in SVA (the others assert their monitor's `ok` bit).
-    fn temporal(&mut self, f: &Form, scales: &[Vec<(i64, i64)>]) -> Option<String> {
+    /// `$past(x, i)` where step `i` back lies after the last reset (`m_live` counts the steps
+    /// since reset, saturating at the deepest look-back), so a property never reads across a
+    /// reset, as `disable iff (rst)` would not.
+    fn past(&mut self, x: &str, i: u64) -> String {
+        self.live = self.live.max(i);
+        format!("(m_live >= {i} && $past({x}, {i}))")
+    }
+
+    /// Concurrent properties with implication and `$past`, for the forms that read naturally in
+    /// SVA (the others assert their monitor's `ok` bit), one per watched neuron where the form
+    /// is per neuron. Each fails in the step where the monitor's violation becomes certain.
+    /// Only Boolean consequents are used (no `##[m:n]` delays or `[*n]` repetition, which
+    /// Verilator 5.006 does not parse); every property equals the sequence form in its comment.
+    fn temporal(&mut self, f: &Form, scales: &[Vec<(i64, i64)>]) -> Option<Vec<(String, String)>> {
         match f {
-            Form::Refractory { target, min } if *min >= 2 => {
-                let props: Vec<String> =
-                    self.target_bits(target).iter().map(|b| format!("({b} |=> !{b} [*{}])", min - 1)).collect();
-                Some(props.join(" and "))
-            }
+            Form::Refractory { target, min } if *min >= 2 => Some(
+                self.target_bits(target)
+                    .iter()
+                    .map(|b| {
+                        let before: Vec<String> = (1..*min).map(|i| self.past(b, i)).collect();
+                        (format!("{b} |-> !({})", before.join(" || ")), format!("{b} |=> !{b} [*{}]", min - 1))
+                    })
+                    .collect(),
+            ),
             Form::Response { cause, response, within } => {
                 let c = self.pred(cause, None, scales).ok()?;
                 let r = self.pred(response, None, scales).ok()?;
-                Some(format!("{c} |-> ##[0:{within}] {r}"))
+                let sequence = format!("{c} |-> ##[0:{within}] {r}");
+                if *within == 0 {
+                    return Some(vec![(format!("{c} |-> {r}"), sequence)]);
+                }
+                let mut seen = vec![r.clone()];
+                seen.extend((1..=*within).map(|i| format!("$past({r}, {i})")));
+                let started = self.past(&c, *within);
+                Some(vec![(format!("{started} |-> ({})", seen.join(" || ")), sequence)])
             }
             Form::SilentAfter { trigger, at_least, silent, steps } if *steps >= 1 => {
                 let bits = self.bits(trigger);
                 let c = self.popcount(&bits, bits_for(bits.len() as u64));
                 let quiet = self.any(silent);
-                Some(format!("({c} >= {at_least}) |=> !{quiet} [*{steps}]"))
+                let fired = format!("({c} >= {at_least})");
+                let before: Vec<String> = (1..=*steps).map(|i| self.past(&fired, i)).collect();
+                Some(vec![(
+                    format!("{quiet} |-> !({})", before.join(" || ")),
+                    format!("{fired} |=> !{quiet} [*{steps}]"),
+                )])
             }
             _ => None,
         }
@@ -333,16 +362,21 @@ pub(crate) fn integer_bound(raw: f64, op: Cmp) -> (i64, Cmp) {
 /// Emits the monitor module for a network's hardware layout. `scales` holds, per population,
 /// each state's SI scale `(num, den)` as in the fixed-point model.
 pub fn emit(monitors: &[Monitor], layout: &TraceLayout, scales: &[Vec<(i64, i64)>], style: Style) -> Emitted {
-    let mut g = Gen { layout, decls: String::new(), logic: String::new(), fresh: 0 };
+    let mut g = Gen { layout, decls: String::new(), logic: String::new(), fresh: 0, live: 0 };
     let mut asserts = String::new();
     let mut covered = Vec::new();
     for (k, m) in monitors.iter().enumerate() {
         if style == Style::Concurrent
-            && let Some(seq) = g.temporal(&m.form, scales)
+            && let Some(props) = g.temporal(&m.form, scales)
         {
             let verb = if m.role == Role::Cover { "cover" } else { "assert" };
-            let _ =
-                writeln!(asserts, "    p_{k}: {verb} property (@(posedge clk) disable iff (rst) {seq}); // {}", m.text);
+            let _ = writeln!(asserts, "    // {}", m.text);
+            let many = props.len() > 1;
+            for (n, (prop, sequence)) in props.iter().enumerate() {
+                let label = if many { format!("p_{k}_{n}") } else { format!("p_{k}") };
+                let _ = writeln!(asserts, "    // as a sequence: {sequence}");
+                let _ = writeln!(asserts, "    {label}: {verb} property (@(posedge clk) disable iff (rst) {prop});");
+            }
             covered.push(Ok(()));
             continue;
         }
@@ -384,6 +418,15 @@ pub fn emit(monitors: &[Monitor], layout: &TraceLayout, scales: &[Vec<(i64, i64)
     let _ = writeln!(text, "// Generated by scn verify: the property monitors of network {}.", layout.network);
     let _ = writeln!(text, "module {} (\n{}\n);", module_name(&layout.network), ports.join(",\n"));
     text.push_str(&g.decls);
+    if g.live > 0 {
+        let w = bits_for(g.live);
+        let _ = writeln!(text, "    reg [{}:0] m_live; // steps since reset, up to {}", w - 1, g.live);
+        let _ = writeln!(
+            text,
+            "    always @(posedge clk) if (rst) m_live <= {w}'d0; else if (m_live < {w}'d{}) m_live <= m_live + {w}'d1;",
+            g.live
+        );
+    }
     text.push_str(&g.logic);
     match style {
         Style::Immediate => {

@@ -7,14 +7,17 @@
 #![allow(clippy::result_large_err)]
 
 pub mod circuit;
+pub mod cex;
 pub mod engine;
 pub mod formal;
 pub mod hdl;
+pub mod invariant;
 pub mod lower;
 pub mod monitor;
 pub mod names;
 pub mod replay;
 pub mod sim;
+pub mod statics;
 pub mod trace;
 pub mod verdict;
 pub mod view;

@@ -405,7 +405,17 @@ impl Lowering<'_> {
                         _ => Err(unsupported(subject.span, "`prob(e)` takes one event")),
                     },
                     Some(("scc", args)) => match positional(args)[..] {
-                        [a, b] => Ok(Form::Scc { a: self.pred(a)?, b: self.pred(b)?, lo, hi }),
+                        [a, b] => {
+                            let event = |x: &Expr| {
+                                self.pred(x).map_err(|_| {
+                                    unsupported(
+                                        x.span,
+                                        "`scc` is monitored between two conditions on one step (`spike(P[i])`, `stimulus(NAME)`, …), not between streams",
+                                    )
+                                })
+                            };
+                            Ok(Form::Scc { a: event(a)?, b: event(b)?, lo, hi })
+                        }
                         _ => Err(unsupported(subject.span, "`scc(a, b)` takes two events")),
                     },
                     _ => Err(unsupported(subject.span, "a range check is on `prob(e)` or `scc(a, b)`")),

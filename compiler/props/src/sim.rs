@@ -84,11 +84,24 @@ pub fn check_sim(net: &Network, monitors: &[Monitor], steps: u64) -> SimRun {
 /// As [`check_sim`], asking `stop` (with the steps run so far) every 1000 steps whether to
 /// stop early; a check that has not failed by then is inconclusive.
 pub fn check_sim_until(net: &Network, monitors: &[Monitor], steps: u64, stop: &mut dyn FnMut(u64) -> bool) -> SimRun {
+    let mut sim = Simulation::new(net);
+    watch_run(&mut sim, net, monitors, steps, stop)
+}
+
+/// Runs `sim` (a fresh simulation of `net`, with whatever kernels attached: the hook sees the
+/// same steps from every engine) for `steps` steps with every monitor watching, asking `stop`
+/// every 1000 steps as [`check_sim_until`] does.
+pub fn watch_run(
+    sim: &mut Simulation<'_>,
+    net: &Network,
+    monitors: &[Monitor],
+    steps: u64,
+    stop: &mut dyn FnMut(u64) -> bool,
+) -> SimRun {
     let sizes: Vec<u64> = net.populations.iter().map(|p| p.size).collect();
     let names: Vec<String> = net.populations.iter().map(|p| p.name.clone()).collect();
     let engines = monitors.iter().map(|m| Engine::new(&m.form, m.role, &sizes, &names)).collect();
     let mut watch = Watch { net, stop, interrupted: false, engines, seen: 0, trace: Trace::new(net) };
-    let mut sim = Simulation::new(net);
     let stopped = match sim.run_observed(steps, &mut watch) {
         Ok(done) if watch.interrupted => Some(format!("interrupted after {done} steps")),
         Ok(_) => None,

@@ -1,12 +1,21 @@
-//! The hardware monitors against the replayer: 200 random spike traces per property form of
-//! tests/forms.scn, each fed to the open-tool monitor module simulated with Icarus Verilog and
-//! to the replayer; the first failing step must agree (or both must not fail).
+//! Four implementations of every spike-trace check of tests/forms.scn against each other on 200
+//! random spike traces: the runtime monitor (the interpreter produces the trace through the
+//! relay network of tests/relay.scn and its step hook feeds the monitors), the replayer, the
+//! open-tool hardware monitors simulated with Icarus Verilog, and the concurrent SVA simulated
+//! with Verilator `--assert`. Per trace and check, the first failing step must agree (or no
+//! method fails). One Icarus and one Verilator build serve all traces: the testbenches read
+//! them from a `$readmemh` table and reset the monitors between traces.
 
 use scn_props::formal::design;
 use scn_props::replay::check_trace;
+use scn_props::sim::check_sim;
 use scn_props::trace::Trace;
 use scn_props::{Monitor, lower_properties};
+use scn_runtime::ir::{Network, Source};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
 
 const TRACES: usize = 200;
 const STEPS: u64 = 48;
@@ -28,10 +37,198 @@ impl Rng {
     }
 }
 
+/// The first failing step of every check on every trace, `[trace][check]`.
+type FirstFailures = Vec<Vec<Option<u64>>>;
+
+/// Random traces of `net`'s populations: per trace a spike probability, per step and neuron a
+/// draw. Step 0 stays empty, since a relay spikes one step after its input at the earliest.
+/// Also returns every step's spikes as one hexadecimal word (bit i: neuron i of the
+/// populations in order), the testbenches' table.
+fn random_traces(net: &Network) -> (Vec<Trace>, String) {
+    let mut rng = Rng(0x5EED);
+    let mut hex = String::new();
+    let mut traces = Vec::new();
+    for _ in 0..TRACES {
+        let p = 0.02 + 0.4 * rng.unit();
+        let mut csv = String::from("step,time_ms,population,neuron\n");
+        for t in 0..STEPS {
+            let mut word = 0u64;
+            let mut bit = 0;
+            for pop in &net.populations {
+                for n in 0..pop.size {
+                    if t > 0 && rng.unit() < p {
+                        word |= 1 << bit;
+                        let _ = writeln!(csv, "{t},,{},{n}", pop.name);
+                    }
+                    bit += 1;
+                }
+            }
+            let _ = writeln!(hex, "{word:x}");
+        }
+        traces.push(Trace::from_csv(net, &csv, Some(STEPS)).expect("trace"));
+    }
+    (traces, hex)
+}
+
+/// The testbench of both simulators: per trace one reset cycle, then one clock per step with
+/// the step's spikes on the ports (states held at 0), printing `step R T` before each edge and,
+/// with `oks`, the monitors' `ok` bits after it.
+fn testbench(d: &scn_props::formal::Design, oks: Option<usize>) -> String {
+    let layout = d.layout();
+    let total: u64 = layout.pops.iter().map(|p| p.size).sum();
+    let mut ports = String::from(".clk(clk), .rst(rst)");
+    let mut wires = String::new();
+    let mut offset = 0;
+    for p in &layout.pops {
+        let _ = write!(ports, ", .s_{}(s_{})", p.spike_port, p.spike_port);
+        let _ = writeln!(
+            wires,
+            "    wire [{}:0] s_{} = word[{}:{}];",
+            p.size - 1,
+            p.spike_port,
+            offset + p.size - 1,
+            offset
+        );
+        offset += p.size;
+        for s in &p.states {
+            let _ = write!(ports, ", .s_{}({}'d0)", s.port, p.size as u32 * s.width);
+        }
+    }
+    let show = match oks {
+        Some(n) => {
+            let bits: Vec<String> = (0..n).rev().map(|k| format!("props.ok_{k}")).collect();
+            format!("#1 $display(\"ok %0d %0d %b\", r, t, {{{}}});", bits.join(", "))
+        }
+        None => "#1 $display(\"step %0d %0d\", r, t);".into(),
+    };
+    format!(
+        "module tb;\n    reg clk = 0;\n    reg rst = 1;\n    reg [{w}:0] mem [0:{last}];\n    reg [{w}:0] word = 0;\n{wires}    {module} props ({ports});\n    integer r, t;\n    initial begin\n        $readmemh(\"stim.hex\", mem);\n        for (r = 0; r < {TRACES}; r = r + 1) begin\n            rst = 1; word = 0; #1 clk = 1; #1 clk = 0; rst = 0;\n            for (t = 0; t < {STEPS}; t = t + 1) begin\n                word = mem[r * {STEPS} + t];\n                {show}\n                clk = 1; #1 clk = 0;\n            end\n        end\n        $finish;\n    end\nendmodule\n",
+        w = total - 1,
+        last = TRACES as u64 * STEPS - 1,
+        module = scn_props::hdl::module_name(&layout.network),
+    )
+}
+
+fn run(dir: &Path, program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs (scripts/test.sh installs it): {e}"));
+    assert!(
+        out.status.success(),
+        "{program}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The open-tool monitors under Icarus: a check fails at the first step its `ok` bit is 0.
+fn icarus(d: &scn_props::formal::Design, monitors: &[Monitor], hex: &str, dir: &Path) -> FirstFailures {
+    std::fs::write(dir.join("props.v"), d.immediate(monitors).text).unwrap();
+    std::fs::write(dir.join("tb.v"), testbench(d, Some(monitors.len()))).unwrap();
+    std::fs::write(dir.join("stim.hex"), hex).unwrap();
+    run(dir, "iverilog", &["-g2005", "-o", "sim.vvp", "-s", "tb", "props.v", "tb.v"]);
+    let out = run(dir, "vvp", &["-n", "sim.vvp"]);
+    let mut first = vec![vec![None; monitors.len()]; TRACES];
+    for line in out.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let ["ok", r, t, bits] = f[..] else { continue };
+        let (r, t): (usize, u64) = (r.parse().unwrap(), t.parse().unwrap());
+        for (k, b) in bits.chars().rev().enumerate() {
+            if b == '0' && first[r][k].is_none() {
+                first[r][k] = Some(t);
+            }
+        }
+    }
+    first
+}
+
+/// The concurrent SVA under Verilator `--assert`: a check fails at the first step one of its
+/// properties (`p_K` or `p_K_N`) reports a failed assertion.
+fn verilator(d: &scn_props::formal::Design, monitors: &[Monitor], hex: &str, dir: &Path) -> FirstFailures {
+    let sva = d.sva(monitors);
+    assert!(sva.covered.iter().all(Result::is_ok), "{:?}", sva.covered);
+    std::fs::write(dir.join("props.sv"), sva.text).unwrap();
+    std::fs::write(dir.join("tb.sv"), testbench(d, None)).unwrap();
+    std::fs::write(dir.join("stim.hex"), hex).unwrap();
+    run(
+        dir,
+        "verilator",
+        &[
+            "--binary",
+            "--assert",
+            "--timing",
+            "-Wno-fatal",
+            "-Wno-lint",
+            "--top-module",
+            "tb",
+            "-o",
+            "sim",
+            "props.sv",
+            "tb.sv",
+        ],
+    );
+    // A failed assertion stops the simulation unless the error limit is raised.
+    let out = run(dir, "obj_dir/sim", &["+verilator+error+limit+1000000"]);
+    let mut first = vec![vec![None; monitors.len()]; TRACES];
+    let mut at = (0, 0);
+    let mut failures = 0;
+    for line in out.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if let ["step", r, t] = f[..] {
+            at = (r.parse().unwrap(), t.parse().unwrap());
+        } else if let Some(label) = line.split("Assertion failed in TOP.tb.props.p_").nth(1) {
+            let k: usize = label.split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap();
+            failures += 1;
+            first[at.0][k].get_or_insert(at.1);
+        }
+    }
+    assert!(failures > 0, "Verilator reported no assertion at all:\n{out}");
+    first
+}
+
+/// The runtime monitors in the interpreter: the relay network reproduces each trace, and
+/// `check_sim` watches it through the step hook.
+fn runtime(forms: &Network, monitors: &[Monitor], traces: &[Trace], dir: &Path) -> FirstFailures {
+    let tests = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    let forms_text = std::fs::read_to_string(format!("{tests}/forms.scn")).unwrap();
+    let properties = &forms_text[forms_text.find("/// Each form twice").expect("the property block")..];
+    let text = std::fs::read_to_string(format!("{tests}/relay.scn")).unwrap() + "\n" + properties;
+    for (pop, stimulus) in [("n", "relay_n.csv"), ("q", "relay_q.csv"), ("s", "relay_s.csv")] {
+        let size = forms.populations.iter().find(|p| p.name == pop).unwrap().size;
+        let rows: String = (0..size).map(|n| format!("0,,{pop},{n}\n")).collect();
+        std::fs::write(dir.join(stimulus), format!("step,time_ms,population,neuron\n{rows}")).unwrap();
+    }
+    std::fs::write(dir.join("relay.scn"), &text).unwrap();
+    let analysis = scn_sema::check_source("relay.scn", text, Some(dir), &scn_sema::Disk);
+    assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+    let mut relay = scn_lower::lower_network(&analysis, Some("Forms")).expect("relay lowers");
+    let names: Vec<&str> = relay.populations.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, forms.populations.iter().map(|p| p.name.as_str()).collect::<Vec<_>>());
+    let all = lower_properties(&analysis, &relay).expect("relay monitors");
+    let watched: Vec<Monitor> =
+        monitors.iter().map(|m| all.iter().find(|r| r.text == m.text).expect("same check").clone()).collect();
+    traces
+        .iter()
+        .map(|trace| {
+            for proj in &mut relay.projections {
+                let Source::Replay { spikes, .. } = &mut proj.source else { continue };
+                // The relay spikes one step after its input.
+                *spikes = trace.spikes.iter().filter(|s| s.1 == proj.target).map(|&(t, _, n)| (t - 1, n)).collect();
+            }
+            let run = check_sim(&relay, &watched, STEPS);
+            assert_eq!(run.trace.spikes, trace.spikes, "the relay network reproduces the trace");
+            run.outcomes.iter().map(|o| o.violation.as_ref().map(|v| v.step)).collect()
+        })
+        .collect()
+}
+
 #[test]
-fn hardware_monitors_and_the_replayer_agree_on_random_traces() {
-    let dir_tests = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
-    let text = std::fs::read_to_string(format!("{dir_tests}/forms.scn")).expect("forms.scn");
+fn runtime_replayer_icarus_and_verilator_agree_on_random_traces() {
+    let tests = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    let text = std::fs::read_to_string(format!("{tests}/forms.scn")).expect("forms.scn");
     let analysis = scn_sema::check_source("forms.scn", text, None, &scn_sema::Disk);
     let net = scn_lower::lower_network(&analysis, Some("Forms")).expect("lowers");
     let all = lower_properties(&analysis, &net).expect("monitors");
@@ -42,96 +239,33 @@ fn hardware_monitors_and_the_replayer_agree_on_random_traces() {
     let emitted = d.immediate(&candidates);
     let monitors: Vec<Monitor> =
         candidates.iter().zip(&emitted.covered).filter(|(_, c)| c.is_ok()).map(|(m, _)| m.clone()).collect();
-    let kinds: std::collections::BTreeSet<&str> = monitors.iter().map(|m| m.form.kind()).collect();
-    assert!(kinds.len() >= 10, "{kinds:?}");
-    let module = d.immediate(&monitors).text;
-    let layout = d.layout();
-    // Random traces: per trace a spike probability, per step and neuron a draw.
-    let mut rng = Rng(0x5EED);
-    let widths: Vec<u64> = layout.pops.iter().map(|p| p.size).collect();
-    let total: u64 = widths.iter().sum();
-    let mut hex = String::new();
-    let mut traces = Vec::new();
-    for _ in 0..TRACES {
-        let p = 0.02 + 0.4 * rng.unit();
-        let mut csv = String::from("step,time_ms,population,neuron\n");
-        for t in 0..STEPS {
-            let mut word = 0u64;
-            let mut bit = 0;
-            for (pi, pop) in layout.pops.iter().enumerate() {
-                for n in 0..pop.size {
-                    if rng.unit() < p {
-                        word |= 1 << bit;
-                        let _ = writeln!(csv, "{t},,{},{n}", net.populations[pi].name);
-                    }
-                    bit += 1;
-                }
-            }
-            let _ = writeln!(hex, "{word:x}");
-        }
-        traces.push(Trace::from_csv(&net, &csv, Some(STEPS)).expect("trace"));
+    let kinds: BTreeSet<&str> = monitors.iter().map(|m| m.form.kind()).collect();
+    assert_eq!(kinds.len(), 11, "{kinds:?}");
+    let (traces, hex) = random_traces(&net);
+    let scratch = std::env::temp_dir().join(format!("scn-differential-{}", std::process::id()));
+    let dirs = ["icarus", "verilator", "runtime"].map(|m| scratch.join(m));
+    for d in &dirs {
+        std::fs::create_dir_all(d).unwrap();
     }
-    // The testbench drives the spike ports from the table, holds states at 0 and prints the
-    // monitors' `ok` bits every step.
-    let mut ports = String::from(".clk(clk), .rst(rst)");
-    let mut regs = String::new();
-    let mut assigns = String::new();
-    let mut offset = 0;
-    for p in &layout.pops {
-        let _ = write!(ports, ", .s_{}(s_{})", p.spike_port, p.spike_port);
-        let _ = writeln!(regs, "    wire [{}:0] s_{};", p.size - 1, p.spike_port);
-        let _ = writeln!(assigns, "    assign s_{} = word[{}:{}];", p.spike_port, offset + p.size - 1, offset);
-        offset += p.size;
-        for s in &p.states {
-            let _ = write!(ports, ", .s_{}({}'d0)", s.port, p.size as u32 * s.width);
-        }
-    }
-    let oks: Vec<String> = (0..monitors.len()).rev().map(|k| format!("props.ok_{k}")).collect();
-    let tb = format!(
-        "module tb;\n    reg clk = 0;\n    reg rst = 1;\n    reg [{}:0] mem [0:{}];\n    reg [{}:0] word = 0;\n{regs}{assigns}    {} props ({ports});\n    integer r, t;\n    initial begin\n        $readmemh(\"stim.hex\", mem);\n        for (r = 0; r < {TRACES}; r = r + 1) begin\n            rst = 1; word = 0; #1 clk = 1; #1 clk = 0; rst = 0;\n            for (t = 0; t < {STEPS}; t = t + 1) begin\n                word = mem[r * {STEPS} + t];\n                #1 $display(\"%0d %0d %b\", r, t, {{{}}});\n                clk = 1; #1 clk = 0;\n            end\n        end\n        $finish;\n    end\nendmodule\n",
-        total - 1,
-        TRACES as u64 * STEPS - 1,
-        total - 1,
-        scn_props::hdl::module_name(&layout.network),
-        oks.join(", ")
-    );
-    let dir = std::env::temp_dir().join(format!("scn-differential-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("props.v"), &module).unwrap();
-    std::fs::write(dir.join("tb.v"), tb).unwrap();
-    std::fs::write(dir.join("stim.hex"), hex).unwrap();
-    let build = std::process::Command::new("iverilog")
-        .current_dir(&dir)
-        .args(["-g2005", "-o", "sim.vvp", "-s", "tb", "props.v", "tb.v"])
-        .output()
-        .expect("iverilog runs (scripts/test.sh installs it)");
-    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
-    let run = std::process::Command::new("vvp").current_dir(&dir).args(["-n", "sim.vvp"]).output().expect("vvp");
-    let out = String::from_utf8_lossy(&run.stdout);
-    // First failing step per trace and monitor, from the hardware.
-    let mut hw = vec![vec![None; monitors.len()]; TRACES];
-    for line in out.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        let [r, t, bits] = f[..] else { continue };
-        let (r, t): (usize, u64) = (r.parse().unwrap(), t.parse().unwrap());
-        for (k, b) in bits.chars().rev().enumerate() {
-            if b == '0' && hw[r][k].is_none() {
-                hw[r][k] = Some(t);
-            }
-        }
-    }
+    let by_method = [
+        ("runtime monitor", runtime(&net, &monitors, &traces, &dirs[2])),
+        ("Icarus (open-tool form)", icarus(&d, &monitors, &hex, &dirs[0])),
+        ("Verilator (concurrent SVA)", verilator(&d, &monitors, &hex, &dirs[1])),
+    ];
     let mut fails = vec![0; monitors.len()];
     for (r, trace) in traces.iter().enumerate() {
-        let sw = check_trace(&net, &monitors, trace);
-        for (k, (o, m)) in sw.iter().zip(&monitors).enumerate() {
+        let replayed = check_trace(&net, &monitors, trace);
+        for (k, (o, m)) in replayed.iter().zip(&monitors).enumerate() {
             let step = o.violation.as_ref().map(|v| v.step);
-            assert_eq!(hw[r][k], step, "trace {r}, `{}`: hardware vs replayer ({})", m.text, o.evidence);
+            for (method, first) in &by_method {
+                assert_eq!(first[r][k], step, "trace {r}, `{}`: {method} vs replayer ({})", m.text, o.evidence);
+            }
             fails[k] += usize::from(step.is_some());
         }
     }
-    eprintln!("{} monitors, {kinds:?}, failures per monitor over {TRACES} traces: {fails:?}", monitors.len());
+    eprintln!("{} checks, {kinds:?}, failures per check over {TRACES} traces: {fails:?}", monitors.len());
     // The random traces exercise both verdicts of most checks.
     let both = fails.iter().filter(|&&f| f > 0 && f < TRACES).count();
     assert!(both >= monitors.len() / 2, "{fails:?}");
-    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_dir_all(scratch);
 }

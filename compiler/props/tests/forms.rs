@@ -30,7 +30,7 @@ fn each_form_has_a_passing_and_a_failing_bound() {
         assert_eq!(pair[1].1, Status::Fail, "{}", pair[1].0);
     }
     let kinds: std::collections::BTreeSet<&str> = monitors.iter().map(|m| m.form.kind()).collect();
-    assert_eq!(kinds.len(), 13, "{kinds:?}");
+    assert_eq!(kinds.len(), 14, "{kinds:?}");
     // The two `rise` checks hold; a cover is a pass when seen and inconclusive when not.
     let tail: Vec<Status> = got[checks..].iter().map(|g| g.1).collect();
     assert_eq!(tail, [Status::Pass, Status::Pass, Status::Pass, Status::Inconclusive]);
@@ -61,7 +61,7 @@ fn counterexamples_replay_to_the_same_violation() {
     let mut checked = 0;
     for (m, o) in monitors.iter().zip(&run.outcomes) {
         let Some(v) = &o.violation else { continue };
-        if !m.form.spikes_only() || matches!(m.form, scn_props::Form::Prob { .. }) {
+        if !m.form.spikes_only() || matches!(m.form, scn_props::Form::Prob { .. } | scn_props::Form::Scc { .. }) {
             continue;
         }
         let cex = Trace::from_csv(&net, &run.trace.to_csv(v.step), Some(v.step + 1)).expect("cex");
@@ -69,7 +69,7 @@ fn counterexamples_replay_to_the_same_violation() {
         assert_eq!(again[0].violation.as_ref(), Some(v), "{}", m.text);
         checked += 1;
     }
-    assert_eq!(checked, 12);
+    assert_eq!(checked, 13);
 }
 
 #[test]
@@ -108,4 +108,20 @@ fn bad_traces_are_refused() {
         let e = Trace::from_csv(&net, text, None).expect_err(why);
         assert!(e.contains(why), "{e}");
     }
+}
+
+#[test]
+fn scc_is_monitored_between_events_and_refused_between_streams() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    let text = std::fs::read_to_string(format!("{dir}/forms.scn")).expect("forms.scn");
+    let streams = format!("{text}\nproperty streams for Forms {{\n    assert scc(src, src) in [0, 1] @sim\n}}\n");
+    let analysis = scn_sema::check_source("forms.scn", streams, Some(std::path::Path::new(dir)), &scn_sema::Disk);
+    assert!(!analysis.has_errors(), "the stream form checks: {:?}", analysis.diagnostics);
+    let net = scn_lower::lower_network(&analysis, Some("Forms")).expect("lowers");
+    let d = lower_properties(&analysis, &net).expect_err("streams are not monitored");
+    assert_eq!(d.code, "E0605");
+    assert!(d.message.contains("not between streams"), "{}", d.message);
+    let (_, monitors) = setup();
+    let scc: Vec<&Monitor> = monitors.iter().filter(|m| matches!(m.form, scn_props::Form::Scc { .. })).collect();
+    assert_eq!(scc.len(), 2, "`scc(spike(…), spike(…))` reaches the correlation monitor");
 }

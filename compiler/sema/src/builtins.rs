@@ -74,7 +74,14 @@ fn positional(args: &[Arg]) -> Vec<&Expr> {
 }
 
 impl<'p> Checker<'p> {
-    fn arity(&mut self, f: &Ident, args: &[Arg], want: std::ops::RangeInclusive<usize>, form: &str, e: &Expr) -> bool {
+    pub(crate) fn arity(
+        &mut self,
+        f: &Ident,
+        args: &[Arg],
+        want: std::ops::RangeInclusive<usize>,
+        form: &str,
+        e: &Expr,
+    ) -> bool {
         if want.contains(&args.len()) {
             return true;
         }
@@ -162,6 +169,11 @@ pub fn call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: &'p [Arg]
             c.same_dim(&(w[0].0, w[0].1.clone()), &(w[1].0, w[1].1.clone()), what);
         }
     };
+    // In a property, `scc` of two conditions on one step (`spike(a)`, `stimulus(go)`) is the
+    // correlation monitor of LANGUAGE §9; of two streams it is the stream builtin.
+    if name == "scc" && cx.flags.property && pos_types.iter().any(|t| matches!(t, Ty::Bool)) {
+        return crate::property::property_call(c, cx, f, args, &types, e);
+    }
     match name {
         "exp" | "log" | "tanh" | "sigmoid" | "exprel" => {
             if c.arity(f, args, 1..=1, &format!("{name}(x)"), e) && !any_error {

@@ -272,7 +272,17 @@ pub fn property_call<'p>(
             Ty::Bool
         }
         "prob" => Ty::Prob,
-        "scc" => Ty::scalar(),
+        "scc" => {
+            // Two conditions on one step (the stream form is checked with the builtins).
+            if c.arity(f, args, 2..=2, "scc(a, b)", e) {
+                for (a, t) in args.iter().zip(types) {
+                    if let Arg::Positional(x) = a {
+                        c.expect_bool(t, x);
+                    }
+                }
+            }
+            Ty::scalar()
+        }
         _ => {
             let _ = e;
             Ty::Error
