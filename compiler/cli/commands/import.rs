@@ -17,7 +17,8 @@ pub struct Args {
     /// The time step, when the file does not give one (`1ms`, `0.1 ms`, `1e-4 s`).
     #[arg(long)]
     dt: Option<String>,
-    /// The reset after a spike: `to-reset` (NIR: v = v_reset) or `subtract` (v -= v_threshold - v_reset).
+    /// The reset after a spike: `to-reset` (NIR: v = v_reset), `subtract` (v -= v_threshold - v_reset) or
+    /// `subtract-next` (the same, after the next step's decay: snnTorch's default).
     #[arg(long, value_enum, default_value = "to-reset")]
     reset: ResetArg,
     /// The name of the generated network (default: the file's stem).
@@ -32,6 +33,8 @@ enum ResetArg {
     ToReset,
     /// `v -= v_threshold - v_reset`.
     Subtract,
+    /// `v_threshold - v_reset` subtracted after the next step's decay (snnTorch's default).
+    SubtractNext,
 }
 
 /// Seconds in a time written like `1ms`, `0.1 ms` or `1e-4 s`.
@@ -66,6 +69,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         reset: match args.reset {
             ResetArg::ToReset => Reset::ToReset,
             ResetArg::Subtract => Reset::Subtract,
+            ResetArg::SubtractNext => Reset::SubtractNext,
         },
         network: args.network.clone().unwrap_or(stem),
         origin: args.file.file_name().map_or(shown.clone(), |n| n.to_string_lossy().into_owned()),

@@ -69,6 +69,14 @@ impl<'p> Lowerer<'p> {
         self.net_exact(consts, e).map(|(r, _)| r.to_f64())
     }
 
+    /// A constant network truth value (`autapses = true`); a number counts as true unless 0.
+    fn net_flag(&self, consts: &HashMap<String, f64>, e: &ast::Expr) -> Result<bool, Diagnostic> {
+        if let ExprKind::Bool(b) = &e.kind {
+            return Ok(*b);
+        }
+        self.net_value(consts, e).map(|x| x != 0.0).ok_or_else(|| unsupported(e.span, "a flag that is not constant"))
+    }
+
     /// The exact SI value and dimension of a constant network expression.
     fn net_exact(&self, consts: &HashMap<String, f64>, e: &ast::Expr) -> Option<(scn_units::Rational, scn_units::Dim)> {
         struct Names<'a, 'b, 'p> {
@@ -560,7 +568,7 @@ impl<'p> Lowerer<'p> {
                                 as u64,
                         )
                     }
-                    "autapses" => autapses = self.net_value(consts, v).is_some_and(|x| x != 0.0),
+                    "autapses" => autapses = self.net_flag(consts, v)?,
                     "weight" => {
                         weight = match &target_fixed {
                             // In the precision of the target port: its format, its dimension's

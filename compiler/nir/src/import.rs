@@ -13,8 +13,21 @@ use std::fmt::Write;
 pub enum Reset {
     /// `v = v_reset` (NIR's definition).
     ToReset,
-    /// `v -= v_threshold - v_reset` (snnTorch's and Lava's subtractive reset).
+    /// `v -= v_threshold - v_reset` in the step of the spike (Lava's subtractive reset, and
+    /// snnTorch's with `reset_delay=False` while the membrane after a reset stays ≤ threshold).
     Subtract,
+    /// `v_threshold - v_reset` subtracted in the step after the spike, after the decay
+    /// (snnTorch's default, `reset_delay=True`: mem[t+1] = β mem[t] + x − θ). Written as a
+    /// subtraction of (v_threshold − v_reset) / β in the step of the spike, β = 1 − dt/τ the
+    /// Euler decay of one step, which gives the same membrane after the next decay.
+    SubtractNext,
+}
+
+impl Reset {
+    /// Whether NIR can express the reset (only its own, `v = v_reset`).
+    pub fn is_nir(self) -> bool {
+        self == Reset::ToReset
+    }
 }
 
 /// Choices the NIR file leaves open.
@@ -87,6 +100,9 @@ pub fn import(graph: &Graph, opts: &Options) -> Result<String, NirError> {
     let reset = match opts.reset {
         Reset::ToReset => "to `v_reset` (NIR)",
         Reset::Subtract => "by subtraction of `v_threshold - v_reset`",
+        Reset::SubtractNext => {
+            "by subtraction of `v_threshold - v_reset` after the next step's decay (snnTorch's `reset_delay=True`)"
+        }
     };
     let mut src = String::new();
     let _ = writeln!(src, "// Imported from {} by `scn import` (docs/nir.md).", opts.origin);
@@ -220,11 +236,28 @@ pub fn model_source(kind: Kind, reset: Reset) -> String {
             Reset::Subtract => {
                 let _ = writeln!(s, "on v > v_threshold {{ v -= v_threshold - v_reset; emit spike }}");
             }
+            Reset::SubtractNext => {
+                let _ = writeln!(
+                    s,
+                    "/// The reset divided by the decay of one step, so that the next decay leaves `v` lowered by `v_threshold - v_reset`."
+                );
+                let _ =
+                    writeln!(s, "on v > v_threshold {{ v -= (v_threshold - v_reset) / {}; emit spike }}", decay(kind));
+            }
         }
     }
     let _ = writeln!(s, "solver euler");
     let _ = writeln!(s, "}}");
     s
+}
+
+/// The factor by which one Euler step of `kind` scales `v` (without input).
+fn decay(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Lif => "(1 - dt / tau)",
+        Kind::CubaLif => "(1 - dt / tau_mem)",
+        _ => "1",
+    }
 }
 
 /// Shortest decimal that reads back as `x`.
