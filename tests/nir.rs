@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -78,10 +78,12 @@ fn monitor_everything(scn: &str) -> String {
         .collect();
     let mut extra = String::new();
     for (p, model) in &pops {
-        if matches!(model.as_str(), "NirLif" | "NirCubaLif" | "NirIf") {
+        if matches!(model.as_str(), "NirLif" | "NirCubaLif" | "NirIf" | "NirThreshold") {
             extra.push_str(&format!("    monitor spikes({p})\n"));
         }
-        extra.push_str(&format!("    monitor state({p}.v)\n"));
+        if model != "NirThreshold" {
+            extra.push_str(&format!("    monitor state({p}.v)\n"));
+        }
     }
     let end = scn.trim_end().rfind('}').unwrap();
     format!("{}{extra}}}\n", &scn[..end])
@@ -144,14 +146,16 @@ fn compare(case: &str, inputs: u64, steps: u64, reset: &str) -> usize {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s[0].as_u64().unwrap(), s[1].as_str().unwrap().to_string(), s[2].as_u64().unwrap()))
+        .map(|s| (s[0].as_u64().unwrap(), scn_nir::import::ident(s[1].as_str().unwrap()), s[2].as_u64().unwrap()))
         .collect();
+    let ref_states: BTreeMap<String, &serde_json::Value> =
+        reference["states"].as_object().unwrap().iter().map(|(node, v)| (scn_nir::import::ident(node), v)).collect();
     let got = if d.join("out/spikes.csv").exists() { scn_spikes(&d.join("out/spikes.csv")) } else { Spikes::new() };
     assert_eq!(got, want, "{case}: spikes differ from the NIR reference");
     let states = scn_states(&d.join("out/states.csv"));
     assert!(!states.is_empty());
     for (step, pop, k, v) in &states {
-        let r = reference["states"][pop][*step as usize][*k as usize].as_f64().unwrap();
+        let r = ref_states[pop][*step as usize][*k as usize].as_f64().unwrap();
         assert!((v - r).abs() <= 1e-12 + 1e-9 * r.abs(), "{case}: {pop}[{k}].v at step {step}: scn {v}, reference {r}");
     }
     let _ = std::fs::remove_dir_all(&d);
@@ -191,6 +195,36 @@ fn if_integrator_round_trips() {
 fn convolutional_snn_matches_the_nir_reference() {
     let spikes = compare("conv_snn", 36, 150, "to-reset");
     assert!(spikes > 50, "{spikes} spikes");
+}
+
+#[test]
+fn a_threshold_layer_matches_the_nir_reference() {
+    let spikes = compare("threshold_net", 3, 200, "to-reset");
+    assert!(spikes > 50, "{spikes} spikes");
+}
+
+#[test]
+fn threshold_net_round_trips() {
+    round_trip("threshold_net", 3);
+}
+
+#[test]
+fn a_nested_graph_imports_as_its_flattened_form_and_matches_the_nir_reference() {
+    let d = dir("nested");
+    py(&d, &[&script("tests/nir/make_fixtures.py"), "."]);
+    let mut texts = Vec::new();
+    for case in ["nested", "nested_flat"] {
+        let args = ["import", &format!("{case}.nir"), "--dt", "1ms", "--network", "n", "-o", "m.scn"];
+        ok("scn import", &scn_in(&d, &args));
+        let text = std::fs::read_to_string(d.join("m.scn")).unwrap();
+        // The first line names the file imported.
+        texts.push(text.split_once('\n').unwrap().1.to_string());
+    }
+    assert_eq!(texts[0], texts[1], "the nested graph imports as its hand-flattened form");
+    assert!(texts[0].contains("pop hidden_lif = NirLif[4]"), "inner nodes are named GRAPH.NODE:\n{}", texts[0]);
+    let _ = std::fs::remove_dir_all(&d);
+    let spikes = compare("nested_flat", 3, 200, "to-reset");
+    assert!(spikes > 20, "{spikes} spikes");
 }
 
 #[test]

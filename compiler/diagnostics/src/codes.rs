@@ -775,7 +775,7 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
     CodeInfo {
         code: "E0722",
         title: "NIR construct not imported",
-        explanation: "The NIR graph uses a node type or a combination that `scn import` does not translate (the message names the node): nested graphs, per-element delays, the continuous output of a non-spiking neuron feeding further nodes, and node types docs/nir.md lists as not imported.\n\nExample:\n\n    LI -> Affine -> LIF     // the LI's voltage drives another layer\n\nFix: change the graph so that only inputs and spiking neurons feed other nodes, or simulate it with a NIR backend that supports it.",
+        explanation: "The NIR graph uses a node type or a combination that `scn import` does not translate (the message names the node): per-element delays, the continuous output of a non-spiking neuron feeding further nodes, and node types docs/nir.md lists as not imported.\n\nExample:\n\n    LI -> Affine -> LIF     // the LI's voltage drives another layer\n\nFix: change the graph so that only inputs and spiking neurons feed other nodes, or simulate it with a NIR backend that supports it.",
     },
     CodeInfo {
         code: "E0723",
@@ -790,7 +790,7 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
     CodeInfo {
         code: "E0725",
         title: "not expressible in NIR",
-        explanation: "`scn build --target nir` writes the networks NIR has nodes for: populations of the neuron models `scn import` generates (NirLif, NirCubaLif, NirLi, NirCubaLi, NirIf, NirIntegrator, with NIR's reset), connections without a synapse model and with one delay each, replayed spike traces as inputs. The message names the first construct of the network that NIR cannot express.\n\nExample:\n\n    stimulus poisson(rate = 20 Hz, n = 10) -> p.syn { all, weight = 1 A }\n\nFix: replace the construct (a Poisson source by `spikes(load(\"input.csv\"))`), or keep the model in SCN.",
+        explanation: "`scn build --target nir` writes the networks NIR has nodes for: populations of the neuron models `scn import` generates (NirLif, NirCubaLif, NirLi, NirCubaLi, NirIf, NirIntegrator, NirThreshold, with NIR's reset), connections without a synapse model and with one delay each, replayed spike traces as inputs. The message names the first construct of the network that NIR cannot express.\n\nExample:\n\n    stimulus poisson(rate = 20 Hz, n = 10) -> p.syn { all, weight = 1 A }\n\nFix: replace the construct (a Poisson source by `spikes(load(\"input.csv\"))`), or keep the model in SCN.",
     },
     CodeInfo {
         code: "W0001",

@@ -72,6 +72,7 @@ pub fn model_name(kind: Kind) -> &'static str {
         Kind::Li => "NirLi",
         Kind::CubaLi => "NirCubaLi",
         Kind::If => "NirIf",
+        Kind::Threshold => "NirThreshold",
         _ => "NirIntegrator",
     }
 }
@@ -82,7 +83,7 @@ pub fn field_unit(field: &str) -> &'static str {
         "tau" | "tau_mem" | "tau_syn" => "s",
         "r" => "ohm",
         "v_leak" | "v_threshold" | "v_reset" => "V",
-        "bias" => "A",
+        "bias" | "threshold" => "A",
         _ => "",
     }
 }
@@ -147,8 +148,34 @@ type Param = (&'static str, &'static str, &'static str);
 /// A generated model: doc line, parameters, states, ODEs.
 type Template = (&'static str, &'static [Param], &'static [&'static str], &'static [&'static str]);
 
+/// The generated SCN model of a NIR `Threshold` node: stateless, it spikes in every step whose
+/// input exceeds the threshold.
+fn threshold_source() -> String {
+    let mut s = String::new();
+    s.push_str("/// NIR `Threshold`: y = H(x - threshold); a spike in every step whose input exceeds the threshold.\n");
+    s.push_str("/// Input arriving in a step is compared in the next step only.\n");
+    s.push_str("neuron NirThreshold {\n");
+    s.push_str("param threshold: current = 1 A\n");
+    s.push_str("/// Constant input (the sum of the `Affine` biases before this node).\n");
+    s.push_str("param bias: current = 0 A\n");
+    s.push_str("/// The input compared in this step.\n");
+    s.push_str("state x: current = 0 A\n");
+    s.push_str("/// The input arriving for the next step.\n");
+    s.push_str("state i: current = 0 A\n");
+    s.push_str("input syn: spike(current)\n");
+    s.push_str("on syn(w) { i += w }\n");
+    s.push_str("next x = i + bias\n");
+    s.push_str("next i = 0 A\n");
+    s.push_str("on x > threshold { emit spike }\n");
+    s.push_str("}\n");
+    s
+}
+
 /// The generated SCN model of a NIR neuron kind.
 pub fn model_source(kind: Kind, reset: Reset) -> String {
+    if kind == Kind::Threshold {
+        return threshold_source();
+    }
     let spikes = kind.spikes();
     let (doc, params, states, odes): Template = match kind {
         Kind::Lif => (

@@ -5,6 +5,7 @@
 pub mod conv;
 pub mod error;
 pub mod export;
+pub mod flatten;
 pub mod hdf5io;
 pub mod import;
 pub mod linear;
