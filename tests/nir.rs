@@ -228,6 +228,31 @@ fn a_nested_graph_imports_as_its_flattened_form_and_matches_the_nir_reference() 
 }
 
 #[test]
+fn a_connection_of_more_than_65536_weights_imports_and_matches_the_nir_reference() {
+    let spikes = compare("wide_dense", 300, 40, "to-reset");
+    assert!(spikes > 100, "{spikes} spikes");
+}
+
+#[test]
+fn an_input_trace_with_more_channels_than_the_nir_input_is_refused() {
+    let d = dir("extra-channels");
+    py(&d, &[&script("tests/nir/make_fixtures.py"), "."]);
+    ok("scn import", &scn_in(&d, &["import", "dense_lif.nir", "--dt", "1ms", "-o", "m.scn"]));
+    // The NIR input has 3 channels; the trace has 5.
+    std::fs::write(d.join("input.csv"), input_trace(5, 20)).unwrap();
+    let out = scn_in(&d, &["run", "m.scn", "--duration", "20ms", "-o", "out"]);
+    let (_, err) = common::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("E0707"), "{err}");
+    assert!(
+        err.contains("`dense_lif.input_to_lif1.weight.csv` holds 12 values, but the connection `input_to_lif1` has 20"),
+        "{err}"
+    );
+    assert!(!d.join("out").exists(), "nothing is run");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
 fn malformed_files_get_diagnostics_naming_node_and_field() {
     let d = dir("malformed");
     py(&d, &[&script("tests/nir/make_malformed.py"), "."]);
@@ -263,10 +288,19 @@ fn round_trip(case: &str, inputs: u64) {
     let exported = format!("exp/{case}.nir");
     py(&d, &[&script("tests/compare/nir_compare.py"), &format!("{case}.nir"), &exported]);
     // The export records dt, so the second import needs no `--dt`.
-    ok("scn import (again)", &scn_in(&d, &["import", &exported, "-o", "again.scn"]));
-    let first = std::fs::read_to_string(d.join("m.scn")).unwrap();
-    let again = std::fs::read_to_string(d.join("again.scn")).unwrap();
-    assert_eq!(again, first, "{case}: import → export → import is not a fixed point");
+    std::fs::create_dir(d.join("again")).unwrap();
+    ok("scn import (again)", &scn_in(&d, &["import", &exported, "-o", "again/m.scn"]));
+    let files = |dir: &Path| -> BTreeMap<String, String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "scn") || p.to_string_lossy().ends_with(".weight.csv"))
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+            .collect()
+    };
+    let (first, again) = (files(&d), files(&d.join("again")));
+    assert!(first.len() > 1, "{case}: the import writes weight tables: {:?}", first.keys());
+    assert_eq!(again, first, "{case}: import → export → import is not a fixed point (source and tables)");
     let _ = std::fs::remove_dir_all(&d);
 }
 

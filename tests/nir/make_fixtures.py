@@ -144,6 +144,20 @@ def nested_flat():
     )
 
 
+def wide_dense():
+    """Input(300) -> Linear(300 x 300: 90,000 weights, more than fit an inline lookup) -> LIF(300)
+    -> Output."""
+    rng = np.random.default_rng(8)
+    n = 300
+    return nir.NIRGraph(
+        nodes={"input": nir.Input(input_type=np.array([n])), "fc": nir.Linear(weight=rng.uniform(-0.02, 0.05, (n, n))),
+               "lif": nir.LIF(tau=np.full(n, 0.01), r=np.ones(n), v_leak=np.zeros(n), v_threshold=np.full(n, 0.3),
+                              v_reset=np.zeros(n)),
+               "output": nir.Output(output_type=np.array([n]))},
+        edges=[("input", "fc"), ("fc", "lif"), ("lif", "output")],
+    )
+
+
 def main():
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
@@ -154,6 +168,7 @@ def main():
     nir.write(out / "threshold_net.nir", threshold_net())
     nir.write(out / "nested.nir", nested())
     nir.write(out / "nested_flat.nir", nested_flat())
+    nir.write(out / "wide_dense.nir", wide_dense())
 
 
 if __name__ == "__main__":

@@ -733,6 +733,11 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
         explanation: "A synapse reads something the connection cannot supply: its `input NAME` is bound by name to a network `param NAME` with a constant value, and `pre.x` / `post.x` to a state `x` of the presynaptic / postsynaptic neuron model. The network has no such parameter, the neuron model has no such state, or the presynaptic side is a stimulus, which has no states.\n\nExample:\n\n    synapse RStdp { input reward: dimensionless … }\n    network Net { connect a -> b.syn via RStdp { all } }   // no `param reward`\n\nFix: declare `param reward: dimensionless = 0` in the network, or read a state the neuron model has.",
     },
     CodeInfo {
+        code: "E0707",
+        title: "table file does not fit",
+        explanation: "`load(\"FILE.csv\")[index]` reads one value per element of a population (a parameter or initial state) or per connection (a weight or delay) from a CSV table beside the model. The file must hold numbers only, one per line or all on one line, and at least as many as there are elements: a shorter table would give the elements past its end a wrong value. Connections are numbered source-major (with `all`, connection k joins source k / targets to target k % targets).\n\nExample:\n\n    stimulus s = spikes(load(\"input.csv\")) -> p.syn { all, weight = load(\"w.csv\")[index] * 1 A }\n\nwith `input.csv` naming 11 channels, `p` of 4 neurons and 40 values in `w.csv`.\n\nFix: give one value per element, or fix the data that makes the population or connection larger (here, a trace with a channel the network does not have).",
+    },
+    CodeInfo {
         code: "E0710",
         title: "hardware needs a precision block",
         explanation: "Hardware backends (`scn build --target verilog`, `fpga`, a device profile) compute in fixed point: every neuron model of the network needs a `precision` block that fixes its format, overflow and rounding. A model with only real (f64) arithmetic cannot become RTL.\n\nExample:\n\n    neuron Lif { state v: voltage = -65 mV  dv/dt = -v / 20 ms }\n    scn build net.scn --target verilog\n\nFix: add `precision fix<16, 8> overflow saturate rounding nearest_even scale(voltage = 1 mV)` to the model and write its update with `next`, or simulate it with `scn run`.",
