@@ -50,8 +50,8 @@ pub struct Scope<'p> {
     pub peer_fields: Option<Vec<String>>,
     /// The input slot of the first peer field (the number of declared inputs).
     pub peer_base: u16,
-    /// The tables read here (`load("w.csv")[index]`), for the check that they cover every
-    /// element of the population or connection.
+    /// The tables read here with the element's `index` (`load("w.csv")[index]`), for the
+    /// check that they cover every element of the population or connection.
     pub tables: Vec<crate::table::TableUse>,
 }
 
@@ -224,7 +224,9 @@ impl<'p> Lowerer<'p> {
                 let file = load_file(base).expect("checked");
                 let values = crate::table::read_table(&self.model_dir(), file, e.span)?;
                 let index = self.expr(sc, i)?;
-                sc.tables.push(crate::table::TableUse { file: file.to_string(), len: values.len(), span: e.span });
+                if matches!(&i.kind, ExprKind::Name(n) if n.name == "index") {
+                    sc.tables.push(crate::table::TableUse { file: file.to_string(), len: values.len(), span: e.span });
+                }
                 crate::table::lookup(&values, &index)
             }
             ExprKind::Index(..) | ExprKind::Field(..) | ExprKind::Array(_) | ExprKind::Range(..) => {

@@ -1,16 +1,17 @@
 //! Tables read from data files in element expressions: `load("w.csv")[index]` is one value of a
 //! one-dimensional CSV per element (a neuron's parameter, a connection's weight). The values are
 //! lowered into a balanced comparison tree over the index (exact, O(log n) per evaluation),
-//! which every engine evaluates like any other expression. Each use is recorded so that the
-//! population or connection it belongs to can check that the table has a value for every
-//! element ([`check_covers`], E0707).
+//! which every engine evaluates like any other expression. Each use read with `index` is
+//! recorded so that the population or connection it belongs to can check that the table has a
+//! value for every element ([`check_covers`], E0707); another index expression past the end
+//! reads the last value.
 
 use crate::streams::read_csv;
 use scn_diagnostics::{Diagnostic, Span};
 use scn_runtime::ir::{self, Expr};
 use std::path::Path;
 
-/// One `load(FILE)[index]` in an element expression.
+/// One `load(FILE)[index]` in an element expression (read with the element's own index).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TableUse {
     /// The file as written.
