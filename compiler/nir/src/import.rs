@@ -1,7 +1,7 @@
 //! NIR graph → SCN source: one generated neuron model per NIR neuron kind (its ODE written
 //! out, solved with Euler at the chosen `dt`, its reset written explicitly), one population per
-//! neuron node, one connection per composed linear path (weights as functions of the
-//! connection index), a replayed spike trace per `Input` and a monitor per `Output`.
+//! neuron or `Threshold` node, one connection per composed linear path (weights in a table file
+//! read by connection index), a replayed spike trace per `Input` and a monitor per `Output`.
 
 use crate::error::NirError;
 use crate::linear::{Path, paths_into};
@@ -168,31 +168,29 @@ type Template = (&'static str, &'static [Param], &'static [&'static str], &'stat
 
 /// The generated SCN model of a NIR `Threshold` node: stateless, it spikes in every step whose
 /// input exceeds the threshold.
-fn threshold_source() -> String {
-    let mut s = String::new();
-    s.push_str("/// NIR `Threshold`: y = H(x - threshold); a spike in every step whose input exceeds the threshold.\n");
-    s.push_str("/// Input arriving in a step is compared in the next step only.\n");
-    s.push_str("neuron NirThreshold {\n");
-    s.push_str("param threshold: current = 1 A\n");
-    s.push_str("/// Constant input (the sum of the `Affine` biases before this node).\n");
-    s.push_str("param bias: current = 0 A\n");
-    s.push_str("/// The input compared in this step.\n");
-    s.push_str("state x: current = 0 A\n");
-    s.push_str("/// The input arriving for the next step.\n");
-    s.push_str("state i: current = 0 A\n");
-    s.push_str("input syn: spike(current)\n");
-    s.push_str("on syn(w) { i += w }\n");
-    s.push_str("next x = i + bias\n");
-    s.push_str("next i = 0 A\n");
-    s.push_str("on x > threshold { emit spike }\n");
-    s.push_str("}\n");
-    s
+const THRESHOLD_SOURCE: &str = "\
+/// NIR `Threshold`: y = H(x - threshold); a spike in every step whose input exceeds the threshold.
+/// Input arriving in a step is compared in the next step only.
+neuron NirThreshold {
+param threshold: current = 1 A
+/// Constant input (the sum of the `Affine` biases before this node).
+param bias: current = 0 A
+/// The input compared in this step.
+state x: current = 0 A
+/// The input arriving for the next step.
+state i: current = 0 A
+input syn: spike(current)
+on syn(w) { i += w }
+next x = i + bias
+next i = 0 A
+on x > threshold { emit spike }
 }
+";
 
 /// The generated SCN model of a NIR neuron kind.
 pub fn model_source(kind: Kind, reset: Reset) -> String {
     if kind == Kind::Threshold {
-        return threshold_source();
+        return THRESHOLD_SOURCE.to_string();
     }
     let spikes = kind.spikes();
     let (doc, params, states, odes): Template = match kind {
