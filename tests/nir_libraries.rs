@@ -1,18 +1,16 @@
-//! Networks exported by snnTorch (docs/nir.md, "Networks exported by snnTorch"): the NIR files,
-//! input spike trains and snnTorch forward-pass spikes in `tests/fixtures/nir/` were written by
-//! `tests/fixtures/nir/make_real_exports.py` (run by hand with PyTorch; CI needs neither PyTorch
-//! nor Python). Each network is imported with snnTorch's conventions made explicit
-//! (`--dt 0.1ms --reset subtract-next`), checked, simulated with `scn run`, and every spike of
-//! every layer is compared with snnTorch's, after the layer's latency in SCN's schedule.
+//! Networks exported by snnTorch and Norse (docs/nir.md, "Networks exported by snnTorch and
+//! Norse"): the NIR files, input spike trains and forward-pass spikes in `tests/fixtures/nir/`
+//! were written by `tests/fixtures/nir/make_real_exports.py` (run by hand with PyTorch; CI needs
+//! neither PyTorch nor Python). Each network is imported with its library's conventions made
+//! explicit (snnTorch: `--dt 0.1ms --reset subtract-next`; Norse: `--dt 1us`, NIR's reset),
+//! checked, simulated with `scn run`, and every spike of every layer is compared with the
+//! library's, after the layer's latency in SCN's schedule.
 
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output};
-
-/// The step of the fixtures (snnTorch's export assumes dt = 1e-4 s).
-const DT_MS: f64 = 0.1;
 
 fn scn_in(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_scn")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().unwrap()
@@ -81,27 +79,27 @@ fn monitor_all(scn: &str, pops: &BTreeMap<String, Pop>) -> String {
 
 type Spikes = BTreeSet<(u64, String, u64)>;
 
-/// Imports, checks and runs the snnTorch export `name`; compares every spike with snnTorch's.
-/// Returns the number of spikes compared.
-fn matches_snntorch(name: &str) -> usize {
+/// Imports `name` with `import_args` (the time step and reset), checks and runs it, and
+/// compares every spike with the library's. Returns the number of spikes compared.
+fn matches_library(name: &str, import_args: &[&str], reset_line: &str) -> usize {
     let fixtures = common::root().join("tests/fixtures/nir");
     let d = common::fresh_dir("nir-snntorch", name);
     std::fs::copy(fixtures.join(format!("{name}.nir")), d.join("model.nir")).unwrap();
     std::fs::copy(fixtures.join(format!("{name}.input.csv")), d.join("input.csv")).unwrap();
     let reference: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures.join(format!("{name}.torch.json"))).unwrap()).unwrap();
-    let args = ["import", "model.nir", "--dt", "0.1ms", "--reset", "subtract-next", "-o", "m.scn"];
+    let mut args = vec!["import", "model.nir", "-o", "m.scn"];
+    args.extend(import_args);
     ok("scn import", &scn_in(&d, &args));
     ok("scn check", &scn_in(&d, &["check", "m.scn"]));
     let text = std::fs::read_to_string(d.join("m.scn")).unwrap();
-    assert!(text.contains("v -= (v_threshold - v_reset) / (1 - dt / tau"), "the reset is written out:\n{text}");
+    assert!(text.contains(reset_line), "the reset is written out:\n{text}");
     let pops = populations(&text);
     let lat = latencies(&pops);
     std::fs::write(d.join("m.scn"), monitor_all(&text, &pops)).unwrap();
     let steps = reference["steps"].as_u64().unwrap();
-    let total = steps + lat.values().max().unwrap();
-    let duration = format!("{}ms", total as f64 * DT_MS);
-    ok("scn run", &scn_in(&d, &["run", "m.scn", "--duration", &duration, "-o", "out"]));
+    let total = (steps + lat.values().max().unwrap()).to_string();
+    ok("scn run", &scn_in(&d, &["run", "m.scn", "--steps", &total, "-o", "out"]));
     let want: Spikes = reference["spikes"]
         .as_array()
         .unwrap()
@@ -120,27 +118,39 @@ fn matches_snntorch(name: &str) -> usize {
         })
         .collect();
     let layers: BTreeSet<&String> = want.iter().map(|s| &s.1).collect();
-    assert_eq!(layers.len(), pops.len(), "{name}: every layer of snnTorch's run spikes ({layers:?})");
+    assert_eq!(layers.len(), pops.len(), "{name}: every layer of the library's run spikes ({layers:?})");
     let differ: Vec<_> = got.symmetric_difference(&want).take(10).collect();
-    assert!(differ.is_empty(), "{name}: SCN and snnTorch differ at (step, layer, neuron) {differ:?}");
+    assert!(differ.is_empty(), "{name}: SCN and the library differ at (step, layer, neuron) {differ:?}");
     let _ = std::fs::remove_dir_all(&d);
     want.len()
 }
 
+/// snnTorch's conventions: dt = 1e-4 s, the threshold subtracted after the next decay.
+const SNNTORCH: &[&str] = &["--dt", "0.1ms", "--reset", "subtract-next"];
+const SNNTORCH_RESET: &str = "v -= (v_threshold - v_reset) / (1 - dt / tau";
+
 #[test]
 fn snntorch_dense_synaptic_and_leaky_layers_match_snntorch_spike_for_spike() {
-    let spikes = matches_snntorch("snntorch_dense");
+    let spikes = matches_library("snntorch_dense", SNNTORCH, SNNTORCH_RESET);
     assert!(spikes > 500, "{spikes} spikes");
 }
 
 #[test]
 fn snntorch_convolutional_snn_matches_snntorch_spike_for_spike() {
-    let spikes = matches_snntorch("snntorch_conv");
+    let spikes = matches_library("snntorch_conv", SNNTORCH, SNNTORCH_RESET);
     assert!(spikes > 500, "{spikes} spikes");
 }
 
 #[test]
 fn snntorch_recurrent_leaky_layer_matches_snntorch_spike_for_spike() {
-    let spikes = matches_snntorch("snntorch_recurrent");
+    let spikes = matches_library("snntorch_recurrent", SNNTORCH, SNNTORCH_RESET);
     assert!(spikes > 100, "{spikes} spikes");
+}
+
+/// Norse writes tau = dt / tau_mem_inv (the time constant times dt = 1 ms): stepping the file
+/// with dt = 1 us gives Norse's dt / tau; its reset is NIR's.
+#[test]
+fn norse_dense_lif_box_layers_match_norse_spike_for_spike() {
+    let spikes = matches_library("norse_dense", &["--dt", "1us"], "on v > v_threshold { v = v_reset; emit spike }");
+    assert!(spikes > 200, "{spikes} spikes");
 }
