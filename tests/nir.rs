@@ -234,6 +234,21 @@ fn a_connection_of_more_than_65536_weights_imports_and_matches_the_nir_reference
 }
 
 #[test]
+fn printed_imports_write_their_weight_tables_to_the_current_directory() {
+    let d = dir("stdout");
+    py(&d, &[&script("tests/nir/make_fixtures.py"), "."]);
+    let out = scn_in(&d, &["import", "dense_lif.nir", "--dt", "1ms"]);
+    ok("scn import", &out);
+    let (source, note) = common::text(&out);
+    for table in ["dense_lif.input_to_lif1.weight.csv", "dense_lif.lif1_to_lif2.weight.csv"] {
+        assert!(source.contains(table), "the source reads `{table}`:\n{source}");
+        assert!(d.join(table).exists(), "`{table}` is written to the current directory");
+    }
+    assert_eq!(note.trim(), "note: wrote 2 weight tables to the current directory");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
 fn an_input_trace_with_more_channels_than_the_nir_input_is_refused() {
     let d = dir("extra-channels");
     py(&d, &[&script("tests/nir/make_fixtures.py"), "."]);
