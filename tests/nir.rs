@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -78,10 +78,12 @@ fn monitor_everything(scn: &str) -> String {
         .collect();
     let mut extra = String::new();
     for (p, model) in &pops {
-        if matches!(model.as_str(), "NirLif" | "NirCubaLif" | "NirIf") {
+        if matches!(model.as_str(), "NirLif" | "NirCubaLif" | "NirIf" | "NirThreshold") {
             extra.push_str(&format!("    monitor spikes({p})\n"));
         }
-        extra.push_str(&format!("    monitor state({p}.v)\n"));
+        if model != "NirThreshold" {
+            extra.push_str(&format!("    monitor state({p}.v)\n"));
+        }
     }
     let end = scn.trim_end().rfind('}').unwrap();
     format!("{}{extra}}}\n", &scn[..end])
@@ -144,14 +146,16 @@ fn compare(case: &str, inputs: u64, steps: u64, reset: &str) -> usize {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s[0].as_u64().unwrap(), s[1].as_str().unwrap().to_string(), s[2].as_u64().unwrap()))
+        .map(|s| (s[0].as_u64().unwrap(), scn_nir::import::ident(s[1].as_str().unwrap()), s[2].as_u64().unwrap()))
         .collect();
+    let ref_states: BTreeMap<String, &serde_json::Value> =
+        reference["states"].as_object().unwrap().iter().map(|(node, v)| (scn_nir::import::ident(node), v)).collect();
     let got = if d.join("out/spikes.csv").exists() { scn_spikes(&d.join("out/spikes.csv")) } else { Spikes::new() };
     assert_eq!(got, want, "{case}: spikes differ from the NIR reference");
     let states = scn_states(&d.join("out/states.csv"));
     assert!(!states.is_empty());
     for (step, pop, k, v) in &states {
-        let r = reference["states"][pop][*step as usize][*k as usize].as_f64().unwrap();
+        let r = ref_states[pop][*step as usize][*k as usize].as_f64().unwrap();
         assert!((v - r).abs() <= 1e-12 + 1e-9 * r.abs(), "{case}: {pop}[{k}].v at step {step}: scn {v}, reference {r}");
     }
     let _ = std::fs::remove_dir_all(&d);
@@ -194,6 +198,76 @@ fn convolutional_snn_matches_the_nir_reference() {
 }
 
 #[test]
+fn a_threshold_layer_matches_the_nir_reference() {
+    let spikes = compare("threshold_net", 3, 200, "to-reset");
+    assert!(spikes > 50, "{spikes} spikes");
+}
+
+#[test]
+fn threshold_net_round_trips() {
+    round_trip("threshold_net", 3);
+}
+
+#[test]
+fn a_nested_graph_imports_as_its_flattened_form_and_matches_the_nir_reference() {
+    let d = dir("nested");
+    py(&d, &[&script("tests/nir/make_fixtures.py"), "."]);
+    let mut texts = Vec::new();
+    for case in ["nested", "nested_flat"] {
+        let args = ["import", &format!("{case}.nir"), "--dt", "1ms", "--network", "n", "-o", "m.scn"];
+        ok("scn import", &scn_in(&d, &args));
+        let text = std::fs::read_to_string(d.join("m.scn")).unwrap();
+        // The first line names the file imported.
+        texts.push(text.split_once('\n').unwrap().1.to_string());
+    }
+    assert_eq!(texts[0], texts[1], "the nested graph imports as its hand-flattened form");
+    assert!(texts[0].contains("pop hidden_lif = NirLif[4]"), "inner nodes are named GRAPH.NODE:\n{}", texts[0]);
+    let _ = std::fs::remove_dir_all(&d);
+    let spikes = compare("nested_flat", 3, 200, "to-reset");
+    assert!(spikes > 20, "{spikes} spikes");
+}
+
+#[test]
+fn a_connection_of_more_than_65536_weights_imports_and_matches_the_nir_reference() {
+    let spikes = compare("wide_dense", 300, 40, "to-reset");
+    assert!(spikes > 100, "{spikes} spikes");
+}
+
+#[test]
+fn printed_imports_write_their_weight_tables_to_the_current_directory() {
+    let d = dir("stdout");
+    py(&d, &[&script("tests/nir/make_fixtures.py"), "."]);
+    let out = scn_in(&d, &["import", "dense_lif.nir", "--dt", "1ms"]);
+    ok("scn import", &out);
+    let (source, note) = common::text(&out);
+    for table in ["dense_lif.input_to_lif1.weight.csv", "dense_lif.lif1_to_lif2.weight.csv"] {
+        assert!(source.contains(table), "the source reads `{table}`:\n{source}");
+        assert!(d.join(table).exists(), "`{table}` is written to the current directory");
+    }
+    assert_eq!(note.trim(), "note: wrote 2 weight tables to the current directory");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn an_input_trace_with_more_channels_than_the_nir_input_is_refused() {
+    let d = dir("extra-channels");
+    py(&d, &[&script("tests/nir/make_fixtures.py"), "."]);
+    ok("scn import", &scn_in(&d, &["import", "dense_lif.nir", "--dt", "1ms", "-o", "m.scn"]));
+    // The NIR input has 3 channels; the trace has 5.
+    std::fs::write(d.join("input.csv"), input_trace(5, 20)).unwrap();
+    let out = scn_in(&d, &["run", "m.scn", "--duration", "20ms", "-o", "out"]);
+    let (_, err) = common::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("E0707"), "{err}");
+    assert!(
+        err.contains("`dense_lif.input_to_lif1.weight.csv` holds 12 values, but the connection `input_to_lif1` has 20"),
+        "{err}"
+    );
+    assert!(!d.join("out").exists(), "nothing is run");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
 fn malformed_files_get_diagnostics_naming_node_and_field() {
     let d = dir("malformed");
     py(&d, &[&script("tests/nir/make_malformed.py"), "."]);
@@ -229,10 +303,19 @@ fn round_trip(case: &str, inputs: u64) {
     let exported = format!("exp/{case}.nir");
     py(&d, &[&script("tests/compare/nir_compare.py"), &format!("{case}.nir"), &exported]);
     // The export records dt, so the second import needs no `--dt`.
-    ok("scn import (again)", &scn_in(&d, &["import", &exported, "-o", "again.scn"]));
-    let first = std::fs::read_to_string(d.join("m.scn")).unwrap();
-    let again = std::fs::read_to_string(d.join("again.scn")).unwrap();
-    assert_eq!(again, first, "{case}: import → export → import is not a fixed point");
+    std::fs::create_dir(d.join("again")).unwrap();
+    ok("scn import (again)", &scn_in(&d, &["import", &exported, "-o", "again/m.scn"]));
+    let files = |dir: &Path| -> BTreeMap<String, String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "scn") || p.to_string_lossy().ends_with(".weight.csv"))
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+            .collect()
+    };
+    let (first, again) = (files(&d), files(&d.join("again")));
+    assert!(first.len() > 1, "{case}: the import writes weight tables: {:?}", first.keys());
+    assert_eq!(again, first, "{case}: import → export → import is not a fixed point (source and tables)");
     let _ = std::fs::remove_dir_all(&d);
 }
 

@@ -12,8 +12,13 @@ import numpy as np
 
 from nir_reference import conv2d, pool2d
 
-NEURONS = (nir.LIF, nir.CubaLIF, nir.LI, nir.CubaLI, nir.IF, nir.I)
-FIELDS = ("tau", "tau_mem", "tau_syn", "r", "v_leak", "v_threshold", "v_reset", "w_in")
+NEURONS = (nir.LIF, nir.CubaLIF, nir.LI, nir.CubaLI, nir.IF, nir.I, nir.Threshold)
+FIELDS = ("tau", "tau_mem", "tau_syn", "r", "v_leak", "v_threshold", "v_reset", "w_in", "threshold")
+
+
+def size_field(x):
+    """The field whose shape is the node's (a Threshold has no `r`)."""
+    return x.threshold if isinstance(x, nir.Threshold) else x.r
 
 
 def preds_shape(g, preds, n):
@@ -22,7 +27,7 @@ def preds_shape(g, preds, n):
     if isinstance(x, nir.Input):
         return tuple(int(k) for k in x.input_type["input"])
     if isinstance(x, NEURONS):
-        return np.shape(x.r)
+        return np.shape(size_field(x))
     return preds_shape(g, preds, preds[n][0])
 
 
@@ -44,7 +49,7 @@ def linear_maps(g):
             k = int(np.prod(x.input_type["input"]))
             return {n: (np.eye(k), np.zeros(k))}
         if isinstance(x, NEURONS):
-            k = np.asarray(x.r).size
+            k = np.asarray(size_field(x)).size
             return {n: (np.eye(k), np.zeros(k))}
         acc = {}
         for p in preds[n]:
@@ -86,7 +91,7 @@ def main():
         for f in FIELDS:
             if hasattr(na[n], f):
                 # SCN populations are flat: compare the row-major elements.
-                x = np.ravel(np.broadcast_to(getattr(na[n], f), np.shape(na[n].r)))
+                x = np.ravel(np.broadcast_to(getattr(na[n], f), np.shape(size_field(na[n]))))
                 y = np.ravel(getattr(nb[n], f))
                 assert np.array_equal(x, y), f"{n}.{f}: {x} vs {y}"
                 compared += 1

@@ -6,7 +6,7 @@ step t is the graph's linear nodes (Affine, Linear, Scale, Flatten, Conv2d, pool
 the outputs its sources (Input spikes, spiking neurons) produced in step t - 1 (t - 1 - k after
 a Delay of k steps), as in SCN's schedule
 (docs/nir.md). A spike is v > v_threshold, followed by v = v_reset (or subtraction with
---reset subtract). States start at zero; they are recorded at the start of each step.
+--reset subtract); a Threshold node spikes wherever its input of the step exceeds `threshold`. States start at zero; they are recorded at the start of each step.
 
 Usage: python nir_reference.py FILE.nir DT_S STEPS INPUT_TRACE.csv OUT.json [subtract]
 Writes {"spikes": [[step, node, index], ...], "states": {node: [[v per neuron] per step]}}.
@@ -18,12 +18,12 @@ import sys
 import nir
 import numpy as np
 
-SPIKING = (nir.LIF, nir.CubaLIF, nir.IF)
+SPIKING = (nir.LIF, nir.CubaLIF, nir.IF, nir.Threshold)
 NEURONS = SPIKING + (nir.LI, nir.CubaLI, nir.I)
 
 
 def size(node):
-    for f in ("v_threshold", "tau", "tau_mem", "r"):
+    for f in ("v_threshold", "threshold", "tau", "tau_mem", "r"):
         if hasattr(node, f):
             return np.asarray(getattr(node, f)).size
     raise ValueError(node)
@@ -74,7 +74,7 @@ def main():
         for row in csv.DictReader(f):
             in_spikes.setdefault(int(row["step"]), []).append(int(row["neuron"]))
     neurons = {n: x for n, x in g.nodes.items() if isinstance(x, NEURONS)}
-    shape = {n: np.shape(x.r) for n, x in neurons.items()}
+    shape = {n: np.shape(x.threshold if isinstance(x, nir.Threshold) else x.r) for n, x in neurons.items()}
     shape.update({n: tuple(int(k) for k in g.nodes[n].input_type["input"]) for n in inputs})
     v = {n: np.zeros(shape[n]) for n in neurons}
     i_syn = {n: np.zeros(shape[n]) for n in neurons}
@@ -120,9 +120,16 @@ def main():
                 syn = i_syn[n]
                 i_syn[n] = syn + dt * (x.w_in * i - syn) / x.tau_syn
                 v[n] = v[n] + dt * ((x.v_leak - v[n]) + x.r * syn) / x.tau_mem
+            elif isinstance(x, nir.Threshold):
+                # Stateless: a spike wherever this step's input exceeds the threshold.
+                v[n] = i
             else:
                 v[n] = v[n] + dt * x.r * i
-            if isinstance(x, SPIKING):
+            if isinstance(x, nir.Threshold):
+                fired = v[n] > x.threshold
+                spikes += [[t, n, int(k)] for k in np.flatnonzero(fired.reshape(-1))]
+                new_prev[n] = fired.astype(float)
+            elif isinstance(x, SPIKING):
                 fired = v[n] > x.v_threshold
                 if subtract:
                     v[n] = np.where(fired, v[n] - (x.v_threshold - x.v_reset), v[n])

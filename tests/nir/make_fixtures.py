@@ -86,6 +86,78 @@ def conv_snn():
     )
 
 
+def threshold_net():
+    """Input(3) -> Affine -> Threshold(4) -> Linear -> LIF(2) -> Output: a stateless threshold
+    layer between two weight layers."""
+    rng = np.random.default_rng(5)
+    return nir.NIRGraph(
+        nodes={"input": nir.Input(input_type=np.array([3])),
+               "fc1": nir.Affine(weight=rng.uniform(-0.5, 1.5, (4, 3)), bias=np.array([0.0, 0.2, -0.1, 0.0])),
+               "step": nir.Threshold(threshold=np.array([0.5, 0.8, 0.3, 1.0])),
+               "fc2": nir.Linear(weight=rng.uniform(0.0, 0.6, (2, 4))),
+               "lif": nir.LIF(tau=np.full(2, 0.01), r=np.ones(2), v_leak=np.zeros(2), v_threshold=np.full(2, 0.1),
+                              v_reset=np.zeros(2)),
+               "output": nir.Output(output_type=np.array([2]))},
+        edges=[("input", "fc1"), ("fc1", "step"), ("step", "fc2"), ("fc2", "lif"), ("lif", "output")],
+    )
+
+
+def hidden_layer():
+    """The Linear -> LIF(4) layer that `nested` wraps in a graph of its own."""
+    rng = np.random.default_rng(6)
+    return {"w": nir.Linear(weight=rng.uniform(-0.2, 0.8, (4, 3))),
+            "lif": nir.LIF(tau=np.full(4, 0.01), r=np.ones(4), v_leak=np.zeros(4), v_threshold=np.full(4, 0.2),
+                           v_reset=np.zeros(4))}
+
+
+def readout():
+    """The Linear -> LIF(2) readout after the hidden layer."""
+    rng = np.random.default_rng(7)
+    return {"fc": nir.Linear(weight=rng.uniform(0.0, 0.9, (2, 4))),
+            "out_lif": nir.LIF(tau=np.full(2, 0.01), r=np.ones(2), v_leak=np.zeros(2), v_threshold=np.full(2, 0.3),
+                               v_reset=np.zeros(2))}
+
+
+def nested():
+    """Input(3) -> hidden (a NIRGraph: input -> w -> lif -> output) -> fc -> out_lif -> Output."""
+    layer = hidden_layer()
+    hidden = nir.NIRGraph(
+        nodes={"input": nir.Input(input_type=np.array([3])), **layer, "output": nir.Output(output_type=np.array([4]))},
+        edges=[("input", "w"), ("w", "lif"), ("lif", "output")],
+    )
+    return nir.NIRGraph(
+        nodes={"input": nir.Input(input_type=np.array([3])), "hidden": hidden, **readout(),
+               "output": nir.Output(output_type=np.array([2]))},
+        edges=[("input", "hidden"), ("hidden", "fc"), ("fc", "out_lif"), ("out_lif", "output")],
+        type_check=False,
+    )
+
+
+def nested_flat():
+    """`nested` flattened by hand: the hidden graph's nodes named `hidden.NODE`."""
+    layer = {f"hidden.{k}": v for k, v in hidden_layer().items()}
+    return nir.NIRGraph(
+        nodes={"input": nir.Input(input_type=np.array([3])), **layer, **readout(),
+               "output": nir.Output(output_type=np.array([2]))},
+        edges=[("input", "hidden.w"), ("hidden.w", "hidden.lif"), ("hidden.lif", "fc"), ("fc", "out_lif"),
+               ("out_lif", "output")],
+    )
+
+
+def wide_dense():
+    """Input(300) -> Linear(300 x 300: 90,000 weights, more than fit an inline lookup) -> LIF(300)
+    -> Output."""
+    rng = np.random.default_rng(8)
+    n = 300
+    return nir.NIRGraph(
+        nodes={"input": nir.Input(input_type=np.array([n])), "fc": nir.Linear(weight=rng.uniform(-0.02, 0.05, (n, n))),
+               "lif": nir.LIF(tau=np.full(n, 0.01), r=np.ones(n), v_leak=np.zeros(n), v_threshold=np.full(n, 0.3),
+                              v_reset=np.zeros(n)),
+               "output": nir.Output(output_type=np.array([n]))},
+        edges=[("input", "fc"), ("fc", "lif"), ("lif", "output")],
+    )
+
+
 def main():
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
@@ -93,6 +165,10 @@ def main():
     nir.write(out / "cuba_li.nir", cuba_li())
     nir.write(out / "conv_snn.nir", conv_snn())
     nir.write(out / "if_integrator.nir", if_integrator())
+    nir.write(out / "threshold_net.nir", threshold_net())
+    nir.write(out / "nested.nir", nested())
+    nir.write(out / "nested_flat.nir", nested_flat())
+    nir.write(out / "wide_dense.nir", wide_dense())
 
 
 if __name__ == "__main__":

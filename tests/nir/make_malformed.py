@@ -28,6 +28,26 @@ def graph(path, nodes, edges):
         g.create_dataset("edges", data=np.array(edges, dtype=object), dtype=STR)
 
 
+def nested_without_input(path):
+    """A nested graph that an edge enters although it has no `Input` node."""
+    with h5py.File(path, "w") as f:
+        f.create_dataset("version", data="1.0.8", dtype=STR)
+        g = f.create_group("node")
+        g.create_dataset("type", data="NIRGraph", dtype=STR)
+        ns = g.create_group("nodes")
+        for name, n in io(2).items():
+            grp = ns.create_group(name)
+            grp.create_dataset("type", data=n["type"], dtype=STR)
+            grp.create_dataset("shape", data=np.asarray(n["shape"]))
+        sub = ns.create_group("block")
+        sub.create_dataset("type", data="NIRGraph", dtype=STR)
+        inner = sub.create_group("nodes").create_group("lif")
+        for k, v in lif().items():
+            inner.create_dataset(k, data=v, dtype=STR) if isinstance(v, str) else inner.create_dataset(k, data=v)
+        sub.create_dataset("edges", data=np.zeros((0, 2), dtype=object), dtype=STR)
+        g.create_dataset("edges", data=np.array([["input", "block"], ["block", "output"]], dtype=object), dtype=STR)
+
+
 def lif(**drop):
     f = {"type": "LIF", "tau": [0.01, 0.01], "r": [1.0, 1.0], "v_leak": [0.0, 0.0],
          "v_threshold": [1.0, 1.0], "v_reset": [0.0, 0.0]}
@@ -55,6 +75,10 @@ def main():
                                                        "v_leak": [0.0, 0.0]},
                                        "fc": {"type": "Linear", "weight": np.eye(2)}, "lif": lif()},
           [["input", "li"], ["li", "fc"], ["fc", "lif"], ["lif", "output"]])
+    graph(out / "threshold_without_threshold.nir",
+          {**io(2), "fc": {"type": "Linear", "weight": np.eye(2)}, "step": {"type": "Threshold"}},
+          [["input", "fc"], ["fc", "step"], ["step", "output"]])
+    nested_without_input(out / "nested_without_input.nir")
     (out / "not_hdf5.nir").write_text("this is not HDF5\n")
 
 

@@ -12,13 +12,15 @@ use std::path::PathBuf;
 pub struct Args {
     /// The NIR file (HDF5, as written by `nir.write`).
     file: PathBuf,
-    /// Where to write the SCN source (default: standard output).
+    /// Where to write the SCN source (default: standard output); the weight tables it reads
+    /// are written beside it (into the current directory when it is printed).
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// The time step, when the file does not give one (`1ms`, `0.1 ms`, `1e-4 s`).
     #[arg(long)]
     dt: Option<String>,
-    /// The reset after a spike: `to-reset` (NIR: v = v_reset) or `subtract` (v -= v_threshold - v_reset).
+    /// The reset after a spike: `to-reset` (NIR: v = v_reset), `subtract` (v -= v_threshold - v_reset) or
+    /// `subtract-next` (the same, after the next step's decay: snnTorch's default).
     #[arg(long, value_enum, default_value = "to-reset")]
     reset: ResetArg,
     /// The name of the generated network (default: the file's stem).
@@ -33,6 +35,8 @@ enum ResetArg {
     ToReset,
     /// `v -= v_threshold - v_reset`.
     Subtract,
+    /// `v_threshold - v_reset` subtracted after the next step's decay (snnTorch's default).
+    SubtractNext,
 }
 
 /// Seconds in a time written like `1ms`, `0.1 ms` or `1e-4 s`.
@@ -67,12 +71,13 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         reset: match args.reset {
             ResetArg::ToReset => Reset::ToReset,
             ResetArg::Subtract => Reset::Subtract,
+            ResetArg::SubtractNext => Reset::SubtractNext,
         },
         network: args.network.clone().unwrap_or(stem),
         origin: args.file.file_name().map_or(shown.clone(), |n| n.to_string_lossy().into_owned()),
     };
     let result = scn_nir::hdf5io::read(&args.file).and_then(|g| scn_nir::import::import(&g, &opts));
-    let text = match result {
+    let imported = match result {
         Ok(t) => t,
         Err(e) => {
             // A NIR file has no text to point into: the message names the node and field.
@@ -80,10 +85,24 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
             return Ok(1);
         }
     };
+    // The weight tables go beside the SCN file (the current directory when it is printed).
+    let dir = args.output.as_deref().and_then(|p| p.parent()).map(PathBuf::from).unwrap_or_default();
+    for (name, contents) in &imported.tables {
+        let path = dir.join(name);
+        if let Err(e) = std::fs::write(&path, contents) {
+            files::report_unwritable(err, &path, &e, "choose another place with `-o FILE`")?;
+            return Ok(1);
+        }
+    }
     match &args.output {
-        None => out.write_all(text.as_bytes())?,
+        None => {
+            out.write_all(imported.source.as_bytes())?;
+            if !imported.tables.is_empty() {
+                writeln!(err, "note: wrote {} weight tables to the current directory", imported.tables.len())?;
+            }
+        }
         Some(p) => {
-            if let Err(e) = std::fs::write(p, &text) {
+            if let Err(e) = std::fs::write(p, &imported.source) {
                 files::report_unwritable(err, p, &e, "choose another place with `-o FILE`")?;
                 return Ok(1);
             }

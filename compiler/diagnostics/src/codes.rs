@@ -743,6 +743,11 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
         explanation: "A synapse reads something the connection cannot supply: its `input NAME` is bound by name to a network `param NAME` with a constant value, and `pre.x` / `post.x` to a state `x` of the presynaptic / postsynaptic neuron model. The network has no such parameter, the neuron model has no such state, or the presynaptic side is a stimulus, which has no states.\n\nExample:\n\n    synapse RStdp { input reward: dimensionless … }\n    network Net { connect a -> b.syn via RStdp { all } }   // no `param reward`\n\nFix: declare `param reward: dimensionless = 0` in the network, or read a state the neuron model has.",
     },
     CodeInfo {
+        code: "E0707",
+        title: "table file does not fit",
+        explanation: "`load(\"FILE.csv\")[index]` reads one value per element of a population (a parameter or initial state) or per connection (a weight or delay) from a CSV table beside the model. The file must hold numbers only, one per line or all on one line, and at least as many as there are elements: a shorter table would give the elements past its end a wrong value. Connections are numbered source-major (with `all`, connection k joins source k / targets to target k % targets).\n\nExample:\n\n    stimulus s = spikes(load(\"input.csv\")) -> p.syn { all, weight = load(\"w.csv\")[index] * 1 A }\n\nwith `input.csv` naming 11 channels, `p` of 4 neurons and 40 values in `w.csv`.\n\nFix: give one value per element, or fix the data that makes the population or connection larger (here, a trace with a channel the network does not have).",
+    },
+    CodeInfo {
         code: "E0710",
         title: "hardware needs a precision block",
         explanation: "Hardware backends (`scn build --target verilog`, `fpga`, a device profile) compute in fixed point: every neuron model of the network needs a `precision` block that fixes its format, overflow and rounding. A model with only real (f64) arithmetic cannot become RTL.\n\nExample:\n\n    neuron Lif { state v: voltage = -65 mV  dv/dt = -v / 20 ms }\n    scn build net.scn --target verilog\n\nFix: add `precision fix<16, 8> overflow saturate rounding nearest_even scale(voltage = 1 mV)` to the model and write its update with `next`, or simulate it with `scn run`.",
@@ -785,7 +790,7 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
     CodeInfo {
         code: "E0722",
         title: "NIR construct not imported",
-        explanation: "The NIR graph uses a node type or a combination that `scn import` does not translate (the message names the node): nested graphs, per-element delays, the continuous output of a non-spiking neuron feeding further nodes, and node types docs/nir.md lists as not imported.\n\nExample:\n\n    LI -> Affine -> LIF     // the LI's voltage drives another layer\n\nFix: change the graph so that only inputs and spiking neurons feed other nodes, or simulate it with a NIR backend that supports it.",
+        explanation: "The NIR graph uses a node type or a combination that `scn import` does not translate (the message names the node): per-element delays, the continuous output of a non-spiking neuron feeding further nodes, and node types docs/nir.md lists as not imported.\n\nExample:\n\n    LI -> Affine -> LIF     // the LI's voltage drives another layer\n\nFix: change the graph so that only inputs and spiking neurons feed other nodes, or simulate it with a NIR backend that supports it.",
     },
     CodeInfo {
         code: "E0723",
@@ -800,7 +805,7 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
     CodeInfo {
         code: "E0725",
         title: "not expressible in NIR",
-        explanation: "`scn build --target nir` writes the networks NIR has nodes for: populations of the neuron models `scn import` generates (NirLif, NirCubaLif, NirLi, NirCubaLi, NirIf, NirIntegrator, with NIR's reset), connections without a synapse model and with one delay each, replayed spike traces as inputs. The message names the first construct of the network that NIR cannot express.\n\nExample:\n\n    stimulus poisson(rate = 20 Hz, n = 10) -> p.syn { all, weight = 1 A }\n\nFix: replace the construct (a Poisson source by `spikes(load(\"input.csv\"))`), or keep the model in SCN.",
+        explanation: "`scn build --target nir` writes the networks NIR has nodes for: populations of the neuron models `scn import` generates (NirLif, NirCubaLif, NirLi, NirCubaLi, NirIf, NirIntegrator, NirThreshold, with NIR's reset), connections without a synapse model and with one delay each, replayed spike traces as inputs. The message names the first construct of the network that NIR cannot express.\n\nExample:\n\n    stimulus poisson(rate = 20 Hz, n = 10) -> p.syn { all, weight = 1 A }\n\nFix: replace the construct (a Poisson source by `spikes(load(\"input.csv\"))`), or keep the model in SCN.",
     },
     CodeInfo {
         code: "E0801",

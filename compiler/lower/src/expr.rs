@@ -50,6 +50,9 @@ pub struct Scope<'p> {
     pub peer_fields: Option<Vec<String>>,
     /// The input slot of the first peer field (the number of declared inputs).
     pub peer_base: u16,
+    /// The tables read here with the element's `index` (`load("w.csv")[index]`), for the
+    /// check that they cover every element of the population or connection.
+    pub tables: Vec<crate::table::TableUse>,
 }
 
 impl<'p> Scope<'p> {
@@ -64,6 +67,7 @@ impl<'p> Scope<'p> {
             fixed: None,
             peer_fields: None,
             peer_base: 0,
+            tables: Vec::new(),
         }
     }
 
@@ -87,6 +91,21 @@ impl<'p> Scope<'p> {
 impl Default for Scope<'_> {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The file name of `load("FILE")`.
+fn load_file(e: &ast::Expr) -> Option<&str> {
+    let ExprKind::Call(f, args) = &e.kind else { return None };
+    if !matches!(&f.kind, ExprKind::Name(n) if n.name == "load") {
+        return None;
+    }
+    match args.as_slice() {
+        [Arg::Positional(x)] => match &x.kind {
+            ExprKind::Str(s) => Some(s.as_str()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -199,6 +218,16 @@ impl<'p> Lowerer<'p> {
                     fields.len() - 1
                 });
                 Expr::Input(sc.peer_base + k as u16)
+            }
+            // `load("w.csv")[i]`: one value of a table file per element.
+            ExprKind::Index(base, i) if sc.fixed.is_none() && load_file(base).is_some() => {
+                let file = load_file(base).expect("checked");
+                let values = crate::table::read_table(&self.model_dir(), file, e.span)?;
+                let index = self.expr(sc, i)?;
+                if matches!(&i.kind, ExprKind::Name(n) if n.name == "index") {
+                    sc.tables.push(crate::table::TableUse { file: file.to_string(), len: values.len(), span: e.span });
+                }
+                crate::table::lookup(&values, &index)
             }
             ExprKind::Index(..) | ExprKind::Field(..) | ExprKind::Array(_) | ExprKind::Range(..) => {
                 return Err(unsupported(e.span, "arrays, indexing and fields in element expressions"));

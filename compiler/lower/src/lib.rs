@@ -17,6 +17,7 @@ mod network;
 mod replay;
 mod streams;
 mod synapse_inputs;
+mod table;
 
 use scn_diagnostics::{Diagnostic, Span};
 use scn_grammar::ast::{Item, ItemKind};

@@ -69,6 +69,14 @@ impl<'p> Lowerer<'p> {
         self.net_exact(consts, e).map(|(r, _)| r.to_f64())
     }
 
+    /// A constant network truth value (`autapses = true`); a number counts as true unless 0.
+    fn net_flag(&self, consts: &HashMap<String, f64>, e: &ast::Expr) -> Result<bool, Diagnostic> {
+        if let ExprKind::Bool(b) = &e.kind {
+            return Ok(*b);
+        }
+        self.net_value(consts, e).map(|x| x != 0.0).ok_or_else(|| unsupported(e.span, "a flag that is not constant"))
+    }
+
     /// The exact SI value and dimension of a constant network expression.
     fn net_exact(&self, consts: &HashMap<String, f64>, e: &ast::Expr) -> Option<(scn_units::Rational, scn_units::Dim)> {
         struct Names<'a, 'b, 'p> {
@@ -421,6 +429,7 @@ impl<'p> Lowerer<'p> {
                 EntryKind::Flag(n) => return Err(unsupported(n.span, "this override")),
             }
         }
+        crate::table::check_covers(&sc.tables, size, &format!("the population `{}`", name.name))?;
         for (k, init) in m.param_init.iter().enumerate() {
             if matches!(init, Expr::Const(c) if c.is_nan())
                 && !pop.param_overrides.iter().any(|(s, _)| *s as usize == k)
@@ -456,8 +465,11 @@ impl<'p> Lowerer<'p> {
             let (tgt, port) = self.port_ref(pops, t)?;
             let label = w.name.map_or_else(|| format!("{}->{}", w.from, pop_name(t)), |n| n.name.clone());
             let tm = out.populations[tgt].model;
-            let mut p =
+            let (mut p, tables) =
                 self.projection(consts, label, source.clone(), (tgt, tm), port, w.via, w.rules, dt, clocked, w.span)?;
+            if let Some(count) = connection_count(out, &p) {
+                crate::table::check_covers(&tables, count, &format!("the connection `{}`", p.name))?;
+            }
             if let Some(s) = p.synapse {
                 let src_model = match source {
                     Source::Population(src) => Some(&self.out_models[out.populations[src].model]),
@@ -499,7 +511,7 @@ impl<'p> Lowerer<'p> {
         dt: f64,
         clocked: bool,
         span: Span,
-    ) -> Result<Projection, Diagnostic> {
+    ) -> Result<(Projection, Vec<crate::table::TableUse>), Diagnostic> {
         let pop_model = &self.out_models[target_model];
         let (port_slot, spike) = port_of(pop_model, &port).ok_or_else(|| unsupported(span, "this target port"))?;
         if !spike {
@@ -560,7 +572,7 @@ impl<'p> Lowerer<'p> {
                                 as u64,
                         )
                     }
-                    "autapses" => autapses = self.net_value(consts, v).is_some_and(|x| x != 0.0),
+                    "autapses" => autapses = self.net_flag(consts, v)?,
                     "weight" => {
                         weight = match &target_fixed {
                             // In the precision of the target port: its format, its dimension's
@@ -585,7 +597,7 @@ impl<'p> Lowerer<'p> {
                 _ => return Err(unsupported(e.span, "this rule")),
             }
         }
-        Ok(Projection {
+        let projection = Projection {
             name,
             source,
             target,
@@ -597,7 +609,8 @@ impl<'p> Lowerer<'p> {
             synapse,
             synapse_params,
             synapse_inputs: Vec::new(),
-        })
+        };
+        Ok((projection, sc.tables))
     }
 
     fn monitor(
@@ -841,4 +854,25 @@ fn pop_name(e: &ast::Expr) -> String {
         ExprKind::Field(b, _) | ExprKind::Index(b, _) => pop_name(b),
         _ => "?".into(),
     }
+}
+
+/// The number of connections a projection makes, when its rule fixes it before the run (all
+/// but `p = …`); connection k has `index` k.
+fn connection_count(net: &Network, p: &Projection) -> Option<u64> {
+    let n_src = match &p.source {
+        Source::Population(s) => net.populations[*s].size,
+        Source::Poisson { n, .. } | Source::Stream { n, .. } | Source::Replay { n, .. } => *n,
+        Source::Rate { p, .. } => p.len() as u64,
+    };
+    let n_tgt = net.populations[p.target].size;
+    let same = matches!(p.source, Source::Population(s) if s == p.target);
+    Some(match &p.rule {
+        Rule::All if same && !p.autapses => n_src * n_tgt - n_src.min(n_tgt),
+        Rule::All => n_src * n_tgt,
+        Rule::OneToOne => n_src.min(n_tgt),
+        Rule::Indegree(d) => n_tgt * (*d).min(n_src - u64::from(same && !p.autapses).min(n_src)),
+        Rule::Outdegree(d) => n_src * (*d).min(n_tgt - u64::from(same && !p.autapses).min(n_tgt)),
+        Rule::Pairs(list) => list.iter().filter(|&&(i, j)| i < n_src && j < n_tgt).count() as u64,
+        Rule::Probability(_) => return None,
+    })
 }

@@ -101,7 +101,7 @@ pub(crate) fn read_csv(path: &Path) -> Result<Vec<Vec<f64>>, String> {
 
 impl<'p> Lowerer<'p> {
     /// The directory `load` paths are relative to: the root model file's.
-    fn model_dir(&self) -> PathBuf {
+    pub(crate) fn model_dir(&self) -> PathBuf {
         match &self.analysis.program.modules[0].origin {
             scn_sema::modules::Origin::File(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
             _ => PathBuf::new(),

@@ -13,7 +13,8 @@ use scn_runtime::ir::{Model, Monitor, Network, Source};
 use scn_runtime::random::Purpose;
 use std::sync::OnceLock;
 
-const NEURON_KINDS: [Kind; 6] = [Kind::Lif, Kind::CubaLif, Kind::Li, Kind::CubaLi, Kind::If, Kind::Integrator];
+const NEURON_KINDS: [Kind; 7] =
+    [Kind::Lif, Kind::CubaLif, Kind::Li, Kind::CubaLi, Kind::If, Kind::Integrator, Kind::Threshold];
 
 /// The lowered form of every generated model, for both resets.
 fn canonical_models() -> &'static Vec<(Kind, Reset, Model)> {
@@ -21,7 +22,8 @@ fn canonical_models() -> &'static Vec<(Kind, Reset, Model)> {
     MODELS.get_or_init(|| {
         let mut out = Vec::new();
         for kind in NEURON_KINDS {
-            let resets: &[Reset] = if kind.spikes() { &[Reset::ToReset, Reset::Subtract] } else { &[Reset::ToReset] };
+            let resets: &[Reset] =
+                if kind.resets() { &[Reset::ToReset, Reset::Subtract, Reset::SubtractNext] } else { &[Reset::ToReset] };
             for &reset in resets {
                 let src = format!(
                     "{}\nnetwork Canonical {{\n    dt = 1 ms\n    pop p = {}[1]\n}}\n",
@@ -97,7 +99,7 @@ pub fn export(net: &Network) -> Result<Graph, NirError> {
                 p.name, m.name
             ))
         })?;
-        if reset == Reset::Subtract {
+        if !reset.is_nir() {
             return Err(NirError::inexpressible(format!(
                 "the subtractive reset of population `{}` (NIR neurons reset to `v_reset`)",
                 p.name

@@ -28,23 +28,28 @@ pub fn read(path: &Path) -> Result<Graph, NirError> {
 fn read_graph(group: &hdf5::Group) -> Result<Graph, NirError> {
     let nodes_group = group.group("nodes").map_err(|_| NirError::file("the graph has no `nodes` group"))?;
     let mut graph = Graph::default();
+    let mut nested = Vec::new();
     let names = nodes_group.member_names().map_err(|e| NirError::file(format!("cannot list the nodes: {e}")))?;
     for name in names {
         let g = nodes_group.group(&name).map_err(|_| NirError::field(&name, "type", "the node is not a group"))?;
-        graph.nodes.insert(name.clone(), read_node(&name, &g)?);
+        let ty = read_string(&g, "type").map_err(|_| NirError::field(&name, "type", "missing or not a string"))?;
+        if ty == "NIRGraph" {
+            nested.push((name, read_graph(&g)?));
+        } else {
+            graph.nodes.insert(name.clone(), read_node(&name, &ty, &g)?);
+        }
     }
     graph.edges = read_edges(group)?;
     graph.metadata = read_metadata(group);
+    for (name, sub) in nested {
+        crate::flatten::inline(&mut graph, &name, sub)?;
+    }
     Ok(graph)
 }
 
-fn read_node(name: &str, g: &hdf5::Group) -> Result<Node, NirError> {
-    let ty = read_string(g, "type").map_err(|_| NirError::field(name, "type", "missing or not a string"))?;
-    if ty == "NIRGraph" {
-        return Err(NirError::unsupported(name, "nested graphs (`NIRGraph` inside a graph) are not imported"));
-    }
+fn read_node(name: &str, ty: &str, g: &hdf5::Group) -> Result<Node, NirError> {
     let kind =
-        Kind::from_nir_name(&ty).ok_or_else(|| NirError::unsupported(name, format!("unknown node type `{ty}`")))?;
+        Kind::from_nir_name(ty).ok_or_else(|| NirError::unsupported(name, format!("unknown node type `{ty}`")))?;
     let mut fields = std::collections::BTreeMap::new();
     for &f in kind.required_fields() {
         let t = read_field(name, g, f)?.ok_or_else(|| NirError::field(name, f, "missing"))?;

@@ -1,7 +1,7 @@
 //! NIR graph → SCN source: one generated neuron model per NIR neuron kind (its ODE written
 //! out, solved with Euler at the chosen `dt`, its reset written explicitly), one population per
-//! neuron node, one connection per composed linear path (weights as functions of the
-//! connection index), a replayed spike trace per `Input` and a monitor per `Output`.
+//! neuron or `Threshold` node, one connection per composed linear path (weights in a table file
+//! read by connection index), a replayed spike trace per `Input` and a monitor per `Output`.
 
 use crate::error::NirError;
 use crate::linear::{Path, paths_into};
@@ -13,8 +13,21 @@ use std::fmt::Write;
 pub enum Reset {
     /// `v = v_reset` (NIR's definition).
     ToReset,
-    /// `v -= v_threshold - v_reset` (snnTorch's and Lava's subtractive reset).
+    /// `v -= v_threshold - v_reset` in the step of the spike (Lava's subtractive reset, and
+    /// snnTorch's with `reset_delay=False` while the membrane after a reset stays ≤ threshold).
     Subtract,
+    /// `v_threshold - v_reset` subtracted in the step after the spike, after the decay
+    /// (snnTorch's default, `reset_delay=True`: mem[t+1] = β mem[t] + x − θ). Written as a
+    /// subtraction of (v_threshold − v_reset) / β in the step of the spike, β = 1 − dt/τ the
+    /// Euler decay of one step, which gives the same membrane after the next decay.
+    SubtractNext,
+}
+
+impl Reset {
+    /// Whether NIR can express the reset (only its own, `v = v_reset`).
+    pub fn is_nir(self) -> bool {
+        self == Reset::ToReset
+    }
 }
 
 /// Choices the NIR file leaves open.
@@ -59,6 +72,7 @@ pub fn model_name(kind: Kind) -> &'static str {
         Kind::Li => "NirLi",
         Kind::CubaLi => "NirCubaLi",
         Kind::If => "NirIf",
+        Kind::Threshold => "NirThreshold",
         _ => "NirIntegrator",
     }
 }
@@ -69,13 +83,22 @@ pub fn field_unit(field: &str) -> &'static str {
         "tau" | "tau_mem" | "tau_syn" => "s",
         "r" => "ohm",
         "v_leak" | "v_threshold" | "v_reset" => "V",
-        "bias" => "A",
+        "bias" | "threshold" => "A",
         _ => "",
     }
 }
 
-/// The SCN source of `graph`, formatted.
-pub fn import(graph: &Graph, opts: &Options) -> Result<String, NirError> {
+/// An imported network: the SCN source and the weight tables it reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    /// The SCN source, formatted.
+    pub source: String,
+    /// The data files the source loads, `(file name, contents)`, to be written beside it.
+    pub tables: Vec<(String, String)>,
+}
+
+/// The SCN source of `graph` and the weight tables it reads.
+pub fn import(graph: &Graph, opts: &Options) -> Result<Imported, NirError> {
     let dt = graph.metadata.get("dt").copied().or(opts.dt).ok_or_else(NirError::no_dt)?;
     if !(dt > 0.0 && dt.is_finite()) {
         return Err(NirError::field("metadata", "dt", format!("{dt} is not a positive time")));
@@ -87,6 +110,9 @@ pub fn import(graph: &Graph, opts: &Options) -> Result<String, NirError> {
     let reset = match opts.reset {
         Reset::ToReset => "to `v_reset` (NIR)",
         Reset::Subtract => "by subtraction of `v_threshold - v_reset`",
+        Reset::SubtractNext => {
+            "by subtraction of `v_threshold - v_reset` after the next step's decay (snnTorch's `reset_delay=True`)"
+        }
     };
     let mut src = String::new();
     let _ = writeln!(src, "// Imported from {} by `scn import` (docs/nir.md).", opts.origin);
@@ -96,13 +122,13 @@ pub fn import(graph: &Graph, opts: &Options) -> Result<String, NirError> {
         src.push('\n');
         src.push_str(&model_source(k, opts.reset));
     }
-    let mut fns = String::new();
-    let mut net = String::new();
-    let _ = writeln!(net, "network {} {{", ident(&opts.network));
-    let _ = writeln!(net, "dt = {} s", num(dt));
+    let mut out = Out { fns: String::new(), net: String::new(), tables: Vec::new(), network: ident(&opts.network) };
+    let _ = writeln!(out.net, "network {} {{", out.network);
+    let _ = writeln!(out.net, "dt = {} s", num(dt));
     for (name, node) in graph.nodes.iter().filter(|(_, n)| n.kind.is_neuron()) {
-        population(name, node, graph, dt, &mut fns, &mut net)?;
+        population(name, node, graph, dt, &mut out)?;
     }
+    let Out { fns, mut net, tables, .. } = out;
     for (name, node) in graph.nodes.iter().filter(|(_, n)| n.kind == Kind::Output) {
         output(name, node, graph, &mut net)?;
     }
@@ -110,8 +136,17 @@ pub fn import(graph: &Graph, opts: &Options) -> Result<String, NirError> {
     src.push_str(&fns);
     src.push('\n');
     src.push_str(&net);
-    scn_fmt::format_source(&src)
-        .map_err(|d| NirError::graph(format!("internal error: the generated SCN does not parse: {}", d[0].message)))
+    let source = scn_fmt::format_source(&src)
+        .map_err(|d| NirError::graph(format!("internal error: the generated SCN does not parse: {}", d[0].message)))?;
+    Ok(Imported { source, tables })
+}
+
+/// What the import writes: generated functions, the network body and the weight tables.
+struct Out {
+    fns: String,
+    net: String,
+    tables: Vec<(String, String)>,
+    network: String,
 }
 
 fn check_edges(graph: &Graph) -> Result<(), NirError> {
@@ -131,8 +166,32 @@ type Param = (&'static str, &'static str, &'static str);
 /// A generated model: doc line, parameters, states, ODEs.
 type Template = (&'static str, &'static [Param], &'static [&'static str], &'static [&'static str]);
 
+/// The generated SCN model of a NIR `Threshold` node: stateless, it spikes in every step whose
+/// input exceeds the threshold.
+const THRESHOLD_SOURCE: &str = "\
+/// NIR `Threshold`: y = H(x - threshold); a spike in every step whose input exceeds the threshold.
+/// Input arriving in a step is compared in the next step only.
+neuron NirThreshold {
+param threshold: current = 1 A
+/// Constant input (the sum of the `Affine` biases before this node).
+param bias: current = 0 A
+/// The input compared in this step.
+state x: current = 0 A
+/// The input arriving for the next step.
+state i: current = 0 A
+input syn: spike(current)
+on syn(w) { i += w }
+next x = i + bias
+next i = 0 A
+on x > threshold { emit spike }
+}
+";
+
 /// The generated SCN model of a NIR neuron kind.
 pub fn model_source(kind: Kind, reset: Reset) -> String {
+    if kind == Kind::Threshold {
+        return THRESHOLD_SOURCE.to_string();
+    }
     let spikes = kind.spikes();
     let (doc, params, states, odes): Template = match kind {
         Kind::Lif => (
@@ -220,11 +279,28 @@ pub fn model_source(kind: Kind, reset: Reset) -> String {
             Reset::Subtract => {
                 let _ = writeln!(s, "on v > v_threshold {{ v -= v_threshold - v_reset; emit spike }}");
             }
+            Reset::SubtractNext => {
+                let _ = writeln!(
+                    s,
+                    "/// The reset divided by the decay of one step, so that the next decay leaves `v` lowered by `v_threshold - v_reset`."
+                );
+                let _ =
+                    writeln!(s, "on v > v_threshold {{ v -= (v_threshold - v_reset) / {}; emit spike }}", decay(kind));
+            }
         }
     }
     let _ = writeln!(s, "solver euler");
     let _ = writeln!(s, "}}");
     s
+}
+
+/// The factor by which one Euler step of `kind` scales `v` (without input).
+fn decay(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Lif => "(1 - dt / tau)",
+        Kind::CubaLif => "(1 - dt / tau_mem)",
+        _ => "1",
+    }
 }
 
 /// Shortest decimal that reads back as `x`.
@@ -271,14 +347,7 @@ fn ty_of(field: &str) -> &'static str {
     }
 }
 
-fn population(
-    name: &str,
-    node: &Node,
-    graph: &Graph,
-    dt: f64,
-    fns: &mut String,
-    net: &mut String,
-) -> Result<(), NirError> {
+fn population(name: &str, node: &Node, graph: &Graph, dt: f64, out: &mut Out) -> Result<(), NirError> {
     let fields: Vec<&str> = node.kind.required_fields().iter().chain(node.kind.optional_fields()).copied().collect();
     let n = node.field(node.kind.required_fields()[0]).len();
     let pop = ident(name);
@@ -286,7 +355,10 @@ fn population(
     for f in fields {
         let Some(t) = node.fields.get(f) else { continue };
         let values = broadcast(name, f, t, n)?;
-        overrides.push(format!("{f} = {}", per_index(&values, field_unit(f), ty_of(f), &format!("{pop}_{f}"), fns)));
+        overrides.push(format!(
+            "{f} = {}",
+            per_index(&values, field_unit(f), ty_of(f), &format!("{pop}_{f}"), &mut out.fns)
+        ));
     }
     let paths = paths_into(graph, name)?;
     let mut bias = vec![0.0; n];
@@ -300,11 +372,11 @@ fn population(
         bias.iter_mut().zip(&p.bias).for_each(|(a, b)| *a += b);
     }
     if bias.iter().any(|&b| b != 0.0) {
-        overrides.push(format!("bias = {}", per_index(&bias, "A", "current", &format!("{pop}_bias"), fns)));
+        overrides.push(format!("bias = {}", per_index(&bias, "A", "current", &format!("{pop}_bias"), &mut out.fns)));
     }
-    let _ = writeln!(net, "pop {pop} = {}[{n}] {{ {} }}", model_name(node.kind), overrides.join(", "));
+    let _ = writeln!(out.net, "pop {pop} = {}[{n}] {{ {} }}", model_name(node.kind), overrides.join(", "));
     for p in &paths {
-        connection(&pop, p, graph, dt, fns, net)?;
+        connection(&pop, p, graph, dt, out)?;
     }
     Ok(())
 }
@@ -318,26 +390,46 @@ fn broadcast(node: &str, field: &str, t: &Tensor, n: usize) -> Result<Vec<f64>, 
     }
 }
 
-/// The most weights one imported connection may have: each is a leaf of its lookup function.
-pub const MAX_WEIGHTS: usize = 1 << 16;
+/// The most weights one imported connection may have (its table is read into a lookup tree of
+/// about 160 bytes per weight when the network is lowered).
+pub const MAX_WEIGHTS: usize = 1 << 20;
 
-fn connection(pop: &str, p: &Path, graph: &Graph, dt: f64, fns: &mut String, net: &mut String) -> Result<(), NirError> {
-    let src = ident(&p.source);
-    if p.rows * p.cols > MAX_WEIGHTS {
-        return Err(NirError::unsupported(
-            &p.source,
-            format!(
-                "the connection into `{pop}` has {} × {} weights; imported connections are limited to {MAX_WEIGHTS} until SCN reads weight tables",
-                p.rows, p.cols
-            ),
-        ));
-    }
-    // With rule `all`, connection k joins source k / rows to target k % rows.
+/// The weights of a connection by connection index (rule `all`: connection k joins source
+/// k / rows to target k % rows), as SCN source: a constant when all are equal and the source
+/// is a neuron node, else a table file `NETWORK.CONNECTION.weight.csv` read with
+/// `load(…)[index]`. A stimulus always reads a table, so that a trace with more channels than
+/// the NIR input is refused (E0707) instead of reading weights it does not have.
+fn weights(p: &Path, name: &str, input: bool, out: &mut Out) -> String {
     let mut by_conn = vec![0.0; p.rows * p.cols];
     for r in 0..p.rows {
         for c in 0..p.cols {
             by_conn[c * p.rows + r] = p.weight[r * p.cols + c];
         }
+    }
+    if !input && by_conn.iter().all(|&w| w == by_conn[0]) {
+        return quantity(by_conn[0], "A");
+    }
+    let file = format!("{}.{name}.weight.csv", out.network);
+    let mut text = String::with_capacity(by_conn.len() * 20);
+    for w in &by_conn {
+        let _ = writeln!(text, "{}", num(*w));
+    }
+    out.tables.push((file.clone(), text));
+    format!("load(\"{file}\")[index] * 1 A")
+}
+
+fn connection(pop: &str, p: &Path, graph: &Graph, dt: f64, out: &mut Out) -> Result<(), NirError> {
+    let src = ident(&p.source);
+    if p.rows * p.cols > MAX_WEIGHTS {
+        return Err(NirError::unsupported(
+            &p.source,
+            format!(
+                "the connection into `{pop}` has {} × {} = {} weights; SCN imports connections of up to {MAX_WEIGHTS} weights (a convolution is imported as its dense matrix)",
+                p.rows,
+                p.cols,
+                p.rows * p.cols
+            ),
+        ));
     }
     let steps = (p.delay / dt).round();
     if (steps * dt - p.delay).abs() > 1e-9 * p.delay.max(dt) {
@@ -347,22 +439,23 @@ fn connection(pop: &str, p: &Path, graph: &Graph, dt: f64, fns: &mut String, net
         ));
     }
     let name = ident(&format!("{}_to_{pop}", p.source));
-    let weight = per_index(&by_conn, "A", "current", &format!("{name}_weight"), fns);
+    let input = graph.nodes[&p.source].kind == Kind::Input;
+    let weight = weights(p, &name, input, out);
     let delay = if steps > 0.0 { format!(", delay = {steps} steps") } else { String::new() };
-    if graph.nodes[&p.source].kind == Kind::Input {
+    if input {
         let _ = writeln!(
-            net,
+            out.net,
             "// `{}.csv`: the spikes of the NIR input `{}`, channels 0..{} in the `neuron` column.",
             p.source, p.source, p.cols
         );
         let _ = writeln!(
-            net,
+            out.net,
             "stimulus {name} = spikes(load(\"{}.csv\")) -> {pop}.syn {{ all, weight = {weight}{delay} }}",
             p.source
         );
     } else {
         let autapses = if src == pop { ", autapses = true" } else { "" };
-        let _ = writeln!(net, "connect {name} = {src} -> {pop}.syn {{ all, weight = {weight}{delay}{autapses} }}");
+        let _ = writeln!(out.net, "connect {name} = {src} -> {pop}.syn {{ all, weight = {weight}{delay}{autapses} }}");
     }
     Ok(())
 }
@@ -406,6 +499,45 @@ mod tests {
             fns.trim(),
             "fn tau(k: int) -> time = if k < 1 { 0.1 s } else { if k < 2 { 0.2 s } else { 0.30000000000000004 s } }"
         );
+    }
+
+    #[test]
+    fn a_connection_over_the_weight_limit_is_refused_naming_its_source() {
+        let (rows, cols) = (1024, MAX_WEIGHTS / 1024 + 1);
+        let mut g = Graph::default();
+        g.nodes.insert("in".into(), Node::new(Kind::Input, [("shape", Tensor::vector(vec![cols as f64]))]));
+        let mut w = vec![0.0; rows * cols];
+        w[0] = 1.0;
+        g.nodes.insert("fc".into(), Node::new(Kind::Linear, [("weight", Tensor::matrix(rows, cols, w))]));
+        let v = |x: f64| Tensor::vector(vec![x; rows]);
+        g.nodes.insert(
+            "lif".into(),
+            Node::new(Kind::Lif, [("tau", v(0.01)), ("r", v(1.0)), ("v_leak", v(0.0)), ("v_threshold", v(1.0))]),
+        );
+        g.edges = vec![("in".into(), "fc".into()), ("fc".into(), "lif".into())];
+        let opts = Options { dt: Some(1e-3), reset: Reset::ToReset, network: "n".into(), origin: "n.nir".into() };
+        let e = import(&g, &opts).unwrap_err();
+        assert_eq!(e.code, "E0722");
+        assert!(e.message.starts_with("NIR node `in`: the connection into `lif` has 1024 × 1025"), "{}", e.message);
+    }
+
+    #[test]
+    fn weights_go_to_a_table_file_read_by_connection_index() {
+        let mut g = Graph::default();
+        g.nodes.insert("in".into(), Node::new(Kind::Input, [("shape", Tensor::vector(vec![2.0]))]));
+        g.nodes
+            .insert("fc".into(), Node::new(Kind::Linear, [("weight", Tensor::matrix(2, 2, vec![1.0, 2.0, 3.0, 4.0]))]));
+        let v = |x: f64| Tensor::vector(vec![x; 2]);
+        g.nodes.insert(
+            "lif".into(),
+            Node::new(Kind::Lif, [("tau", v(0.01)), ("r", v(1.0)), ("v_leak", v(0.0)), ("v_threshold", v(1.0))]),
+        );
+        g.edges = vec![("in".into(), "fc".into()), ("fc".into(), "lif".into())];
+        let opts = Options { dt: Some(1e-3), reset: Reset::ToReset, network: "n".into(), origin: "n.nir".into() };
+        let out = import(&g, &opts).unwrap();
+        // Connection k joins source k / 2 to target k % 2: the weight matrix column by column.
+        assert_eq!(out.tables, vec![("n.in_to_lif.weight.csv".to_string(), "1\n3\n2\n4\n".to_string())]);
+        assert!(out.source.contains("weight = load(\"n.in_to_lif.weight.csv\")[index] * 1 A"), "{}", out.source);
     }
 
     #[test]

@@ -64,7 +64,7 @@ fn paths_from(graph: &Graph, node: &str, depth: usize) -> Result<Vec<Path>, NirE
     match n.kind {
         Kind::Input => return Ok(vec![identity(node, n.field("shape").as_usizes())?]),
         k if k.spikes() => {
-            let t = n.field("v_threshold");
+            let t = n.field(k.threshold_field());
             let shape = if t.shape.is_empty() { vec![1] } else { t.shape.clone() };
             return Ok(vec![identity(node, shape)?]);
         }

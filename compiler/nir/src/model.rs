@@ -163,14 +163,28 @@ impl Kind {
         }
     }
 
-    /// Whether the node is a neuron population (it has state that evolves in time).
+    /// Whether the node becomes a population: a neuron (state that evolves in time) or a
+    /// `Threshold` (spikes computed from its input each step).
     pub fn is_neuron(self) -> bool {
-        matches!(self, Kind::Lif | Kind::CubaLif | Kind::Li | Kind::CubaLi | Kind::If | Kind::Integrator)
+        matches!(
+            self,
+            Kind::Lif | Kind::CubaLif | Kind::Li | Kind::CubaLi | Kind::If | Kind::Integrator | Kind::Threshold
+        )
     }
 
-    /// Whether the neuron emits spikes (it has a threshold).
+    /// Whether the node emits spikes (it has a threshold).
     pub fn spikes(self) -> bool {
+        matches!(self, Kind::Lif | Kind::CubaLif | Kind::If | Kind::Threshold)
+    }
+
+    /// Whether the node has a membrane that is reset after a spike (a reset rule applies).
+    pub fn resets(self) -> bool {
         matches!(self, Kind::Lif | Kind::CubaLif | Kind::If)
+    }
+
+    /// The field whose shape is the shape of the node's spike output.
+    pub fn threshold_field(self) -> &'static str {
+        if self == Kind::Threshold { "threshold" } else { "v_threshold" }
     }
 }
 

@@ -6,8 +6,8 @@
 // A diagnostic is the error of every lowering step, as in scn-lower.
 #![allow(clippy::result_large_err)]
 
-pub mod circuit;
 pub mod cex;
+pub mod circuit;
 pub mod engine;
 pub mod formal;
 pub mod hdl;
