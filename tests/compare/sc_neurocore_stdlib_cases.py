@@ -1,0 +1,117 @@
+"""SC-NeuroCore's counterparts of standard-library models, one case per row of
+docs/conformance.md (tests/conformance.rs runs them through sc_neurocore_neurons.py).
+
+Each case returns (reference model, input per step, state getter in SI units[, dt in ms]); the
+network of the same name in tests/compare/conformance.scn runs the standard-library model on
+the same parameters and input. The input is the usual stepped drive: nothing for 50 ms, then
+levels a (50-500 ms) + b (150-300 ms) + c (300-400 ms), scaled per model.
+SC-NeuroCore is AGPL and used only as a reference; nothing here is copied into SCN.
+"""
+
+from sc_neurocore.neurons.models.adex import AdExNeuron
+from sc_neurocore.neurons.models.expif import ExpIFNeuron
+from sc_neurocore.neurons.models.fitzhugh_nagumo import FitzHughNagumoNeuron
+from sc_neurocore.neurons.models.hindmarsh_rose import HindmarshRoseNeuron
+from sc_neurocore.neurons.models.izhikevich2007 import Izhikevich2007Neuron
+from sc_neurocore.neurons.models.perfect_integrator import PerfectIntegratorNeuron
+from sc_neurocore.neurons.models.rulkov_map import RulkovMapNeuron
+from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
+
+from stepped_drive import DT_MS, MV, PA, stepped
+
+
+def levels(a, b, c):
+    """The stepped drive with levels a, a + b and a + c."""
+    return stepped([(a, 50, 500), (b, 150, 300), (c, 300, 400)])
+
+
+def stochastic_lif():
+    """StochasticLIFNeuron, noise off (Euler, 20-step refractory counter); input I / C in
+    mV/ms with C = 250 pF, which is std StochasticLif's r_m = tau_m / C = 80 Mohm."""
+    n = StochasticLIFNeuron(
+        v_rest=-65.0,
+        v_reset=-65.0,
+        v_threshold=-50.0,
+        tau_mem=20.0,
+        dt=DT_MS,
+        noise_std=0.0,
+        resistance=1.0,
+        refractory_period=20,
+        seed=1,
+    )
+    return n, [i / 250.0 for i in levels(250.0, 250.0, -100.0)], lambda: {"v": n.v * MV}
+
+
+def expif():
+    """ExpIFNeuron (RK4), tau = 20 ms, input a voltage drive in mV (std Eif: I = drive g_l)."""
+    n = ExpIFNeuron(
+        v=-65.0, v_rest=-65.0, v_reset=-68.0, v_threshold=-50.0, v_rh=-55.0, delta_t=2.0, tau=20.0, dt=DT_MS
+    )
+    return n, levels(8.0, 12.0, 5.0), lambda: {"v": n.v * MV}
+
+
+def adex():
+    """AdExNeuron with its RK4 integrator: mV, ms, pA, pF, nS."""
+    n = AdExNeuron(
+        v=-65.0,
+        w=0.0,
+        v_rest=-65.0,
+        v_reset=-68.0,
+        v_threshold=-50.0,
+        v_rh=-55.0,
+        delta_t=2.0,
+        tau=20.0,
+        tau_w=100.0,
+        a=0.5,
+        b=7.0,
+        c_m=200.0,
+        dt=DT_MS,
+        integrator="rk4",
+    )
+    return n, levels(300.0, 400.0, 150.0), lambda: {"v": n.v * MV, "w": n.w * PA}
+
+
+def perfect_if():
+    """PerfectIntegratorNeuron: v += I / C dt with C = 250 pF, I in pA."""
+    n = PerfectIntegratorNeuron(v=-65.0, c_m=250.0, v_threshold=-50.0, v_reset=-65.0, dt=DT_MS)
+    return n, levels(100.0, 150.0, -60.0), lambda: {"v": n.v * MV}
+
+
+def izhikevich2007():
+    """Izhikevich2007Neuron (RK4), regular spiking: pF, nS, mV, ms, pA."""
+    n = Izhikevich2007Neuron(dt=DT_MS, integrator="rk4")
+    n.reset_state()
+    return n, levels(70.0, 60.0, -30.0), lambda: {"v": n.v * MV, "u": n.u * PA}
+
+
+def fitzhugh_nagumo():
+    """FitzHughNagumoNeuron (RK4), dimensionless, time in ms; spikes are upward crossings of
+    v = 1."""
+    n = FitzHughNagumoNeuron(v=-1.0, w=-0.5, a=0.7, b=0.8, epsilon=0.08, dt=DT_MS, v_threshold=1.0, integrator="rk4")
+    return n, levels(0.5, 0.3, -0.2), lambda: {"v": n.v, "w": n.w}
+
+
+def hindmarsh_rose():
+    """HindmarshRoseNeuron (RK4), dimensionless, time in ms; spikes are upward crossings of
+    x = 1. Tonic spiking (not the chaotic bursting regime, where rounding differences grow)."""
+    n = HindmarshRoseNeuron(x=-1.6, y=-11.8, z=0.0, b=3.0, r=0.001, s=4.0, x_rest=-1.6, dt=DT_MS, x_threshold=1.0)
+    return n, levels(2.0, 1.0, 0.5), lambda: {"x": n.x, "y": n.y, "z": n.z}
+
+
+def rulkov_map():
+    """RulkovMapNeuron, one map iteration per step (dt 1 ms), drive I added to the fast map."""
+    n = RulkovMapNeuron(x=-1.0, y=-3.5, alpha=6.0, sigma=0.1, mu=0.001, x_threshold=0.0)
+    drive = stepped([(0.05, 500, 5000), (0.1, 1500, 3000), (-0.1, 3000, 4000)], dt_ms=1.0)
+    return n, drive, lambda: {"x": n.x, "y": n.y}, 1.0
+
+
+STDLIB_CASES = {
+    "StdStochasticLif": stochastic_lif,
+    "StdEif": expif,
+    "StdAdEx": adex,
+    "StdPerfectIf": perfect_if,
+    "StdIzhikevich2007": izhikevich2007,
+    "StdFitzHughNagumo": fitzhugh_nagumo,
+    "StdHindmarshRose": hindmarsh_rose,
+    "StdRulkov": rulkov_map,
+}

@@ -1,0 +1,233 @@
+//! The conformance registry: every model of the standard library with its SC-NeuroCore
+//! counterpart (or why it has none) and how the two are compared. `tests/conformance.rs` runs
+//! the comparisons and generates `docs/conformance.md` from this list and their results.
+
+use crate::sc_neurocore::Tolerance;
+
+/// One model of the standard library.
+pub struct Entry {
+    /// `kind.module.Model`, for example `neurons.lif.Lif`.
+    pub model: &'static str,
+    /// Its counterpart in SC-NeuroCore.
+    pub counterpart: Counterpart,
+}
+
+/// What SC-NeuroCore has for a model.
+pub enum Counterpart {
+    /// No counterpart: why.
+    None(&'static str),
+    /// A counterpart class (`module.Class` below `sc_neurocore`) and the comparison.
+    Class(&'static str, Check),
+    /// A counterpart class that no comparison covers yet, and what is missing:
+    /// `every_counterpart_has_a_comparison` fails while any is left.
+    Uncompared(&'static str, &'static str),
+}
+
+/// How a model is compared with its counterpart.
+pub struct Check {
+    /// Network of `tests/compare/` file `file` that runs the standard-library model.
+    pub file: &'static str,
+    /// The network, also the case name of the Python driver (`sc_neurocore_neurons.py`).
+    pub network: &'static str,
+    /// The Python case, when it is not the network's name.
+    pub case: Option<&'static str>,
+    /// The agreement required, and why that much.
+    pub tol: Tolerance,
+    /// How the two are run (solver, input), for the table.
+    pub method: &'static str,
+    /// The fewest spikes the input must produce (0 for rate models).
+    pub min_spikes: usize,
+    /// Where the two differ by design or because SC-NeuroCore departs from the paper: the
+    /// network of a test-local variant of the model with SC-NeuroCore's behaviour, which must
+    /// agree with it under `tol`, and the difference in words. The model itself must then
+    /// disagree with the reference.
+    pub differs: Option<(&'static str, &'static str)>,
+}
+
+const CMP: &str = "tests/compare/conformance.scn";
+const NEURONS: &str = "tests/compare/sc_neurocore_neurons.scn";
+
+/// Floating-point models integrated by the same scheme on both sides: SCN computes in SI
+/// units, the references in ms and mV, so the two differ by rounding only, amplified by at
+/// most a few orders of magnitude across a spike; 1e-9 of the variable's range leaves several
+/// orders of magnitude of margin and is still far below any solver error.
+const ROUNDING: Tolerance = Tolerance::Relative(1e-9);
+
+/// A trajectory comparison of network `network` in `file` against the case of the same name.
+const fn trajectory(file: &'static str, network: &'static str, method: &'static str) -> Check {
+    Check { file, network, case: None, tol: ROUNDING, method, min_spikes: 5, differs: None }
+}
+
+/// Why a channel has no counterpart of its own.
+const NO_CHANNEL_CLASSES: &str = "SC-NeuroCore has no separate ion-channel classes (its conductance-based \
+     neurons inline their gates); the channel takes part in the comparisons of the neurons built from it";
+
+/// Every model of the standard library, in the order of `docs/conformance.md`.
+pub const REGISTRY: &[Entry] = &[
+    Entry {
+        model: "neurons.lif.Lif",
+        counterpart: Counterpart::Class(
+            "neurons.models.lapicque.LapicqueNeuron",
+            Check { case: None, ..trajectory(NEURONS, "Lapicque", "exact RC flow both; stepped current, 5000 steps of 0.1 ms") },
+        ),
+    },
+    Entry {
+        model: "neurons.stochastic_lif.StochasticLif",
+        counterpart: Counterpart::Class(
+            "neurons.stochastic_lif.StochasticLIFNeuron",
+            trajectory(CMP, "StdStochasticLif", "noise off (sigma = 0), Euler both, 20-step refractory = 2.1 ms; stepped current"),
+        ),
+    },
+    Entry {
+        model: "neurons.eif.Eif",
+        counterpart: Counterpart::Class(
+            "neurons.models.expif.ExpIFNeuron",
+            trajectory(CMP, "StdEif", "RK4 both, cut-off at the reference's threshold; stepped drive"),
+        ),
+    },
+    Entry {
+        model: "neurons.adex.AdEx",
+        counterpart: Counterpart::Class(
+            "neurons.models.adex.AdExNeuron",
+            Check {
+                differs: Some((
+                    "StdAdExClipped",
+                    "std AdEx evaluates the exponential and w's drive at min(v, v_peak) (no overflow past the cut-off); \
+                     SC-NeuroCore clips the exponent to [-20, 20] and drives w with v itself, so RK4 stages that \
+                     overshoot v_peak in a spike step give a different w",
+                )),
+                case: Some("StdAdEx"),
+                ..trajectory(CMP, "StdAdEx", "RK4 both (reference integrator=\"rk4\"); stepped current; v and w")
+            },
+        ),
+    },
+    Entry {
+        model: "neurons.izhikevich.Izhikevich",
+        counterpart: Counterpart::Class(
+            "neurons.sc_izhikevich.SCIzhikevichNeuron",
+            trajectory(NEURONS, "IzhikevichNet", "preset RS, RK4 both, noise off; stepped drive; v and u"),
+        ),
+    },
+    Entry {
+        model: "neurons.izhikevich2007.Izhikevich2007",
+        counterpart: Counterpart::Class(
+            "neurons.models.izhikevich2007.Izhikevich2007Neuron",
+            trajectory(CMP, "StdIzhikevich2007", "defaults (RS), RK4 both; stepped current; v and u"),
+        ),
+    },
+    Entry {
+        model: "neurons.lif_q88_rtl.LifQ88Rtl",
+        counterpart: Counterpart::Class(
+            "neurons.fixed_point_lif.FixedPointLIFNeuron",
+            Check {
+                tol: Tolerance::Exact,
+                ..trajectory(
+                    "tests/compare/sc_neurocore_fixed.scn",
+                    "FixedLifNet",
+                    "Q8.8 integers, clocked, 5000 cycles; engine's FixedPointLif checked alongside",
+                )
+            },
+        ),
+    },
+    Entry {
+        model: "neurons.perfect_if.PerfectIf",
+        counterpart: Counterpart::Class(
+            "neurons.models.perfect_integrator.PerfectIntegratorNeuron",
+            trajectory(CMP, "StdPerfectIf", "exact (SCN) = Euler (reference) for a constant current; stepped current"),
+        ),
+    },
+    Entry {
+        model: "neurons.fitzhugh_nagumo.FitzHughNagumo",
+        counterpart: Counterpart::Class(
+            "neurons.models.fitzhugh_nagumo.FitzHughNagumoNeuron",
+            trajectory(CMP, "StdFitzHughNagumo", "RK4 both, time unit 1 ms; stepped drive; v and w"),
+        ),
+    },
+    Entry {
+        model: "neurons.hindmarsh_rose.HindmarshRose",
+        counterpart: Counterpart::Class(
+            "neurons.models.hindmarsh_rose.HindmarshRoseNeuron",
+            trajectory(CMP, "StdHindmarshRose", "RK4 both, time unit 1 ms, tonic spiking; stepped drive; x, y, z"),
+        ),
+    },
+    Entry {
+        model: "neurons.rulkov_map.RulkovMap",
+        counterpart: Counterpart::Class(
+            "neurons.models.rulkov_map.RulkovMapNeuron",
+            Check {
+                tol: Tolerance::Exact,
+                ..trajectory(CMP, "StdRulkov", "the map, one iteration per step, 5000 steps; stepped drive; x and y")
+            },
+        ),
+    },
+    Entry { model: "neurons.adaptive_lif.AdaptiveLif", counterpart: Counterpart::Uncompared("neurons.models.adaptive_threshold_if.AdaptiveThresholdIFNeuron", "not run yet") },
+    Entry { model: "neurons.alpha_lif.AlphaCubaLif", counterpart: Counterpart::Uncompared("neurons.models.alpha.AlphaNeuron", "not run yet") },
+    Entry { model: "neurons.coba_lif.CobaLif", counterpart: Counterpart::Uncompared("neurons.models.coba_lif.COBALIFNeuron", "not run yet") },
+    Entry { model: "neurons.escape_rate.EscapeRate", counterpart: Counterpart::Uncompared("neurons.models.escape_rate.EscapeRateNeuron", "not run yet") },
+    Entry { model: "neurons.glif.Glif", counterpart: Counterpart::Uncompared("neurons.models.glif.GLIFNeuron", "not run yet") },
+    Entry { model: "neurons.hodgkin_huxley.HodgkinHuxley", counterpart: Counterpart::Uncompared("neurons.models.hodgkin_huxley.HodgkinHuxleyNeuron", "not run yet") },
+    Entry { model: "neurons.homeostatic_lif.HomeostaticLif", counterpart: Counterpart::Uncompared("neurons.homeostatic_lif.HomeostaticLIFNeuron", "not run yet") },
+    Entry { model: "neurons.inhomogeneous_poisson.InhomogeneousPoisson", counterpart: Counterpart::Uncompared("neurons.models.inhomogeneous_poisson.InhomogeneousPoissonNeuron", "not run yet") },
+    Entry { model: "neurons.mat.Mat", counterpart: Counterpart::Uncompared("neurons.models.mat.MATNeuron", "not run yet") },
+    Entry { model: "neurons.mcculloch_pitts.McCullochPitts", counterpart: Counterpart::Uncompared("neurons.models.mcculloch_pitts.McCullochPittsNeuron", "not run yet") },
+    Entry { model: "neurons.morris_lecar.MorrisLecar", counterpart: Counterpart::Uncompared("neurons.models.morris_lecar.MorrisLecarNeuron", "not run yet") },
+    Entry { model: "neurons.parametric_lif.ParametricLif", counterpart: Counterpart::Uncompared("neurons.models.plif.ParametricLIFNeuron", "not run yet") },
+    Entry { model: "neurons.pinsky_rinzel.PinskyRinzel", counterpart: Counterpart::Uncompared("neurons.models.pinsky_rinzel.PinskyRinzelNeuron", "not run yet") },
+    Entry { model: "neurons.poisson.Poisson", counterpart: Counterpart::Uncompared("neurons.models.poisson.PoissonNeuron", "not run yet") },
+    Entry { model: "neurons.pospischil.Pospischil", counterpart: Counterpart::Uncompared("neurons.models.pospischil.PospischilNeuron", "not run yet") },
+    Entry { model: "neurons.qif.Qif", counterpart: Counterpart::Uncompared("neurons.models.quadratic_if.QuadraticIFNeuron", "not run yet") },
+    Entry { model: "neurons.resonate_and_fire.ResonateAndFire", counterpart: Counterpart::Uncompared("neurons.models.resonate_and_fire.ResonateAndFireNeuron", "not run yet") },
+    Entry { model: "neurons.sigmoid_rate.SigmoidRate", counterpart: Counterpart::Uncompared("neurons.models.sigmoid_rate.SigmoidRateNeuron", "not run yet") },
+    Entry { model: "neurons.srm0.Srm0", counterpart: Counterpart::Uncompared("neurons.models.srm0.SRM0Neuron", "not run yet") },
+    Entry { model: "neurons.theta.Theta", counterpart: Counterpart::Uncompared("neurons.models.theta.ThetaNeuron", "not run yet") },
+    Entry { model: "neurons.threshold_linear_rate.ThresholdLinearRate", counterpart: Counterpart::Uncompared("neurons.models.threshold_linear_rate.ThresholdLinearRateNeuron", "not run yet") },
+    Entry { model: "neurons.wang_buzsaki.WangBuzsaki", counterpart: Counterpart::Uncompared("neurons.models.wang_buzsaki.WangBuzsakiNeuron", "not run yet") },
+    Entry { model: "neurons.wilson_cowan.WilsonCowan", counterpart: Counterpart::Uncompared("neurons.models.wilson_cowan.WilsonCowanUnit", "not run yet") },
+    Entry { model: "synapses.bcm.Bcm", counterpart: Counterpart::Uncompared("synapses.bcm.BCMSynapse", "not run yet") },
+    Entry { model: "synapses.reward_stdp.RewardStdp", counterpart: Counterpart::Uncompared("synapses.dopamine_stdp.DopamineStdpSynapse", "not run yet") },
+    Entry { model: "synapses.stdp.Stdp", counterpart: Counterpart::Uncompared("synapses.stochastic_stdp.StochasticSTDPSynapse", "not run yet") },
+    Entry { model: "synapses.triplet_stdp.TripletStdp", counterpart: Counterpart::Uncompared("synapses.triplet_stdp.TripletSTDP", "not run yet") },
+    Entry { model: "synapses.tsodyks_markram.TsodyksMarkram", counterpart: Counterpart::Uncompared("synapses.short_term_plasticity.ShortTermPlasticitySynapse", "not run yet") },
+    Entry { model: "neurons.alpha_lif.AlphaCobaLif", counterpart: Counterpart::None("SC-NeuroCore's `AlphaNeuron` is current-based; it has no conductance-based alpha-synapse LIF") },
+    Entry { model: "neurons.cuba_lif.CubaLif", counterpart: Counterpart::None("no floating-point LIF with exponential synaptic currents (`LoihiCUBANeuron` is Loihi's integer neuron with shift decays); CubaLif is compared with Brian2 in docs/comparisons.md") },
+    Entry { model: "neurons.lif_q88.LifQ88", counterpart: Counterpart::None("the shift-leak variant has no class; the bit-true RTL model `FixedPointLIFNeuron` is the counterpart of LifQ88Rtl") },
+    Entry { model: "neurons.poisson.PoissonLfsr", counterpart: Counterpart::None("SC-NeuroCore's `PoissonNeuron` draws from NumPy; the LFSR-driven generator has no class") },
+    Entry { model: "synapses.static.Static", counterpart: Counterpart::None("a fixed weight is no class in SC-NeuroCore (its synapses are plastic or stochastic-computing ones)") },
+    Entry { model: "synapses.static.StaticCurrent", counterpart: Counterpart::None("a fixed weight is no class in SC-NeuroCore (its synapses are plastic or stochastic-computing ones)") },
+    Entry { model: "synapses.static.StaticConductance", counterpart: Counterpart::None("a fixed weight is no class in SC-NeuroCore (its synapses are plastic or stochastic-computing ones)") },
+    Entry { model: "synapses.static.StochasticRelease", counterpart: Counterpart::None("no probabilistic-release synapse class (its `BitstreamSynapse` multiplies bitstreams)") },
+    Entry { model: "synapses.stdp.StdpConductance", counterpart: Counterpart::None("the rule of std.synapses.stdp.Stdp on a conductance weight; compared there") },
+    Entry { model: "synapses.tsodyks_markram.TsodyksMarkramDepressing", counterpart: Counterpart::Uncompared("synapses.short_term_plasticity.ShortTermPlasticitySynapse", "not run yet") },
+    Entry { model: "encoders.spike.RateEncoder", counterpart: Counterpart::Uncompared("encoding.encoders.rate_encode", "not run yet") },
+    Entry { model: "encoders.spike.LatencyEncoder", counterpart: Counterpart::Uncompared("encoding.encoders.latency_encode", "not run yet") },
+    Entry { model: "encoders.spike.RankOrderEncoder", counterpart: Counterpart::Uncompared("encoding.encoders.rank_order_encode", "not run yet") },
+    Entry { model: "encoders.spike.BurstEncoder", counterpart: Counterpart::Uncompared("encoding.encoders.burst_encode", "not run yet") },
+    Entry { model: "encoders.spike.PhaseEncoder", counterpart: Counterpart::Uncompared("encoding.encoders.phase_encode", "not run yet") },
+    Entry { model: "encoders.spike.DeltaEncoder", counterpart: Counterpart::Uncompared("encoding.encoders.delta_encode", "not run yet") },
+    Entry { model: "encoders.spike.SigmaDeltaEncoder", counterpart: Counterpart::Uncompared("encoding.encoders.sigma_delta_encode", "not run yet") },
+    Entry { model: "channels.calcium.CaT", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.calcium.CaHVA", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.calcium.CaPool", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.kca.BK", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.kca.SK", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.mixed.Ih", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.mixed.NMDA", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.mixed.Leak", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.potassium.KdrHH", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.potassium.KdrWB", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.potassium.KdrTraub", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.potassium.Kv3", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.potassium.KM", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.potassium.KA", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.sodium.NaHH", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.sodium.NaWB", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.sodium.NaTraub", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "channels.sodium.NaP", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "neurons.morris_lecar.CaML", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "neurons.morris_lecar.KML", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "neurons.pinsky_rinzel.NaPR", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "neurons.pinsky_rinzel.KdrPR", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "neurons.pinsky_rinzel.CaPR", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "neurons.pinsky_rinzel.KahpPR", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+    Entry { model: "neurons.pinsky_rinzel.KcPR", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },
+];
