@@ -99,6 +99,12 @@ fn sci(x: f64) -> String {
     if x == 0.0 { "0".to_string() } else { format!("{x:.1e}") }
 }
 
+/// The first spike steps of a train, for messages.
+fn head(spikes: &[u64]) -> String {
+    let shown: Vec<String> = spikes.iter().take(12).map(u64::to_string).collect();
+    format!("{} spikes [{}{}]", spikes.len(), shown.join(", "), if spikes.len() > 12 { ", …" } else { "" })
+}
+
 /// The largest relative difference of every variable, as table text.
 fn worst_text(a: &sc_neurocore::Agreement) -> String {
     let parts: Vec<String> = a.worst.iter().map(|(v, w)| format!("{v} {}", sci(*w))).collect();
@@ -123,9 +129,9 @@ fn compare(model: &str, check: &Check) -> Outcome {
         None => {
             if let Some(k) = agreement.first_divergence {
                 failure = Some(format!(
-                    "{model}: SCN and SC-NeuroCore diverge at step {k}; spikes {:?} vs {:?}; {}",
-                    runs.ours,
-                    runs.theirs,
+                    "{model}: SCN and SC-NeuroCore diverge at step {k}; {} vs {}; {}",
+                    head(&runs.ours),
+                    head(&runs.theirs),
                     worst_text(&agreement)
                 ));
             } else if runs.ours.len() < check.min_spikes {
@@ -148,9 +154,9 @@ fn compare(model: &str, check: &Check) -> Outcome {
                 (None, _) => failure = Some(format!("{model}: expected to differ from SC-NeuroCore ({difference}), but agrees")),
                 (_, Some(k)) => {
                     failure = Some(format!(
-                        "{model}: the variant with SC-NeuroCore's behaviour ({difference}) diverges at step {k}; spikes {:?} vs {:?}; {}",
-                        v_runs.ours,
-                        v_runs.theirs,
+                        "{model}: the variant with SC-NeuroCore's behaviour ({difference}) diverges at step {k}; {} vs {}; {}",
+                        head(&v_runs.ours),
+                        head(&v_runs.theirs),
                         worst_text(&v_agree)
                     ))
                 }

@@ -120,7 +120,9 @@ def main():
     for k, i in enumerate(drive):
         for name, value in state().items():
             states.append(f"{k},{k * dt_ms!r},n,0,{name},{float(value)!r}")
-        if step(i):
+        fired = step(i)
+        # Spiking models return 0 or 1; rate models return their rate (a float), not a spike.
+        if isinstance(fired, int) and fired:
             spikes.append(f"{k},{k * dt_ms!r},n,0")
     with open(os.path.join(out, "spikes.csv"), "w") as f:
         f.write("\n".join(spikes) + "\n")

@@ -17,6 +17,12 @@ from sc_neurocore.neurons.models.perfect_integrator import PerfectIntegratorNeur
 from sc_neurocore.neurons.models.rulkov_map import RulkovMapNeuron
 from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
 
+from sc_neurocore.neurons.models.adaptive_threshold_if import AdaptiveThresholdIFNeuron
+from sc_neurocore.neurons.models.mat import MATNeuron
+from sc_neurocore.neurons.models.morris_lecar import MorrisLecarNeuron
+from sc_neurocore.neurons.models.sigmoid_rate import SigmoidRateNeuron
+from sc_neurocore.neurons.models.threshold_linear_rate import ThresholdLinearRateNeuron
+
 from stepped_drive import DT_MS, MV, PA, stepped
 
 
@@ -105,7 +111,56 @@ def rulkov_map():
     return n, drive, lambda: {"x": n.x, "y": n.y}, 1.0
 
 
+def adaptive_threshold():
+    """AdaptiveThresholdIFNeuron (exact relaxations): tau_m = 10 ms, threshold relaxing to
+    -50 mV with tau 50 ms and jumping 5 mV per spike; the input is R I in mV (R = 100 Mohm)."""
+    n = AdaptiveThresholdIFNeuron(
+        v=-65.0, theta=-50.0, v_rest=-65.0, v_reset=-65.0, theta_rest=-50.0, delta_theta=5.0, tau_m=10.0, tau_theta=50.0, dt=DT_MS
+    )
+    # std AdaptiveLif carries a = (theta - theta_rest) / delta_theta.
+    return n, levels(20.0, 10.0, -8.0), lambda: {"v": n.v * MV, "a": (n.theta + 50.0) / 5.0}
+
+
+def sigmoid_rate():
+    """SigmoidRateNeuron (exact relaxation to the sigmoid): tau = 10 ms, beta = 2, theta = 0.5;
+    r is dimensionless (std SigmoidRate with r_max = 1 Hz)."""
+    n = SigmoidRateNeuron(r=0.0, tau=10.0, beta=2.0, theta=0.5, dt=DT_MS)
+    return n, levels(1.0, 1.5, -2.0), lambda: {"r": n.r}
+
+
+def threshold_linear():
+    """ThresholdLinearRateNeuron: r = gain max(0, I - theta) at once (gain 10 Hz, theta 0.5).
+    The state is read before each step, as SCN's monitors do."""
+    n = ThresholdLinearRateNeuron(r=0.0, theta=0.5, gain=10.0)
+    return n, levels(1.0, 1.5, -2.0), lambda: {"r": n.r}
+
+
+def mat():
+    """MATNeuron (RK4): tau_m = 5 ms, R I in mV (R = 50 Mohm), threshold 19 mV above rest,
+    jumps 37 and 2 mV decaying with 10 and 200 ms."""
+    n = MATNeuron(
+        v=0.0, theta1=0.0, theta2=0.0, v_rest=0.0, v_reset=0.0, v_threshold_base=19.0, tau_m=5.0, tau_1=10.0, tau_2=200.0,
+        h1=37.0, h2=2.0, resistance=1.0, dt=DT_MS,
+    )
+    return n, levels(25.0, 15.0, -10.0), lambda: {"v": n.v * MV, "th1": n.theta1 * MV, "th2": n.theta2 * MV}
+
+
+def morris_lecar():
+    """MorrisLecarNeuron (RK4) with its defaults (the SNIC set of Rinzel & Ermentrout), from
+    v = -60 mV and w at its steady state; input in uA/cm^2."""
+    import math
+
+    n = MorrisLecarNeuron(v=-60.0, dt=DT_MS, integrator="rk4")
+    n.w = 0.5 * (1.0 + math.tanh((-60.0 - n.v3) / n.v4))
+    return n, levels(60.0, 40.0, -20.0), lambda: {"v": n.v * MV}
+
+
 STDLIB_CASES = {
+    "StdAdaptiveLif": adaptive_threshold,
+    "StdSigmoidRate": sigmoid_rate,
+    "StdThresholdLinearRate": threshold_linear,
+    "StdMat": mat,
+    "StdMorrisLecar": morris_lecar,
     "StdStochasticLif": stochastic_lif,
     "StdEif": expif,
     "StdAdEx": adex,

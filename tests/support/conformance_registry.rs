@@ -160,7 +160,13 @@ pub const REGISTRY: &[Entry] = &[
             },
         ),
     },
-    Entry { model: "neurons.adaptive_lif.AdaptiveLif", counterpart: Counterpart::Uncompared("neurons.models.adaptive_threshold_if.AdaptiveThresholdIFNeuron", "not run yet") },
+    Entry {
+        model: "neurons.adaptive_lif.AdaptiveLif",
+        counterpart: Counterpart::Class(
+            "neurons.models.adaptive_threshold_if.AdaptiveThresholdIFNeuron",
+            trajectory(CMP, "StdAdaptiveLif", "exact flows both (threshold v_th + beta a = theta); stepped current; v and a"),
+        ),
+    },
     Entry { model: "neurons.alpha_lif.AlphaCubaLif", counterpart: Counterpart::Uncompared("neurons.models.alpha.AlphaNeuron", "not run yet") },
     Entry { model: "neurons.coba_lif.CobaLif", counterpart: Counterpart::Uncompared("neurons.models.coba_lif.COBALIFNeuron", "not run yet") },
     Entry { model: "neurons.escape_rate.EscapeRate", counterpart: Counterpart::Uncompared("neurons.models.escape_rate.EscapeRateNeuron", "not run yet") },
@@ -168,19 +174,59 @@ pub const REGISTRY: &[Entry] = &[
     Entry { model: "neurons.hodgkin_huxley.HodgkinHuxley", counterpart: Counterpart::Uncompared("neurons.models.hodgkin_huxley.HodgkinHuxleyNeuron", "not run yet") },
     Entry { model: "neurons.homeostatic_lif.HomeostaticLif", counterpart: Counterpart::Uncompared("neurons.homeostatic_lif.HomeostaticLIFNeuron", "not run yet") },
     Entry { model: "neurons.inhomogeneous_poisson.InhomogeneousPoisson", counterpart: Counterpart::Uncompared("neurons.models.inhomogeneous_poisson.InhomogeneousPoissonNeuron", "not run yet") },
-    Entry { model: "neurons.mat.Mat", counterpart: Counterpart::Uncompared("neurons.models.mat.MATNeuron", "not run yet") },
+    Entry {
+        model: "neurons.mat.Mat",
+        counterpart: Counterpart::Class(
+            "neurons.models.mat.MATNeuron",
+            Check {
+                differs: Some((
+                    "StdMatWithReset",
+                    "SC-NeuroCore resets v to rest at each spike; in the MAT model of Kobayashi, Tsubo & \
+                     Shinomoto (2009) v is not reset, only the threshold jumps, as in std Mat",
+                )),
+                ..trajectory(CMP, "StdMat", "exact (SCN) and RK4 (reference) of a linear system; stepped current; v, th1, th2")
+            },
+        ),
+    },
     Entry { model: "neurons.mcculloch_pitts.McCullochPitts", counterpart: Counterpart::Uncompared("neurons.models.mcculloch_pitts.McCullochPittsNeuron", "not run yet") },
-    Entry { model: "neurons.morris_lecar.MorrisLecar", counterpart: Counterpart::Uncompared("neurons.models.morris_lecar.MorrisLecarNeuron", "not run yet") },
+    Entry {
+        model: "neurons.morris_lecar.MorrisLecar",
+        counterpart: Counterpart::Class(
+            "neurons.models.morris_lecar.MorrisLecarNeuron",
+            trajectory(CMP, "StdMorrisLecar", "preset Snic = the reference's defaults, RK4 both; stepped current (uA/cm^2); v"),
+        ),
+    },
     Entry { model: "neurons.parametric_lif.ParametricLif", counterpart: Counterpart::Uncompared("neurons.models.plif.ParametricLIFNeuron", "not run yet") },
     Entry { model: "neurons.pinsky_rinzel.PinskyRinzel", counterpart: Counterpart::Uncompared("neurons.models.pinsky_rinzel.PinskyRinzelNeuron", "not run yet") },
     Entry { model: "neurons.poisson.Poisson", counterpart: Counterpart::Uncompared("neurons.models.poisson.PoissonNeuron", "not run yet") },
     Entry { model: "neurons.pospischil.Pospischil", counterpart: Counterpart::Uncompared("neurons.models.pospischil.PospischilNeuron", "not run yet") },
     Entry { model: "neurons.qif.Qif", counterpart: Counterpart::Uncompared("neurons.models.quadratic_if.QuadraticIFNeuron", "not run yet") },
     Entry { model: "neurons.resonate_and_fire.ResonateAndFire", counterpart: Counterpart::Uncompared("neurons.models.resonate_and_fire.ResonateAndFireNeuron", "not run yet") },
-    Entry { model: "neurons.sigmoid_rate.SigmoidRate", counterpart: Counterpart::Uncompared("neurons.models.sigmoid_rate.SigmoidRateNeuron", "not run yet") },
+    Entry {
+        model: "neurons.sigmoid_rate.SigmoidRate",
+        counterpart: Counterpart::Class(
+            "neurons.models.sigmoid_rate.SigmoidRateNeuron",
+            Check { min_spikes: 0, ..trajectory(CMP, "StdSigmoidRate", "exact relaxation both, r_max = 1 Hz; stepped drive; r") },
+        ),
+    },
     Entry { model: "neurons.srm0.Srm0", counterpart: Counterpart::Uncompared("neurons.models.srm0.SRM0Neuron", "not run yet") },
     Entry { model: "neurons.theta.Theta", counterpart: Counterpart::Uncompared("neurons.models.theta.ThetaNeuron", "not run yet") },
-    Entry { model: "neurons.threshold_linear_rate.ThresholdLinearRate", counterpart: Counterpart::Uncompared("neurons.models.threshold_linear_rate.ThresholdLinearRateNeuron", "not run yet") },
+    Entry {
+        model: "neurons.threshold_linear_rate.ThresholdLinearRate",
+        counterpart: Counterpart::Class(
+            "neurons.models.threshold_linear_rate.ThresholdLinearRateNeuron",
+            Check {
+                min_spikes: 0,
+                case: Some("StdThresholdLinearRate"),
+                differs: Some((
+                    "StdThresholdLinearInstant",
+                    "by design: std ThresholdLinearRate relaxes to the transfer with tau (the rate equation of \
+                     Dayan & Abbott 2001, ch. 7); SC-NeuroCore's unit is the static transfer r = gain max(0, I - theta)",
+                )),
+                ..trajectory(CMP, "StdThresholdLinearRate", "exact relaxation (SCN); stepped drive; r")
+            },
+        ),
+    },
     Entry { model: "neurons.wang_buzsaki.WangBuzsaki", counterpart: Counterpart::Uncompared("neurons.models.wang_buzsaki.WangBuzsakiNeuron", "not run yet") },
     Entry { model: "neurons.wilson_cowan.WilsonCowan", counterpart: Counterpart::Uncompared("neurons.models.wilson_cowan.WilsonCowanUnit", "not run yet") },
     Entry { model: "synapses.bcm.Bcm", counterpart: Counterpart::Uncompared("synapses.bcm.BCMSynapse", "not run yet") },
