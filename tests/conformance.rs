@@ -142,7 +142,7 @@ fn compare(model: &str, check: &Check) -> Outcome {
             } else {
                 format!("{} spikes on the same steps", runs.ours.len())
             };
-            format!("{spikes}; max \\|Δ\\| / range: {}", worst_text(&agreement))
+            format!("{spikes}; max |Δ| / range: {}", worst_text(&agreement))
         }
         Some((variant, difference)) => {
             let v_out = d.join("variant");
@@ -164,7 +164,7 @@ fn compare(model: &str, check: &Check) -> Outcome {
             }
             format!(
                 "differs: {difference}. Std model: {} vs {} spikes, identical until step {} of {steps}. \
-                 Variant `{variant}`: {} spikes on the same steps; max \\|Δ\\| / range: {}",
+                 Variant `{variant}`: {} spikes on the same steps; max |Δ| / range: {}",
                 runs.ours.len(),
                 runs.theirs.len(),
                 agreement.first_divergence.unwrap_or(steps),
@@ -237,7 +237,9 @@ fn table(outcomes: &[Option<Outcome>]) -> String {
             }
             (Counterpart::Class(..), None) => unreachable!("every comparison runs"),
         };
-        writeln!(md, "| `std.{}` | {class} | {method} | {tol} | {result} |", entry.model).unwrap();
+        let cells = [format!("`std.{}`", entry.model), class, method, tol, result];
+        let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+        writeln!(md, "| {} |", cells.join(" | ")).unwrap();
     }
     md
 }

@@ -20,7 +20,11 @@ from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
 from sc_neurocore.neurons.models.adaptive_threshold_if import AdaptiveThresholdIFNeuron
 from sc_neurocore.neurons.models.mat import MATNeuron
 from sc_neurocore.neurons.models.morris_lecar import MorrisLecarNeuron
+from sc_neurocore.neurons.models.plif import ParametricLIFNeuron
+from sc_neurocore.neurons.models.resonate_and_fire import ResonateAndFireNeuron
 from sc_neurocore.neurons.models.sigmoid_rate import SigmoidRateNeuron
+from sc_neurocore.neurons.models.srm0 import SRM0Neuron
+from sc_neurocore.neurons.models.wilson_cowan import WilsonCowanUnit
 from sc_neurocore.neurons.models.threshold_linear_rate import ThresholdLinearRateNeuron
 
 from stepped_drive import DT_MS, MV, PA, stepped
@@ -155,7 +159,39 @@ def morris_lecar():
     return n, levels(60.0, 40.0, -20.0), lambda: {"v": n.v * MV}
 
 
+def resonate_and_fire():
+    """ResonateAndFireNeuron (exact linear flow): b = -0.1/ms, omega = 1 rad/ms, threshold 1
+    on |z|; the input in 1/ms."""
+    n = ResonateAndFireNeuron(x=0.0, y=0.0, b=-0.1, omega=1.0, threshold=1.0, dt=DT_MS)
+    return n, levels(0.7, 0.3, -0.5), lambda: {"x": n.x, "y": n.y}
+
+
+def srm0():
+    """SRM0Neuron (exact flows): tau_m = 10 ms, eta jumps to -20 mV and decays with 5 ms,
+    R I in mV. Reported as h = v - v_rest and eta, std Srm0's states."""
+    n = SRM0Neuron(v=-65.0, v_rest=-65.0, v_threshold=-50.0, tau_m=10.0, tau_eta=5.0, eta_reset=20.0, resistance=1.0, dt=DT_MS)
+    return n, levels(20.0, 10.0, -8.0), lambda: {"h": (n.v + 65.0) * MV, "eta": n._eta * MV}
+
+
+def wilson_cowan():
+    """WilsonCowanUnit (RK4): tau_e = tau_i = 10 ms, the std model's couplings, one slope a
+    and threshold theta for both populations (a = 1.3, theta = 4), input to E only."""
+    n = WilsonCowanUnit(e=0.0, i=0.0, w_ee=16.0, w_ei=12.0, w_ie=15.0, w_ii=3.0, tau_e=10.0, tau_i=10.0, a=1.3, theta=4.0, dt=DT_MS)
+    return n, levels(1.0, 1.5, -1.0), lambda: {"ex": n.e, "inh": n.i}
+
+
+def parametric_lif():
+    """ParametricLIFNeuron: a = 0 (alpha = 1/2), threshold 1, one step per ms."""
+    n = ParametricLIFNeuron(v=0.0, a=0.0, threshold=1.0, dt=1.0)
+    drive = stepped([(0.8, 50, 500), (0.5, 150, 300), (-0.4, 300, 400)], steps=500, dt_ms=1.0)
+    return n, drive, lambda: {"v": n.v}, 1.0
+
+
 STDLIB_CASES = {
+    "StdResonateAndFire": resonate_and_fire,
+    "StdSrm0": srm0,
+    "StdWilsonCowan": wilson_cowan,
+    "StdParametricLif": parametric_lif,
     "StdAdaptiveLif": adaptive_threshold,
     "StdSigmoidRate": sigmoid_rate,
     "StdThresholdLinearRate": threshold_linear,

@@ -196,12 +196,36 @@ pub const REGISTRY: &[Entry] = &[
             trajectory(CMP, "StdMorrisLecar", "preset Snic = the reference's defaults, RK4 both; stepped current (uA/cm^2); v"),
         ),
     },
-    Entry { model: "neurons.parametric_lif.ParametricLif", counterpart: Counterpart::Uncompared("neurons.models.plif.ParametricLIFNeuron", "not run yet") },
+    Entry {
+        model: "neurons.parametric_lif.ParametricLif",
+        counterpart: Counterpart::Class(
+            "neurons.models.plif.ParametricLIFNeuron",
+            Check {
+                differs: Some((
+                    "StdParametricLifDecay",
+                    "SC-NeuroCore updates v <- sigmoid(a) v + I and resets one step after the spike; Fang et al. (2021) and std ParametricLif charge H = v + sigmoid(a) (x - (v - v_reset)) and reset at once",
+                )),
+                ..trajectory(CMP, "StdParametricLif", "discrete time, one step per ms; stepped input; v")
+            },
+        ),
+    },
     Entry { model: "neurons.pinsky_rinzel.PinskyRinzel", counterpart: Counterpart::Uncompared("neurons.models.pinsky_rinzel.PinskyRinzelNeuron", "not run yet") },
     Entry { model: "neurons.poisson.Poisson", counterpart: Counterpart::Uncompared("neurons.models.poisson.PoissonNeuron", "not run yet") },
     Entry { model: "neurons.pospischil.Pospischil", counterpart: Counterpart::Uncompared("neurons.models.pospischil.PospischilNeuron", "not run yet") },
     Entry { model: "neurons.qif.Qif", counterpart: Counterpart::Uncompared("neurons.models.quadratic_if.QuadraticIFNeuron", "not run yet") },
-    Entry { model: "neurons.resonate_and_fire.ResonateAndFire", counterpart: Counterpart::Uncompared("neurons.models.resonate_and_fire.ResonateAndFireNeuron", "not run yet") },
+    Entry {
+        model: "neurons.resonate_and_fire.ResonateAndFire",
+        counterpart: Counterpart::Class(
+            "neurons.models.resonate_and_fire.ResonateAndFireNeuron",
+            Check {
+                differs: Some((
+                    "StdResonateAndFireModulus",
+                    "SC-NeuroCore fires when the modulus |z| reaches the threshold; Izhikevich (2001) and std ResonateAndFire fire when Im z = y does",
+                )),
+                ..trajectory(CMP, "StdResonateAndFire", "exact linear flow both (matrix exponential / closed form); stepped drive; x and y")
+            },
+        ),
+    },
     Entry {
         model: "neurons.sigmoid_rate.SigmoidRate",
         counterpart: Counterpart::Class(
@@ -209,7 +233,19 @@ pub const REGISTRY: &[Entry] = &[
             Check { min_spikes: 0, ..trajectory(CMP, "StdSigmoidRate", "exact relaxation both, r_max = 1 Hz; stepped drive; r") },
         ),
     },
-    Entry { model: "neurons.srm0.Srm0", counterpart: Counterpart::Uncompared("neurons.models.srm0.SRM0Neuron", "not run yet") },
+    Entry {
+        model: "neurons.srm0.Srm0",
+        counterpart: Counterpart::Class(
+            "neurons.models.srm0.SRM0Neuron",
+            Check {
+                differs: Some((
+                    "StdSrm0Filtered",
+                    "SC-NeuroCore passes the afterpotential eta through the membrane filter and resets the membrane at a spike; in Gerstner's SRM0 (and std Srm0) u = v_rest + h + eta, eta added directly and h never reset",
+                )),
+                ..trajectory(CMP, "StdSrm0", "exact flows both; stepped current; h (= v - v_rest) and eta")
+            },
+        ),
+    },
     Entry { model: "neurons.theta.Theta", counterpart: Counterpart::Uncompared("neurons.models.theta.ThetaNeuron", "not run yet") },
     Entry {
         model: "neurons.threshold_linear_rate.ThresholdLinearRate",
@@ -228,7 +264,20 @@ pub const REGISTRY: &[Entry] = &[
         ),
     },
     Entry { model: "neurons.wang_buzsaki.WangBuzsaki", counterpart: Counterpart::Uncompared("neurons.models.wang_buzsaki.WangBuzsakiNeuron", "not run yet") },
-    Entry { model: "neurons.wilson_cowan.WilsonCowan", counterpart: Counterpart::Uncompared("neurons.models.wilson_cowan.WilsonCowanUnit", "not run yet") },
+    Entry {
+        model: "neurons.wilson_cowan.WilsonCowan",
+        counterpart: Counterpart::Class(
+            "neurons.models.wilson_cowan.WilsonCowanUnit",
+            Check {
+                min_spikes: 0,
+                differs: Some((
+                    "StdWilsonCowanNoRefractory",
+                    "SC-NeuroCore drops the refractory factor (k - r E) of Wilson & Cowan (1972) and uses one slope and threshold for both populations; std WilsonCowan keeps the factor (r = 1, k = 1 - S(0))",
+                )),
+                ..trajectory(CMP, "StdWilsonCowan", "RK4 both; stepped drive of E; ex and inh")
+            },
+        ),
+    },
     Entry { model: "synapses.bcm.Bcm", counterpart: Counterpart::Uncompared("synapses.bcm.BCMSynapse", "not run yet") },
     Entry { model: "synapses.reward_stdp.RewardStdp", counterpart: Counterpart::Uncompared("synapses.dopamine_stdp.DopamineStdpSynapse", "not run yet") },
     Entry { model: "synapses.stdp.Stdp", counterpart: Counterpart::Uncompared("synapses.stochastic_stdp.StochasticSTDPSynapse", "not run yet") },
