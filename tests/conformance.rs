@@ -86,6 +86,28 @@ fn every_counterpart_has_a_comparison() {
     assert!(missing.is_empty(), "models with an SC-NeuroCore counterpart but no comparison:\n{}", missing.join("\n"));
 }
 
+/// `QifExactFlow` (tests/compare/conformance.scn) writes SC-NeuroCore's exact QIF flow with
+/// the `atan` and `tan` built-ins: it matches the reference to rounding, and the JIT (which
+/// calls the interpreter's functions) writes the same bytes as the interpreter.
+#[test]
+fn qif_exact_flow_matches_sc_neurocore_on_both_engines() {
+    let d = sc_neurocore::dir("qif-exact");
+    let file = common::root().join("tests/compare/conformance.scn");
+    let (interp, jit, theirs) = (d.join("interp"), d.join("jit"), d.join("sc-neurocore"));
+    sc_neurocore::scn_run(&file, &interp, &["--network", "StdQifExact", "--engine", "interp"]);
+    sc_neurocore::scn_run(&file, &jit, &["--network", "StdQifExact", "--engine", "jit"]);
+    for csv in ["spikes.csv", "states.csv"] {
+        assert!(std::fs::read(interp.join(csv)).unwrap() == std::fs::read(jit.join(csv)).unwrap(), "{csv} differs between engines");
+    }
+    sc_neurocore::run_python("sc_neurocore_neurons.py", &[Path::new("StdQifExact"), &theirs]);
+    let runs = Runs::read(&interp, &theirs);
+    let agreement = runs.agreement(Tolerance::Relative(1e-12));
+    assert!(runs.ours.len() >= 10, "{} spikes", runs.ours.len());
+    assert_eq!(agreement.first_divergence, None, "{agreement:?}");
+    println!("exact QIF flow: {} spikes on the same steps; {}", runs.ours.len(), worst_text(&agreement));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 /// The measured result of one comparison, or why it failed.
 struct Outcome {
     /// The result column of the table.

@@ -21,6 +21,7 @@ from sc_neurocore.neurons.models.adaptive_threshold_if import AdaptiveThresholdI
 from sc_neurocore.neurons.models.mat import MATNeuron
 from sc_neurocore.neurons.models.morris_lecar import MorrisLecarNeuron
 from sc_neurocore.neurons.models.plif import ParametricLIFNeuron
+from sc_neurocore.neurons.models.quadratic_if import QuadraticIFNeuron
 from sc_neurocore.neurons.models.resonate_and_fire import ResonateAndFireNeuron
 from sc_neurocore.neurons.models.sigmoid_rate import SigmoidRateNeuron
 from sc_neurocore.neurons.models.srm0 import SRM0Neuron
@@ -187,7 +188,17 @@ def parametric_lif():
     return n, drive, lambda: {"v": n.v}, 1.0
 
 
+def qif():
+    """QuadraticIFNeuron (exact flow through atan/tan): dv/dt = v^2 + I with v in mV and t in
+    ms, v_peak = 1, v_reset = -1, dt = 0.01 ms; I in mV/ms (std Qif: R I / tau_m)."""
+    n = QuadraticIFNeuron(v=-1.0, v_reset=-1.0, v_peak=1.0, dt=0.01)
+    drive = stepped([(0.5, 5, 50), (0.7, 15, 30), (-0.8, 30, 40)], steps=5000, dt_ms=0.01)
+    return n, drive, lambda: {"v": n.v * MV}, 0.01
+
+
 STDLIB_CASES = {
+    "StdQif": qif,
+    "StdQifExact": qif,
     "StdResonateAndFire": resonate_and_fire,
     "StdSrm0": srm0,
     "StdWilsonCowan": wilson_cowan,
