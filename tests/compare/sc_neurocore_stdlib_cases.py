@@ -26,6 +26,7 @@ from sc_neurocore.neurons.models.resonate_and_fire import ResonateAndFireNeuron
 from sc_neurocore.neurons.models.sigmoid_rate import SigmoidRateNeuron
 from sc_neurocore.neurons.models.srm0 import SRM0Neuron
 from sc_neurocore.neurons.models.wilson_cowan import WilsonCowanUnit
+from sc_neurocore.neurons.models.theta import ThetaNeuron
 from sc_neurocore.neurons.models.threshold_linear_rate import ThresholdLinearRateNeuron
 
 from stepped_drive import DT_MS, MV, PA, stepped
@@ -196,7 +197,18 @@ def qif():
     return n, drive, lambda: {"v": n.v * MV}, 0.01
 
 
+def theta():
+    """ThetaNeuron (exact flow through atan/tan), time in ms, dt = 0.01 ms; reported as the
+    point (cos theta, sin theta), std Theta's states."""
+    import math
+
+    n = ThetaNeuron(theta=0.0, dt=0.01)
+    drive = stepped([(0.5, 5, 50), (0.7, 15, 30), (-0.8, 30, 40)], steps=5000, dt_ms=0.01)
+    return n, drive, lambda: {"x": math.cos(n.theta), "y": math.sin(n.theta)}, 0.01
+
+
 STDLIB_CASES = {
+    "StdTheta": theta,
     "StdQif": qif,
     "StdQifExact": qif,
     "StdResonateAndFire": resonate_and_fire,
