@@ -17,6 +17,9 @@ from sc_neurocore.neurons.models.perfect_integrator import PerfectIntegratorNeur
 from sc_neurocore.neurons.models.rulkov_map import RulkovMapNeuron
 from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
 
+import copy
+import os
+
 from sc_neurocore.neurons.models.adaptive_threshold_if import AdaptiveThresholdIFNeuron
 from sc_neurocore.neurons.models.mat import MATNeuron
 from sc_neurocore.neurons.models.morris_lecar import MorrisLecarNeuron
@@ -28,6 +31,9 @@ from sc_neurocore.neurons.models.srm0 import SRM0Neuron
 from sc_neurocore.neurons.models.wilson_cowan import WilsonCowanUnit
 from sc_neurocore.neurons.models.theta import ThetaNeuron
 from sc_neurocore.neurons.models.threshold_linear_rate import ThresholdLinearRateNeuron
+
+from sc_neurocore.synapses.short_term_plasticity import ShortTermPlasticitySynapse
+from sc_neurocore.synapses.triplet_stdp import TripletSTDP
 
 from stepped_drive import DT_MS, MV, PA, stepped
 
@@ -207,7 +213,84 @@ def theta():
     return n, drive, lambda: {"x": math.cos(n.theta), "y": math.sin(n.theta)}, 0.01
 
 
+PLASTICITY_STEPS = 3000
+
+
+def replay_steps(name):
+    """The spike steps of a replay file of tests/compare/ (plasticity_pre.csv,
+    plasticity_kick.csv): pre spikes, and kicks that make the post neuron fire one step
+    later. The files were drawn once so that no pre spike falls on a post spike's step."""
+    with open(os.path.join(os.path.dirname(__file__), name)) as f:
+        return {int(line.split(",")[0]) for line in f.read().splitlines()[1:]}
+
+
+class PairedTrains:
+    """Steps a plasticity rule with the replayed pre and post trains: `step(k)` feeds step k's
+    spikes (dt = 1 ms) and returns 1 on a post spike, which the SCN network's post neuron must
+    also fire."""
+
+    def __init__(self, rule):
+        self.rule = rule
+        self.pre = replay_steps("plasticity_pre.csv")
+        self.post = {k + 1 for k in replay_steps("plasticity_kick.csv")}
+
+    def step(self, k):
+        self.rule.step(k in self.pre, k in self.post, dt=1.0)
+        return int(k in self.post)
+
+
+class PreTrain:
+    """Steps a short-term plasticity rule with the replayed pre train (dt = 1 ms), on SCN's
+    clock: SCN applies a spike of step k at the start of the step (time k dt) and then
+    integrates, the reference's `step(True)` integrates and then applies it (at the end of the
+    call), so the reference gets step k's spike in call k - 1. States are sampled as SCN's
+    monitors do, before the spike of the sample's step (the left limit): `left` holds the
+    reference's state just before its end-of-call spike, from a copy stepped without it."""
+
+    def __init__(self, rule, names):
+        self.rule = rule
+        self.names = names
+        self.pre = replay_steps("plasticity_pre.csv")
+        self.left = None
+
+    def step(self, k):
+        spike = (k + 1) in self.pre
+        self.left = None
+        if spike:
+            quiet = copy.deepcopy(self.rule)
+            quiet.step(False)
+            self.left = {n: getattr(quiet, n) for n in self.names}
+        self.rule.step(spike)
+        return 0
+
+    def state(self):
+        return self.left or {n: getattr(self.rule, n) for n in self.names}
+
+
+def triplet_stdp():
+    """TripletSTDP, the all-to-all rule of Pfister & Gerstner (2006), w_max = 1 (1 mV)."""
+    syn = TripletSTDP(a2_plus=5e-3, a3_plus=6.2e-3, a2_minus=7e-3, a3_minus=2.3e-4, w_max=1.0, weight=0.5)
+    return PairedTrains(syn), range(PLASTICITY_STEPS), lambda: {"w": syn.weight * MV}, 1.0
+
+
+def pair_stdp():
+    """TripletSTDP without its triplet terms (a3 = 0): the pair rule of std Stdp
+    (a2_plus = a_pre, a2_minus = -a_post, tau_plus = tau_pre, tau_minus = tau_post)."""
+    syn = TripletSTDP(tau_plus=20.0, tau_minus=20.0, a2_plus=0.01, a3_plus=0.0, a2_minus=0.0105, a3_minus=0.0, w_max=1.0, weight=0.5)
+    return PairedTrains(syn), range(PLASTICITY_STEPS), lambda: {"w": syn.weight * MV}, 1.0
+
+
+def tsodyks_markram():
+    """ShortTermPlasticitySynapse: U = 0.5, tau_d = 200 ms, tau_f = 20 ms (its defaults)."""
+    syn = ShortTermPlasticitySynapse(x=1.0, u=0.5, u_base=0.5, tau_d=200.0, tau_f=20.0, amplitude=1.0, dt=1.0)
+    train = PreTrain(syn, ("x", "u"))
+    return train, range(PLASTICITY_STEPS), train.state, 1.0
+
+
 STDLIB_CASES = {
+    "StdTripletStdp": triplet_stdp,
+    "StdStdp": pair_stdp,
+    "StdTsodyksMarkram": tsodyks_markram,
     "StdTheta": theta,
     "StdQif": qif,
     "StdQifExact": qif,

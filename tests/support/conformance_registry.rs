@@ -318,9 +318,41 @@ pub const REGISTRY: &[Entry] = &[
     },
     Entry { model: "synapses.bcm.Bcm", counterpart: Counterpart::Uncompared("synapses.bcm.BCMSynapse", "not run yet") },
     Entry { model: "synapses.reward_stdp.RewardStdp", counterpart: Counterpart::Uncompared("synapses.dopamine_stdp.DopamineStdpSynapse", "not run yet") },
-    Entry { model: "synapses.stdp.Stdp", counterpart: Counterpart::Uncompared("synapses.stochastic_stdp.StochasticSTDPSynapse", "not run yet") },
-    Entry { model: "synapses.triplet_stdp.TripletStdp", counterpart: Counterpart::Uncompared("synapses.triplet_stdp.TripletSTDP", "not run yet") },
-    Entry { model: "synapses.tsodyks_markram.TsodyksMarkram", counterpart: Counterpart::Uncompared("synapses.short_term_plasticity.ShortTermPlasticitySynapse", "not run yet") },
+    Entry {
+        model: "synapses.stdp.Stdp",
+        counterpart: Counterpart::Class(
+            "synapses.triplet_stdp.TripletSTDP",
+            trajectory(
+                CMP,
+                "StdStdp",
+                "the reference's triplet rule without triplet terms (a3 = 0) is the all-to-all pair rule; replayed \
+                 trains, 3000 steps of 1 ms; w",
+            ),
+        ),
+    },
+    Entry {
+        model: "synapses.triplet_stdp.TripletStdp",
+        counterpart: Counterpart::Class(
+            "synapses.triplet_stdp.TripletSTDP",
+            trajectory(CMP, "StdTripletStdp", "replayed pre and post trains (no coincident spikes), 3000 steps of 1 ms; w"),
+        ),
+    },
+    Entry {
+        model: "synapses.tsodyks_markram.TsodyksMarkram",
+        counterpart: Counterpart::Class(
+            "synapses.short_term_plasticity.ShortTermPlasticitySynapse",
+            Check {
+                min_spikes: 0,
+                differs: Some((
+                    "StdTsodyksMarkramToU",
+                    "SC-NeuroCore lets u relax to U and start at U (and integrates x and u by Euler), so its first \
+                     amplitude is A U (2 - U); in Tsodyks, Pawelzik & Markram (1998) and std TsodyksMarkram u relaxes \
+                     to 0 and the first amplitude is A U",
+                )),
+                ..trajectory(CMP, "StdTsodyksMarkram", "replayed pre train, 3000 steps of 1 ms; x and u")
+            },
+        ),
+    },
     Entry { model: "neurons.alpha_lif.AlphaCobaLif", counterpart: Counterpart::None("SC-NeuroCore's `AlphaNeuron` is current-based; it has no conductance-based alpha-synapse LIF") },
     Entry { model: "neurons.cuba_lif.CubaLif", counterpart: Counterpart::None("no floating-point LIF with exponential synaptic currents (`LoihiCUBANeuron` is Loihi's integer neuron with shift decays); CubaLif is compared with Brian2 in docs/comparisons.md") },
     Entry { model: "neurons.lif_q88.LifQ88", counterpart: Counterpart::None("the shift-leak variant has no class; the bit-true RTL model `FixedPointLIFNeuron` is the counterpart of LifQ88Rtl") },

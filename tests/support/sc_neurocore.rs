@@ -80,9 +80,9 @@ pub fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// Spike steps of a `spikes.csv` (one neuron).
+/// Spike steps of a `spikes.csv` (one neuron); none when the run monitored no spikes.
 pub fn spike_steps(out: &Path) -> Vec<u64> {
-    let text = std::fs::read_to_string(out.join("spikes.csv")).unwrap();
+    let Ok(text) = std::fs::read_to_string(out.join("spikes.csv")) else { return Vec::new() };
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("step,time_ms,population,neuron"), "{}", out.display());
     lines.map(|l| l.split(',').next().unwrap().parse().unwrap()).collect()
