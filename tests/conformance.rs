@@ -96,8 +96,13 @@ fn qif_exact_flow_matches_sc_neurocore_on_both_engines() {
     let (interp, jit, theirs) = (d.join("interp"), d.join("jit"), d.join("sc-neurocore"));
     sc_neurocore::scn_run(&file, &interp, &["--network", "StdQifExact", "--engine", "interp"]);
     sc_neurocore::scn_run(&file, &jit, &["--network", "StdQifExact", "--engine", "jit"]);
+    let summary = sc_neurocore::json(&jit.join("summary.json"));
+    assert_eq!(summary["engine"]["populations"]["n"], "jit", "the JIT compiles the atan/tan model: {summary}");
     for csv in ["spikes.csv", "states.csv"] {
-        assert!(std::fs::read(interp.join(csv)).unwrap() == std::fs::read(jit.join(csv)).unwrap(), "{csv} differs between engines");
+        assert!(
+            std::fs::read(interp.join(csv)).unwrap() == std::fs::read(jit.join(csv)).unwrap(),
+            "{csv} differs between engines"
+        );
     }
     sc_neurocore::run_python("sc_neurocore_neurons.py", &[Path::new("StdQifExact"), &theirs]);
     let runs = Runs::read(&interp, &theirs);
@@ -173,7 +178,9 @@ fn compare(model: &str, check: &Check) -> Outcome {
             let v_agree = v_runs.agreement(check.tol);
             let steps = runs.traces.values().next().map_or(0, |(a, _)| a.len());
             match (agreement.first_divergence, v_agree.first_divergence) {
-                (None, _) => failure = Some(format!("{model}: expected to differ from SC-NeuroCore ({difference}), but agrees")),
+                (None, _) => {
+                    failure = Some(format!("{model}: expected to differ from SC-NeuroCore ({difference}), but agrees"))
+                }
                 (_, Some(k)) => {
                     failure = Some(format!(
                         "{model}: the variant with SC-NeuroCore's behaviour ({difference}) diverges at step {k}; {} vs {}; {}",
