@@ -127,8 +127,8 @@ fn sci(x: f64) -> String {
 }
 
 /// The first spike steps of a train, for messages.
-fn head(spikes: &[u64]) -> String {
-    let shown: Vec<String> = spikes.iter().take(12).map(u64::to_string).collect();
+fn head(spikes: &[sc_neurocore::Spike]) -> String {
+    let shown: Vec<String> = spikes.iter().take(12).map(|(s, n)| format!("{s} {n}")).collect();
     format!("{} spikes [{}{}]", spikes.len(), shown.join(", "), if spikes.len() > 12 { ", …" } else { "" })
 }
 

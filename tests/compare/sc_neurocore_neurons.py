@@ -31,7 +31,7 @@ from sc_neurocore.neurons.fixed_point_lif import FixedPointLIFNeuron
 from sc_neurocore.neurons.models.lapicque import LapicqueNeuron
 from sc_neurocore.neurons.sc_izhikevich import SCIzhikevichNeuron
 from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
-from sc_neurocore_stdlib_cases import STDLIB_CASES
+from sc_neurocore_stdlib_cases import STDLIB_CASES, Raster
 
 from stepped_drive import DT_MS, MV, stepped
 
@@ -111,7 +111,11 @@ def main():
     if case == "NoisyLif":
         noisy_lif_population(out)
         return
-    neuron, drive, state, *dt = CASES[case]()
+    result = CASES[case]()
+    if isinstance(result, Raster):
+        result.write(out)
+        return
+    neuron, drive, state, *dt = result
     dt_ms = dt[0] if dt else DT_MS
     step = getattr(neuron, "step_current", neuron.step)
     os.makedirs(out, exist_ok=True)

@@ -20,6 +20,8 @@ from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
 import copy
 import os
 
+import numpy as np
+from sc_neurocore.encoding import encoders
 from sc_neurocore.neurons.models.adaptive_threshold_if import AdaptiveThresholdIFNeuron
 from sc_neurocore.neurons.models.mat import MATNeuron
 from sc_neurocore.neurons.models.morris_lecar import MorrisLecarNeuron
@@ -287,7 +289,34 @@ def tsodyks_markram():
     return train, range(PLASTICITY_STEPS), train.state, 1.0
 
 
+class Raster:
+    """An encoder's output: a (steps x values) 0/1 array, written as the spikes of one
+    population `e{i}` per value (as the SCN network names them)."""
+
+    def __init__(self, spikes):
+        self.spikes = np.asarray(spikes)
+
+    def write(self, out):
+        lines = ["step,time_ms,population,neuron"]
+        for t, i in zip(*np.nonzero(self.spikes)):
+            lines.append(f"{t},{float(t)!r},e{i},0")
+        os.makedirs(out, exist_ok=True)
+        with open(os.path.join(out, "spikes.csv"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+#: The values the encoder networks encode, distinct so that rank order has no ties.
+ENCODED = np.array([0.0, 0.25, 0.5, 1.0, 0.7, 0.1])
+#: The signal of the delta and sigma-delta encoders, in eighths (exact in binary).
+SIGNAL = np.array([0.0, 0.125, 0.375, 0.375, 0.125, 0.25, 0.875, 0.875, 0.875, 0.25, -0.375, -0.375, 0.0])
+
 STDLIB_CASES = {
+    "StdLatencyEncoder": lambda: Raster(encoders.latency_encode(ENCODED, 20)),
+    "StdBurstEncoder": lambda: Raster(encoders.burst_encode(ENCODED, 20, max_burst=4)),
+    "StdPhaseEncoder": lambda: Raster(encoders.phase_encode(ENCODED, 20, n_phases=4)),
+    "StdRankOrderEncoder": lambda: Raster(encoders.rank_order_encode(ENCODED, 4)),
+    "StdDeltaEncoder": lambda: Raster(encoders.delta_encode(SIGNAL, threshold=0.125)),
+    "StdSigmaDeltaEncoder": lambda: Raster(encoders.sigma_delta_encode(SIGNAL, threshold=0.25)),
     "StdTripletStdp": triplet_stdp,
     "StdStdp": pair_stdp,
     "StdTsodyksMarkram": tsodyks_markram,

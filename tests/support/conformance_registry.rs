@@ -530,49 +530,77 @@ pub const REGISTRY: &[Entry] = &[
         model: "encoders.spike.RateEncoder",
         counterpart: Counterpart::Uncompared(
             "encoding.encoders.rate_encode",
-            "not run yet: an encoder comparison (spike raster of a population of values against the function's array) is not in the harness",
+            "not run yet: NumPy's RandomState draws; a statistical comparison (rate per value) only",
         ),
     },
     Entry {
         model: "encoders.spike.LatencyEncoder",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "encoding.encoders.latency_encode",
-            "not run yet: an encoder comparison (spike raster of a population of values against the function's array) is not in the harness",
+            Check {
+                tol: Tolerance::Exact,
+                min_spikes: 1,
+                ..trajectory(CMP, "StdLatencyEncoder", "six values, T = 20 steps; every spike (step, value)")
+            },
         ),
     },
     Entry {
         model: "encoders.spike.RankOrderEncoder",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "encoding.encoders.rank_order_encode",
-            "not run yet: an encoder comparison (spike raster of a population of values against the function's array) is not in the harness",
+            Check {
+                tol: Tolerance::Exact,
+                min_spikes: 1,
+                ..trajectory(
+                    CMP,
+                    "StdRankOrderEncoder",
+                    "six distinct values (ranks given to SCN), T = 4 steps; every spike",
+                )
+            },
         ),
     },
     Entry {
         model: "encoders.spike.BurstEncoder",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "encoding.encoders.burst_encode",
-            "not run yet: an encoder comparison (spike raster of a population of values against the function's array) is not in the harness",
+            Check {
+                tol: Tolerance::Exact,
+                min_spikes: 1,
+                ..trajectory(CMP, "StdBurstEncoder", "six values, max_burst = 4, T = 20 steps; every spike")
+            },
         ),
     },
     Entry {
         model: "encoders.spike.PhaseEncoder",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "encoding.encoders.phase_encode",
-            "not run yet: an encoder comparison (spike raster of a population of values against the function's array) is not in the harness",
+            Check {
+                tol: Tolerance::Exact,
+                min_spikes: 1,
+                ..trajectory(CMP, "StdPhaseEncoder", "six values, 4 phases (period 4), T = 20 steps; every spike")
+            },
         ),
     },
     Entry {
         model: "encoders.spike.DeltaEncoder",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "encoding.encoders.delta_encode",
-            "not run yet: an encoder comparison (spike raster of a population of values against the function's array) is not in the harness",
+            Check {
+                tol: Tolerance::Exact,
+                min_spikes: 1,
+                ..trajectory(CMP, "StdDeltaEncoder", "a 13-step signal in eighths, threshold 0.125; every spike")
+            },
         ),
     },
     Entry {
         model: "encoders.spike.SigmaDeltaEncoder",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "encoding.encoders.sigma_delta_encode",
-            "not run yet: an encoder comparison (spike raster of a population of values against the function's array) is not in the harness",
+            Check {
+                tol: Tolerance::Exact,
+                min_spikes: 1,
+                ..trajectory(CMP, "StdSigmaDeltaEncoder", "a 13-step signal in eighths, threshold 0.25; every spike")
+            },
         ),
     },
     Entry { model: "channels.calcium.CaT", counterpart: Counterpart::None(NO_CHANNEL_CLASSES) },

@@ -80,17 +80,28 @@ pub fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// Spike steps of a `spikes.csv` (one neuron); none when the run monitored no spikes.
-pub fn spike_steps(out: &Path) -> Vec<u64> {
+/// A spike: its step and the spiking neuron as `population/index`.
+pub type Spike = (u64, String);
+
+/// The spikes of a `spikes.csv` in file order (by step); none when the run monitored no
+/// spikes.
+pub fn spikes(out: &Path) -> Vec<Spike> {
     let Ok(text) = std::fs::read_to_string(out.join("spikes.csv")) else { return Vec::new() };
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("step,time_ms,population,neuron"), "{}", out.display());
-    lines.map(|l| l.split(',').next().unwrap().parse().unwrap()).collect()
+    let mut out: Vec<Spike> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].parse().unwrap(), format!("{}/{}", f[2], f[3]))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
-/// `states.csv` as variable → value per step.
+/// `states.csv` as variable → value per step; empty when the run monitored no states.
 pub fn traces(out: &Path) -> BTreeMap<String, Vec<f64>> {
-    let text = std::fs::read_to_string(out.join("states.csv")).unwrap();
+    let Ok(text) = std::fs::read_to_string(out.join("states.csv")) else { return BTreeMap::new() };
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("step,time_ms,population,neuron,variable,value"), "{}", out.display());
     let mut m: BTreeMap<String, Vec<f64>> = BTreeMap::new();
@@ -124,10 +135,10 @@ impl Tolerance {
 
 /// Two runs of one model side by side: spike steps and monitored variables of each.
 pub struct Runs {
-    /// SCN's spike steps.
-    pub ours: Vec<u64>,
-    /// SC-NeuroCore's spike steps.
-    pub theirs: Vec<u64>,
+    /// SCN's spikes.
+    pub ours: Vec<Spike>,
+    /// SC-NeuroCore's spikes.
+    pub theirs: Vec<Spike>,
     /// Variable → (SCN trace, SC-NeuroCore trace).
     pub traces: BTreeMap<String, (Vec<f64>, Vec<f64>)>,
 }
@@ -155,7 +166,7 @@ impl Runs {
                 (k, (a, b))
             })
             .collect();
-        Runs { ours: spike_steps(ours), theirs: spike_steps(theirs), traces }
+        Runs { ours: spikes(ours), theirs: spikes(theirs), traces }
     }
 
     /// The agreement under `tol`. States are sampled at the start of a step, so a spike in step
@@ -164,11 +175,11 @@ impl Runs {
         let mut first: Option<usize> = None;
         let mut note = |k: usize| first = Some(first.map_or(k, |f| f.min(k)));
         if let Some(k) = self.ours.iter().zip(&self.theirs).position(|(a, b)| a != b) {
-            note(self.ours[k].min(self.theirs[k]) as usize + 1);
+            note(self.ours[k].0.min(self.theirs[k].0) as usize + 1);
         } else if self.ours.len() != self.theirs.len() {
             let n = self.ours.len().min(self.theirs.len());
             let extra = self.ours.get(n).or(self.theirs.get(n)).unwrap();
-            note(*extra as usize + 1);
+            note(extra.0 as usize + 1);
         }
         let mut worst = Vec::new();
         for (var, (a, b)) in &self.traces {
