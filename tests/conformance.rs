@@ -164,12 +164,23 @@ fn compare(model: &str, check: &Check) -> Outcome {
             } else if runs.ours.len() < check.min_spikes {
                 failure = Some(format!("{model}: the input should make it fire ({} spikes)", runs.ours.len()));
             }
-            let spikes = if runs.ours.is_empty() {
+            let spikes = if !agreement.counts.is_empty() {
+                let parts: Vec<String> = agreement
+                    .counts
+                    .iter()
+                    .map(|(p, a, b, z)| format!("{p}: {a} vs {b} spikes ({z:+.2} s.d.)"))
+                    .collect();
+                parts.join(", ")
+            } else if runs.ours.is_empty() {
                 "no spikes (rate model)".to_string()
             } else {
                 format!("{} spikes on the same steps", runs.ours.len())
             };
-            format!("{spikes}; max |Δ| / range: {}", worst_text(&agreement))
+            if agreement.worst.is_empty() {
+                spikes
+            } else {
+                format!("{spikes}; max |Δ| / range: {}", worst_text(&agreement))
+            }
         }
         Some((variant, difference)) => {
             let v_out = d.join("variant");
@@ -213,6 +224,7 @@ fn tolerance_text(tol: Tolerance) -> String {
     match tol {
         Tolerance::Exact => "bit for bit".to_string(),
         Tolerance::Relative(r) => format!("spikes identical; states within {} of range", sci(r)),
+        Tolerance::Counts(z) => format!("spike count per population within {z} s.d. of a Poisson difference"),
     }
 }
 

@@ -9,9 +9,11 @@ SC-NeuroCore is AGPL and used only as a reference; nothing here is copied into S
 """
 
 from sc_neurocore.neurons.models.adex import AdExNeuron
+from sc_neurocore.neurons.models.escape_rate import EscapeRateNeuron
 from sc_neurocore.neurons.models.expif import ExpIFNeuron
 from sc_neurocore.neurons.models.fitzhugh_nagumo import FitzHughNagumoNeuron
 from sc_neurocore.neurons.models.hindmarsh_rose import HindmarshRoseNeuron
+from sc_neurocore.neurons.models.inhomogeneous_poisson import InhomogeneousPoissonNeuron
 from sc_neurocore.neurons.models.izhikevich2007 import Izhikevich2007Neuron
 from sc_neurocore.neurons.models.perfect_integrator import PerfectIntegratorNeuron
 from sc_neurocore.neurons.models.rulkov_map import RulkovMapNeuron
@@ -26,6 +28,7 @@ from sc_neurocore.neurons.models.adaptive_threshold_if import AdaptiveThresholdI
 from sc_neurocore.neurons.models.mat import MATNeuron
 from sc_neurocore.neurons.models.morris_lecar import MorrisLecarNeuron
 from sc_neurocore.neurons.models.plif import ParametricLIFNeuron
+from sc_neurocore.neurons.models.poisson import PoissonNeuron
 from sc_neurocore.neurons.models.quadratic_if import QuadraticIFNeuron
 from sc_neurocore.neurons.models.resonate_and_fire import ResonateAndFireNeuron
 from sc_neurocore.neurons.models.sigmoid_rate import SigmoidRateNeuron
@@ -290,16 +293,19 @@ def tsodyks_markram():
 
 
 class Raster:
-    """An encoder's output: a (steps x values) 0/1 array, written as the spikes of one
-    population `e{i}` per value (as the SCN network names them)."""
+    """A (steps x columns) 0/1 spike array: an encoder's output, one population `e{i}` per
+    value (as the SCN network names them), or a population's spikes, one neuron per column."""
 
-    def __init__(self, spikes):
+    def __init__(self, spikes, population=None):
         self.spikes = np.asarray(spikes)
+        self.population = population
 
     def write(self, out):
+        """Column i is population e{i}, or neuron i of `population` when one is named."""
         lines = ["step,time_ms,population,neuron"]
         for t, i in zip(*np.nonzero(self.spikes)):
-            lines.append(f"{t},{float(t)!r},e{i},0")
+            where = f"{self.population},{i}" if self.population else f"e{i},0"
+            lines.append(f"{t},{float(t)!r},{where}")
         os.makedirs(out, exist_ok=True)
         with open(os.path.join(out, "spikes.csv"), "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -310,7 +316,42 @@ ENCODED = np.array([0.0, 0.25, 0.5, 1.0, 0.7, 0.1])
 #: The signal of the delta and sigma-delta encoders, in eighths (exact in binary).
 SIGNAL = np.array([0.0, 0.125, 0.375, 0.375, 0.125, 0.25, 0.875, 0.875, 0.875, 0.25, -0.375, -0.375, 0.0])
 
+POPULATION = 200
+POPULATION_STEPS = 1000
+
+
+def population(make, drive):
+    """Steps POPULATION fresh reference neurons (dt = 1 ms) with drive(k) at step k: the
+    (steps x neurons) raster of population n. NumPy's generators are seeded for repeatability."""
+    np.random.seed(20)
+    neurons = [make(k) for k in range(POPULATION)]
+    out = np.zeros((POPULATION_STEPS, POPULATION), dtype=np.int8)
+    for k in range(POPULATION_STEPS):
+        for i, n in enumerate(neurons):
+            out[k, i] = n.step(drive(k))
+    return Raster(out, population="n")
+
+
+def seeded_poisson(k):
+    """A PoissonNeuron at 30 Hz whose own generator (unseeded by default) is seeded with k."""
+    n = PoissonNeuron(rate_hz=30.0, dt_ms=1.0)
+    n._rng = np.random.default_rng(k)
+    return n
+
+
+def rate_drive(k):
+    """The rate of the inhomogeneous Poisson case at step k: 20 Hz, 60 Hz from 300 to 600 ms."""
+    return 60.0 if 300 <= k < 600 else 20.0
+
+
 STDLIB_CASES = {
+    "StdPoisson": lambda: population(seeded_poisson, lambda k: -1.0),
+    "StdInhomogeneousPoisson": lambda: population(lambda k: InhomogeneousPoissonNeuron(dt_ms=1.0), rate_drive),
+    "StdEscapeRate": lambda: population(
+        lambda k: EscapeRateNeuron(v=-70.0, v_rest=-70.0, v_reset=-70.0, v_threshold=-50.0, tau_m=10.0, rho_0=1.0, delta_u=3.0, dt=1.0),
+        lambda k: 12.0,
+    ),
+    "StdRateEncoder": lambda: Raster(encoders.rate_encode(ENCODED, 2000, seed=7)),
     "StdLatencyEncoder": lambda: Raster(encoders.latency_encode(ENCODED, 20)),
     "StdBurstEncoder": lambda: Raster(encoders.burst_encode(ENCODED, 20, max_burst=4)),
     "StdPhaseEncoder": lambda: Raster(encoders.phase_encode(ENCODED, 20, n_phases=4)),

@@ -121,6 +121,10 @@ pub enum Tolerance {
     Relative(f64),
     /// Identical values (fixed point, maps).
     Exact,
+    /// Random generators on both sides (different streams): per population, the spike counts
+    /// a and b may differ by this many standard deviations of the difference of two
+    /// independent Poisson counts, sqrt(a + b). States are not compared.
+    Counts(f64),
 }
 
 impl Tolerance {
@@ -129,6 +133,7 @@ impl Tolerance {
         match self {
             Tolerance::Relative(r) => d <= r * scale,
             Tolerance::Exact => d == 0.0,
+            Tolerance::Counts(_) => true,
         }
     }
 }
@@ -148,7 +153,11 @@ pub struct Runs {
 pub struct Agreement {
     /// Per variable: the largest |difference| divided by the variable's largest magnitude.
     pub worst: Vec<(String, f64)>,
-    /// The first step at which a spike or a variable disagrees beyond the tolerance.
+    /// Per population, for `Tolerance::Counts`: (SCN's spikes, SC-NeuroCore's spikes, their
+    /// difference in standard deviations).
+    pub counts: Vec<(String, usize, usize, f64)>,
+    /// The first step at which a spike or a variable disagrees beyond the tolerance (step 0
+    /// for counts outside their tolerance).
     pub first_divergence: Option<usize>,
 }
 
@@ -172,6 +181,9 @@ impl Runs {
     /// The agreement under `tol`. States are sampled at the start of a step, so a spike in step
     /// k shows in the states from sample k + 1: a spike difference at step k diverges at k + 1.
     pub fn agreement(&self, tol: Tolerance) -> Agreement {
+        if let Tolerance::Counts(sigmas) = tol {
+            return self.count_agreement(sigmas);
+        }
         let mut first: Option<usize> = None;
         let mut note = |k: usize| first = Some(first.map_or(k, |f| f.min(k)));
         if let Some(k) = self.ours.iter().zip(&self.theirs).position(|(a, b)| a != b) {
@@ -190,6 +202,28 @@ impl Runs {
             let w = a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0f64, f64::max);
             worst.push((var.clone(), if scale > 0.0 { w / scale } else { w }));
         }
-        Agreement { worst, first_divergence: first }
+        Agreement { worst, counts: Vec::new(), first_divergence: first }
+    }
+
+    /// Spike counts per population, within `sigmas` standard deviations.
+    fn count_agreement(&self, sigmas: f64) -> Agreement {
+        let count = |spikes: &[Spike]| {
+            let mut m: BTreeMap<String, usize> = BTreeMap::new();
+            for (_, n) in spikes {
+                *m.entry(n.split('/').next().unwrap().to_string()).or_default() += 1;
+            }
+            m
+        };
+        let (ours, theirs) = (count(&self.ours), count(&self.theirs));
+        let pops: std::collections::BTreeSet<&String> = ours.keys().chain(theirs.keys()).collect();
+        let mut counts = Vec::new();
+        let mut within = true;
+        for p in pops {
+            let (a, b) = (ours.get(p).copied().unwrap_or(0), theirs.get(p).copied().unwrap_or(0));
+            let z = (a as f64 - b as f64) / ((a + b) as f64).sqrt().max(1.0);
+            within &= z.abs() <= sigmas;
+            counts.push((p.clone(), a, b, z));
+        }
+        Agreement { worst: Vec::new(), counts, first_divergence: if within { None } else { Some(0) } }
     }
 }
