@@ -26,6 +26,7 @@ import numpy as np
 from sc_neurocore.encoding import encoders
 from sc_neurocore.neurons.models.adaptive_threshold_if import AdaptiveThresholdIFNeuron
 from sc_neurocore.neurons.models.mat import MATNeuron
+from sc_neurocore.neurons.models.mcculloch_pitts import McCullochPittsNeuron
 from sc_neurocore.neurons.models.morris_lecar import MorrisLecarNeuron
 from sc_neurocore.neurons.models.plif import ParametricLIFNeuron
 from sc_neurocore.neurons.models.poisson import PoissonNeuron
@@ -344,7 +345,38 @@ def rate_drive(k):
     return 60.0 if 300 <= k < 600 else 20.0
 
 
+def tsodyks_markram_depressing():
+    """ShortTermPlasticitySynapse with tau_f = 1 ms (= dt), so that u is back at U = 0.5 before
+    every spike (std TsodyksMarkramDepressing has no facilitation); tau_d = 200 ms; x only."""
+    syn = ShortTermPlasticitySynapse(x=1.0, u=0.5, u_base=0.5, tau_d=200.0, tau_f=1.0, amplitude=1.0, dt=1.0)
+    train = PreTrain(syn, ("x",))
+    return train, range(PLASTICITY_STEPS), train.state, 1.0
+
+
+class WeightedSum:
+    """McCullochPittsNeuron fed the weighted sum of the replayed trains: 0.6 per pre spike
+    (plasticity_pre.csv) and 0.5 per kick (plasticity_kick.csv). A replayed spike of step k
+    reaches SCN's neuron in step k + 1 (as every spike reaches its target in the step after
+    it is emitted), so the reference's input of step k is the sum of step k - 1's spikes."""
+
+    def __init__(self, neuron):
+        self.neuron = neuron
+        self.pre = replay_steps("plasticity_pre.csv")
+        self.kick = replay_steps("plasticity_kick.csv")
+
+    def step(self, k):
+        return self.neuron.step(0.6 * ((k - 1) in self.pre) + 0.5 * ((k - 1) in self.kick))
+
+
+def mcculloch_pitts():
+    """McCullochPittsNeuron, theta = 0.55: fires on pre spikes (0.6) and on coincidences
+    (1.1), not on kicks alone (0.5)."""
+    return WeightedSum(McCullochPittsNeuron(theta=0.55)), range(PLASTICITY_STEPS), dict, 1.0
+
+
 STDLIB_CASES = {
+    "StdTsodyksMarkramDepressing": tsodyks_markram_depressing,
+    "StdMcCullochPitts": mcculloch_pitts,
     "StdPoisson": lambda: population(seeded_poisson, lambda k: -1.0),
     "StdInhomogeneousPoisson": lambda: population(lambda k: InhomogeneousPoissonNeuron(dt_ms=1.0), rate_drive),
     "StdEscapeRate": lambda: population(

@@ -275,9 +275,16 @@ pub const REGISTRY: &[Entry] = &[
     },
     Entry {
         model: "neurons.mcculloch_pitts.McCullochPitts",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "neurons.models.mcculloch_pitts.McCullochPittsNeuron",
-            "not run yet: the reference takes the weighted input sum per step; std McCullochPitts sums weighted spikes on `syn`, which needs a weighted spike replay in the network",
+            Check {
+                tol: Tolerance::Exact,
+                ..trajectory(
+                    CMP,
+                    "StdMcCullochPitts",
+                    "weighted spikes 0.6 and 0.5 from the replayed trains, theta 0.55, 3000 steps; every spike",
+                )
+            },
         ),
     },
     Entry {
@@ -547,9 +554,23 @@ pub const REGISTRY: &[Entry] = &[
     },
     Entry {
         model: "synapses.tsodyks_markram.TsodyksMarkramDepressing",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "synapses.short_term_plasticity.ShortTermPlasticitySynapse",
-            "not run yet: the reference always facilitates u (its u relaxes to U); compare through a variant as for TsodyksMarkram",
+            Check {
+                min_spikes: 0,
+                case: Some("StdTsodyksMarkramDepressing"),
+                differs: Some((
+                    "StdTsodyksMarkramDepressingToU",
+                    "SC-NeuroCore always facilitates (u += U (1 - u) at a spike, even with u back at U), so each \
+                     spike uses U (2 - U) of the resources; pure depression (Tsodyks & Markram 1997, and std \
+                     TsodyksMarkramDepressing) uses U",
+                )),
+                ..trajectory(
+                    CMP,
+                    "StdTsodyksMarkramDepressing",
+                    "the reference with tau_f = 1 ms (u back at U before every spike); replayed pre train, 3000 steps; x",
+                )
+            },
         ),
     },
     Entry {
