@@ -12,6 +12,7 @@ from sc_neurocore.neurons.models.adex import AdExNeuron
 from sc_neurocore.neurons.models.escape_rate import EscapeRateNeuron
 from sc_neurocore.neurons.models.expif import ExpIFNeuron
 from sc_neurocore.neurons.models.fitzhugh_nagumo import FitzHughNagumoNeuron
+from sc_neurocore.neurons.models.glif import GLIFNeuron
 from sc_neurocore.neurons.models.hindmarsh_rose import HindmarshRoseNeuron
 from sc_neurocore.neurons.models.inhomogeneous_poisson import InhomogeneousPoissonNeuron
 from sc_neurocore.neurons.models.izhikevich2007 import Izhikevich2007Neuron
@@ -374,7 +375,21 @@ def mcculloch_pitts():
     return WeightedSum(McCullochPittsNeuron(theta=0.55)), range(PLASTICITY_STEPS), dict, 1.0
 
 
+def glif():
+    """GLIFNeuron (RK4) with its threshold dynamics off (a_theta = delta_theta = 0, theta at
+    theta_inf), which is GLIF3 of std Glif: tau_m = R C = 20 ms, after-spike currents of 4 and
+    -3 mV (20 and -15 pA through R = 200 Mohm) decaying with 5 and 100 ms; R I in mV. The
+    currents are reported in amperes (mV / R)."""
+    n = GLIFNeuron(
+        v=-70.0, theta=-50.0, theta_inf=-50.0, v_rest=-70.0, v_reset=-70.0, tau_m=20.0, tau_theta=100.0,
+        tau_asc1=5.0, tau_asc2=100.0, a_theta=0.0, delta_theta=0.0, r_asc1=4.0, r_asc2=-3.0, resistance=1.0, dt=DT_MS,
+    )
+    ohm = 200e6
+    return n, levels(30.0, 10.0, -12.0), lambda: {"v": n.v * MV, "i_asc1": n.i_asc1 * MV / ohm, "i_asc2": n.i_asc2 * MV / ohm}
+
+
 STDLIB_CASES = {
+    "StdGlif": glif,
     "StdTsodyksMarkramDepressing": tsodyks_markram_depressing,
     "StdMcCullochPitts": mcculloch_pitts,
     "StdPoisson": lambda: population(seeded_poisson, lambda k: -1.0),

@@ -67,6 +67,13 @@ const RK4_ON_THE_CIRCLE: Tolerance = Tolerance::Relative(1e-6);
 /// 6000 spikes is 4.5 s.d.).
 const STATISTICAL: Tolerance = Tolerance::Counts(4.0);
 
+/// SCN's exact propagator of GLIF's three coupled states with a constant drive (the matrix
+/// exponential of a 4 × 4 augmented system) is not exact in floating point: at rest, without
+/// input, v drifts by about 2e-12 V per step (1.1e-9 V, 1.6e-8 of the range, after 500 steps);
+/// the after-spike currents, whose range is 1e-11 A, differ by up to 1.1e-7 of it. The
+/// reference's RK4 error is far smaller. 1e-6 of the range bounds that drift over the run.
+const COUPLED_PROPAGATOR: Tolerance = Tolerance::Relative(1e-6);
+
 /// A trajectory comparison of network `network` in `file` against the case of the same name.
 const fn trajectory(file: &'static str, network: &'static str, method: &'static str) -> Check {
     Check { file, network, case: None, tol: ROUNDING, method, min_spikes: 5, differs: None }
@@ -222,9 +229,18 @@ pub const REGISTRY: &[Entry] = &[
     },
     Entry {
         model: "neurons.glif.Glif",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "neurons.models.glif.GLIFNeuron",
-            "not run yet: the reference is a different GLIF (threshold dynamics plus additive after-spike currents) from std Glif (GLIF3 of Teeter et al. 2018); needs a variant with the reference's equations",
+            Check {
+                tol: COUPLED_PROPAGATOR,
+                ..trajectory(
+                    CMP,
+                    "StdGlif",
+                    "the reference's threshold dynamics off (a_theta = delta_theta = 0), which is GLIF3 (Teeter et al. \
+                     2018); exact (SCN) against RK4 (reference), dt = 0.1 ms; stepped current; v and both after-spike \
+                     currents",
+                )
+            },
         ),
     },
     Entry {
