@@ -25,6 +25,7 @@ import os
 
 import numpy as np
 from sc_neurocore.encoding import encoders
+from sc_neurocore.neurons.homeostatic_lif import HomeostaticLIFNeuron
 from sc_neurocore.neurons.models.adaptive_threshold_if import AdaptiveThresholdIFNeuron
 from sc_neurocore.neurons.models.mat import MATNeuron
 from sc_neurocore.neurons.models.mcculloch_pitts import McCullochPittsNeuron
@@ -388,7 +389,21 @@ def glif():
     return n, levels(30.0, 10.0, -12.0), lambda: {"v": n.v * MV, "i_asc1": n.i_asc1 * MV / ohm, "i_asc2": n.i_asc2 * MV / ohm}
 
 
+def homeostatic_lif():
+    """HomeostaticLIFNeuron: Euler LIF from rest 0 mV, threshold 15 mV, a 20-step refractory
+    count, a per-step spike trace (decay 0.95) pulling the threshold towards a target of 0.002
+    spikes per step (20 Hz at dt = 0.1 ms) at 0.5 mV per unit of error. Input R I / tau_m in
+    mV/ms. Reported as v and theta = threshold - 15 mV, std HomeostaticLif's states."""
+    n = HomeostaticLIFNeuron(
+        v_rest=0.0, v_reset=0.0, v_threshold=15.0, tau_mem=20.0, dt=DT_MS, noise_std=0.0, resistance=1.0,
+        refractory_period=20, seed=1, target_rate=0.002, adaptation_rate=0.5, rate_trace=0.0, trace_decay=0.95,
+    )
+    drive = [i / 20.0 for i in levels(25.0, 10.0, -12.0)]
+    return n, drive, lambda: {"v": n.v * MV, "theta": (n.v_threshold - 15.0) * MV}
+
+
 STDLIB_CASES = {
+    "StdHomeostaticLif": homeostatic_lif,
     "StdGlif": glif,
     "StdTsodyksMarkramDepressing": tsodyks_markram_depressing,
     "StdMcCullochPitts": mcculloch_pitts,

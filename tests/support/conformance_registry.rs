@@ -252,9 +252,22 @@ pub const REGISTRY: &[Entry] = &[
     },
     Entry {
         model: "neurons.homeostatic_lif.HomeostaticLif",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "neurons.homeostatic_lif.HomeostaticLIFNeuron",
-            "not run yet: the reference adapts its threshold from a discrete rate trace (decay 0.95 per step) with clamps; needs a variant with those updates",
+            Check {
+                case: Some("StdHomeostaticLif"),
+                differs: Some((
+                    "StdHomeostaticStepwise",
+                    "by design: std HomeostaticLif estimates the rate with a continuous trace (tau_r, in Hz) and moves \
+                     the threshold by an ODE; SC-NeuroCore uses a per-step spike trace (decay 0.95), moves the threshold \
+                     every step, also while refractory, and clamps it to [0.1 mV, 10 v_th]",
+                )),
+                ..trajectory(
+                    CMP,
+                    "StdHomeostaticLif",
+                    "rest 0 mV, threshold 15 mV, Euler membrane both; stepped current; v and theta",
+                )
+            },
         ),
     },
     Entry {
