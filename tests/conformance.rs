@@ -173,8 +173,10 @@ fn compare(model: &str, check: &Check) -> Outcome {
                 parts.join(", ")
             } else if runs.ours.is_empty() {
                 "no spikes (rate model)".to_string()
-            } else {
+            } else if agreement.spike_shift == 0 {
                 format!("{} spikes on the same steps", runs.ours.len())
+            } else {
+                format!("{} spikes, at most {} steps apart", runs.ours.len(), agreement.spike_shift)
             };
             if agreement.worst.is_empty() {
                 spikes
@@ -224,6 +226,9 @@ fn tolerance_text(tol: Tolerance) -> String {
     match tol {
         Tolerance::Exact => "bit for bit".to_string(),
         Tolerance::Relative(r) => format!("spikes identical; states within {} of range", sci(r)),
+        Tolerance::Solver { spike_steps, relative } => {
+            format!("as many spikes, each within {spike_steps} steps; states within {} of range", sci(relative))
+        }
         Tolerance::Counts(z) => format!("spike count per population within {z} s.d. of a Poisson difference"),
     }
 }
@@ -262,7 +267,9 @@ fn table(outcomes: &[Option<Outcome>]) -> String {
          Python driver `tests/compare/sc_neurocore_neurons.py` on the counterpart with the same\n\
          parameters and the same input per step, and compares the spike steps and every state at\n\
          every step (SCN in SI units; \"max |Δ| / range\" is the largest difference divided by the\n\
-         variable's largest magnitude). Where SCN follows the paper and SC-NeuroCore does not, the row\n\
+         variable's largest magnitude). Where the two integrate differently the tolerance allows the\n\
+         solver's error (spikes a few steps apart, states compared away from the spikes); random\n\
+         generators are compared by spike counts. Where SCN follows the paper and SC-NeuroCore does not, the row\n\
          says how they differ; a test-local variant with SC-NeuroCore's behaviour must then agree with\n\
          it, which shows that the difference is the whole difference.\n\n\
          | model | SC-NeuroCore | method | tolerance | result |\n|---|---|---|---|---|\n",

@@ -9,6 +9,7 @@ SC-NeuroCore is AGPL and used only as a reference; nothing here is copied into S
 """
 
 from sc_neurocore.neurons.models.adex import AdExNeuron
+from sc_neurocore.neurons.models.coba_lif import COBALIFNeuron
 from sc_neurocore.neurons.models.escape_rate import EscapeRateNeuron
 from sc_neurocore.neurons.models.expif import ExpIFNeuron
 from sc_neurocore.neurons.models.fitzhugh_nagumo import FitzHughNagumoNeuron
@@ -402,7 +403,43 @@ def homeostatic_lif():
     return n, drive, lambda: {"v": n.v * MV, "theta": (n.v_threshold - 15.0) * MV}
 
 
+class ConductanceKicks:
+    """COBALIFNeuron with the stepped current plus conductance kicks: 3 nS excitatory per pre
+    spike and 5 nS inhibitory per kick of the replayed trains, each arriving one step after
+    its replayed step, as in SCN (the reference adds a kick before it integrates)."""
+
+    def __init__(self, neuron, drive):
+        self.neuron = neuron
+        self.drive = drive
+        self.pre = replay_steps("plasticity_pre.csv")
+        self.kick = replay_steps("plasticity_kick.csv")
+        self.k = 0
+
+    def kicks(self, k):
+        """The (excitatory, inhibitory) conductance kicks of step k, in nS."""
+        return 3.0 * ((k - 1) in self.pre), 5.0 * ((k - 1) in self.kick)
+
+    def step(self, k):
+        self.k = k + 1
+        return self.neuron.step(self.drive[k], *self.kicks(k))
+
+    def state(self):
+        """v and the conductances with the kicks of the coming step already added: SCN
+        delivers them before it samples the step."""
+        exc, inh = self.kicks(self.k)
+        n = self.neuron
+        return {"v": n.v * MV, "g_e": (n.g_e + exc) * 1e-9, "g_i": (n.g_i + inh) * 1e-9}
+
+
+def coba_lif():
+    """COBALIFNeuron (RK4): its defaults (200 pF, 10 nS, E_L = -65 mV, E_e = 0, E_i = -80 mV,
+    tau_e = 5, tau_i = 10 ms); stepped current in pA and conductance kicks."""
+    kicks = ConductanceKicks(COBALIFNeuron(dt=DT_MS), levels(250.0, 100.0, -60.0))
+    return kicks, range(len(kicks.drive)), kicks.state
+
+
 STDLIB_CASES = {
+    "StdCobaLif": coba_lif,
     "StdHomeostaticLif": homeostatic_lif,
     "StdGlif": glif,
     "StdTsodyksMarkramDepressing": tsodyks_markram_depressing,

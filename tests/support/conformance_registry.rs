@@ -74,6 +74,14 @@ const STATISTICAL: Tolerance = Tolerance::Counts(4.0);
 /// reference's RK4 error is far smaller. 1e-6 of the range bounds that drift over the run.
 const COUPLED_PROPAGATOR: Tolerance = Tolerance::Relative(1e-6);
 
+/// A first-order integrator (SCN's exponential Euler) against RK4 at dt = 0.1 ms: the
+/// first-order error of v, a few 1e-4 of its range between spikes, moves a threshold crossing
+/// by up to 3 steps; a reset k steps apart leaves v offset by up to k dt max|dv/dt| after the
+/// reset (350 pA / 200 pF = 1.75 mV/ms: 0.5 mV, 8e-3 of the range, for k = 3), decaying with
+/// tau_m. So: spikes within 3 steps, states within twice that bound (2e-2 of the range) away
+/// from the spike steps.
+const FIRST_ORDER_AGAINST_RK4: Tolerance = Tolerance::Solver { spike_steps: 3, relative: 2e-2 };
+
 /// A trajectory comparison of network `network` in `file` against the case of the same name.
 const fn trajectory(file: &'static str, network: &'static str, method: &'static str) -> Check {
     Check { file, network, case: None, tol: ROUNDING, method, min_spikes: 5, differs: None }
@@ -208,9 +216,17 @@ pub const REGISTRY: &[Entry] = &[
     },
     Entry {
         model: "neurons.coba_lif.CobaLif",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "neurons.models.coba_lif.COBALIFNeuron",
-            "not run yet: std CobaLif integrates by exponential Euler and fires on v > v_th, the reference by RK4 on v >= v_threshold; needs a solver-tolerance comparison (spike times within steps)",
+            Check {
+                tol: FIRST_ORDER_AGAINST_RK4,
+                ..trajectory(
+                    CMP,
+                    "StdCobaLif",
+                    "exponential Euler (SCN) against RK4 (reference), dt = 0.1 ms; stepped current and conductance \
+                     kicks from the replayed trains; v, g_e, g_i",
+                )
+            },
         ),
     },
     Entry {
