@@ -5,9 +5,11 @@
 //!   sizes, seeds and stream lengths, against `sc_neurocore.accel.sc_inference.sc_forward_numpy`
 //!   with weight streams from the engine's `BitstreamEncoder`: bit for bit
 //!   (`tests/compare/sc_neurocore_dense.py`);
-//! - neuron models against their Python implementations on the same stepped input current
-//!   (`tests/compare/sc_neurocore_neurons.py`): spike steps identical, states within a stated
-//!   tolerance in floating point and identical in fixed point.
+//! - the noisy stochastic LIF against its Python implementation, by rate and ISI variability
+//!   (`tests/compare/sc_neurocore_neurons.py`).
+//!
+//! The standard library's models are compared one by one, trajectory for trajectory, in
+//! `tests/conformance.rs` (table in `docs/conformance.md`).
 //!
 //! What is compared and the measured agreement are in `docs/comparisons.md`. The Python is
 //! `$SCN_PYTHON` (`scripts/test.sh` makes a venv with the pinned versions of
@@ -15,77 +17,14 @@
 
 mod common;
 
+#[path = "support/sc_neurocore.rs"]
+mod sc_neurocore;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::path::Path;
 
-/// `$SCN_PYTHON`, checked once to import SC-NeuroCore and its engine.
-fn python() -> &'static Path {
-    static PY: OnceLock<PathBuf> = OnceLock::new();
-    PY.get_or_init(|| {
-        let py = std::env::var_os("SCN_PYTHON").map(PathBuf::from).unwrap_or_else(|| {
-            panic!(
-                "SCN_PYTHON is not set. These tests compare SCN with SC-NeuroCore and need a Python \
-                 that imports sc_neurocore and sc_neurocore_engine: run scripts/test.sh (it makes .venv \
-                 with tests/compare/requirements.txt and sets SCN_PYTHON=$PWD/.venv/bin/python), or set \
-                 SCN_PYTHON yourself"
-            )
-        });
-        let out = Command::new(&py)
-            .args(["-c", "import sc_neurocore, sc_neurocore_engine; print(sc_neurocore_engine.__version__)"])
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run SCN_PYTHON={}: {e}", py.display()));
-        assert!(
-            out.status.success(),
-            "SCN_PYTHON={} cannot import sc_neurocore and sc_neurocore_engine (install \
-             tests/compare/requirements.txt into it):\n{}",
-            py.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        py
-    })
-}
-
-fn dir(tag: &str) -> PathBuf {
-    common::fresh_dir("sc-neurocore", tag)
-}
-
-fn check(what: &str, out: &Output) {
-    let (stdout, stderr) = common::text(out);
-    assert!(out.status.success(), "{what} failed ({}):\n{stdout}\n{stderr}", out.status);
-}
-
-/// Runs `tests/compare/SCRIPT ARGS…` with `$SCN_PYTHON`.
-fn run_python(script: &str, args: &[&Path]) {
-    let o = Command::new(python())
-        .arg(common::root().join("tests/compare").join(script))
-        .args(args)
-        .current_dir(common::root())
-        .output()
-        .expect("python runs");
-    check(&format!("{script} {args:?}"), &o);
-}
-
-/// Runs `scn run FILE -o OUT ARGS…`.
-fn scn_run(file: &Path, out: &Path, args: &[&str]) {
-    let o = Command::new(env!("CARGO_BIN_EXE_scn"))
-        .arg("run")
-        .arg(file)
-        .arg("-o")
-        .arg(out)
-        .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("scn runs");
-    check(&format!("scn run {}", file.display()), &o);
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use sc_neurocore::{dir, json, run_python, scn_run};
 
 // ---------------------------------------------------------------------------------------------
 // Dense SC layers
@@ -272,124 +211,7 @@ fn dense_larger_layers_match_sc_forward() {
 // Neuron models
 // ---------------------------------------------------------------------------------------------
 
-/// Spike steps of a `spikes.csv` (one neuron).
-fn spike_steps(out: &Path) -> Vec<u64> {
-    let text = std::fs::read_to_string(out.join("spikes.csv")).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("step,time_ms,population,neuron"), "{}", out.display());
-    lines.map(|l| l.split(',').next().unwrap().parse().unwrap()).collect()
-}
-
-/// `states.csv` as variable → value per step.
-fn traces(out: &Path) -> BTreeMap<String, Vec<f64>> {
-    let text = std::fs::read_to_string(out.join("states.csv")).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("step,time_ms,population,neuron,variable,value"), "{}", out.display());
-    let mut m: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for l in lines {
-        let f: Vec<&str> = l.split(',').collect();
-        let v = m.entry(f[4].to_string()).or_default();
-        assert_eq!(v.len() as u64, f[0].parse::<u64>().unwrap(), "one sample per step in {}", out.display());
-        v.push(f[5].parse().unwrap());
-    }
-    m
-}
-
-/// How closely a comparison must agree.
-#[derive(Clone, Copy)]
-enum Tolerance {
-    /// |SCN − SC-NeuroCore| ≤ this fraction of the variable's largest magnitude in the run.
-    Relative(f64),
-    /// Identical values (fixed point).
-    Exact,
-}
-
-/// Runs network `case` of `file` in SCN and the same case of the Python driver, then checks
-/// that the spike steps are identical and every monitored variable agrees within `tol` at
-/// every step. Returns the number of spikes.
-fn compare_neuron(file: &str, case: &str, tol: Tolerance) -> usize {
-    let d = dir(case);
-    let (ours, theirs) = (d.join("scn"), d.join("sc-neurocore"));
-    scn_run(&common::root().join(file), &ours, &["--network", case]);
-    run_python("sc_neurocore_neurons.py", &[Path::new(case), &theirs]);
-    let (s_ours, s_theirs) = (spike_steps(&ours), spike_steps(&theirs));
-    assert_eq!(s_ours, s_theirs, "{case}: spike steps (SCN, then SC-NeuroCore)");
-    assert!(s_ours.len() >= 5, "{case}: the input should make the neuron fire repeatedly ({s_ours:?})");
-    let (t_ours, t_theirs) = (traces(&ours), traces(&theirs));
-    assert_eq!(t_ours.keys().collect::<Vec<_>>(), t_theirs.keys().collect::<Vec<_>>(), "{case}: variables");
-    for (var, a) in &t_ours {
-        let b = &t_theirs[var];
-        assert_eq!(a.len(), b.len(), "{case}.{var}: samples");
-        let scale = a.iter().chain(b).fold(0.0f64, |m, x| m.max(x.abs()));
-        let (k, worst) = a
-            .iter()
-            .zip(b)
-            .map(|(x, y)| (x - y).abs())
-            .enumerate()
-            .fold((0, 0.0f64), |m, (k, d)| if d > m.1 { (k, d) } else { m });
-        match tol {
-            Tolerance::Relative(r) => assert!(
-                worst <= r * scale,
-                "{case}.{var} differs by {worst:e} at step {k} (SCN {}, SC-NeuroCore {}), more than {r:e} of {scale:e}",
-                a[k],
-                b[k]
-            ),
-            Tolerance::Exact => assert_eq!(a, b, "{case}.{var}: first difference at step {k}"),
-        }
-        println!(
-            "{case}: {} spikes identical; {var} differs by at most {worst:e} (scale {scale:e}) over {} steps",
-            s_ours.len(),
-            a.len()
-        );
-    }
-    let _ = std::fs::remove_dir_all(&d);
-    s_ours.len()
-}
-
-/// Floating-point models: SCN computes in SI units, SC-NeuroCore in ms and mV, so the two
-/// differ by rounding; 1e-9 of the variable's range leaves five orders of magnitude of margin
-/// over the measured differences (docs/comparisons.md).
-const FLOAT_TOL: Tolerance = Tolerance::Relative(1e-9);
-
 const NEURONS: &str = "tests/compare/sc_neurocore_neurons.scn";
-
-/// `LapicqueNeuron` (exact RC flow) against std.neurons.lif with `solver exact`.
-#[test]
-fn lapicque_matches_sc_neurocore() {
-    compare_neuron(NEURONS, "Lapicque", FLOAT_TOL);
-}
-
-/// `StochasticLIFNeuron` (noise off, Euler, refractory counter) against an Euler LIF.
-#[test]
-fn stochastic_lif_without_noise_matches_sc_neurocore() {
-    compare_neuron(NEURONS, "StochasticLif", FLOAT_TOL);
-}
-
-/// `ExpIFNeuron` (RK4) against an exponential integrate-and-fire with `solver rk4`.
-#[test]
-fn expif_matches_sc_neurocore() {
-    compare_neuron(NEURONS, "ExpIfNet", FLOAT_TOL);
-}
-
-/// `AdExNeuron` (baseline Euler) against an AdEx with `solver euler`; v and w compared.
-#[test]
-fn adex_matches_sc_neurocore() {
-    compare_neuron(NEURONS, "AdExNet", FLOAT_TOL);
-}
-
-/// `SCIzhikevichNeuron` (RK4) against std.neurons.izhikevich (preset RS); v and u compared.
-#[test]
-fn izhikevich_matches_sc_neurocore() {
-    compare_neuron(NEURONS, "IzhikevichNet", FLOAT_TOL);
-}
-
-/// `FixedPointLIFNeuron` (Q8.8, the bit-true model of the Verilog `sc_lif_neuron`, checked on
-/// every cycle against the engine's `FixedPointLif`) against std.neurons.lif_q88_rtl in a
-/// clocked network: spikes and every Q8.8 value of v identical.
-#[test]
-fn fixed_point_q88_lif_matches_sc_neurocore_bit_for_bit() {
-    compare_neuron("tests/compare/sc_neurocore_fixed.scn", "FixedLifNet", Tolerance::Exact);
-}
 
 /// (rate in Hz, coefficient of variation of the inter-spike intervals) of a population's
 /// `spikes.csv` over `seconds`.
@@ -428,93 +250,5 @@ fn stochastic_lif_with_noise_matches_sc_neurocore_statistically() {
     assert!(r_ours > 5.0, "the noise should make the population fire ({r_ours} Hz)");
     assert!((r_ours / r_theirs - 1.0).abs() < 0.04, "rates: SCN {r_ours} Hz, SC-NeuroCore {r_theirs} Hz");
     assert!((cv_ours / cv_theirs - 1.0).abs() < 0.05, "ISI CV: SCN {cv_ours}, SC-NeuroCore {cv_theirs}");
-    let _ = std::fs::remove_dir_all(&d);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Plasticity rules
-// ---------------------------------------------------------------------------------------------
-
-/// std.synapses.triplet_stdp against SC-NeuroCore's `TripletSTDP` (the same all-to-all
-/// Pfister & Gerstner 2006 rule) on the same irregular pre and post trains, dt = 1 ms: the
-/// weight after every step agrees to 1e-12 (relative to w_max). Coincident pre and post
-/// spikes are left out: SCN runs the pre pathway first (the post update sees the same step's
-/// pre spike), SC-NeuroCore applies both updates before either trace jump.
-#[test]
-fn triplet_stdp_matches_sc_neurocore() {
-    let d = dir("triplet");
-    let steps = 3000u64;
-    let mut rng = SplitMix(0x7219);
-    let (mut pre, mut kick) = (Vec::new(), Vec::new());
-    for s in 10..steps - 10 {
-        match rng.next() % 40 {
-            0 => pre.push(s),
-            1 => kick.push(s),
-            _ => {}
-        }
-    }
-    let replay = |steps: &[u64]| {
-        let mut t = String::from("step,time_ms,population,neuron\n");
-        for s in steps {
-            t += &format!("{s},{s},src,0\n");
-        }
-        t
-    };
-    std::fs::write(d.join("kick.csv"), replay(&kick)).unwrap();
-    // A post spike follows its kick by one step; drop pre spikes that would coincide.
-    let pre: Vec<u64> = pre.into_iter().filter(|s| !kick.contains(&(s - 1))).collect();
-    std::fs::write(d.join("pre.csv"), replay(&pre)).unwrap();
-    let params = "a2_plus = 5e-3, a3_plus = 6.2e-3, a2_minus = 7e-3, a3_minus = 2.3e-4";
-    let scn = format!(
-        "import std.neurons.perfect_if.{{PerfectIf}}
-import std.synapses.triplet_stdp.{{TripletStdp}}
-
-network Triplet {{
-    dt = 1 ms
-    duration = {steps} steps
-    pop post = PerfectIf[1]
-    stimulus syn = spikes(load(\"pre.csv\")) -> post.syn via TripletStdp({params}, w_max = 1 mV) {{ all, weight = 0.5 mV }}
-    stimulus kick = spikes(load(\"kick.csv\")) -> post.syn {{ all, weight = 30 mV }}
-    monitor spikes(post)
-    monitor state(syn[0..1].w)
-}}
-"
-    );
-    let file = d.join("triplet.scn");
-    std::fs::write(&file, scn).unwrap();
-    scn_run(&file, &d.join("out"), &[]);
-    let post: Vec<u64> = std::fs::read_to_string(d.join("out/spikes.csv"))
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').next().unwrap().parse().unwrap())
-        .collect();
-    assert_eq!(post.len(), kick.len(), "one post spike per kick");
-    assert!(post.iter().all(|s| !pre.contains(s)), "no coincident pre and post spikes");
-    let w_scn: Vec<f64> = std::fs::read_to_string(d.join("out/states.csv"))
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap() / 1e-3)
-        .collect();
-    let case = serde_json::json!({
-        "rule": "triplet", "steps": steps, "dt_ms": 1.0, "pre": pre, "post": post,
-        "params": {"a2_plus": 5e-3, "a3_plus": 6.2e-3, "a2_minus": 7e-3, "a3_minus": 2.3e-4,
-                   "w_max": 1.0, "weight": 0.5},
-    });
-    std::fs::write(d.join("case.json"), case.to_string()).unwrap();
-    run_python("sc_neurocore_synapses.py", &[&d.join("case.json"), &d.join("seed.json")]);
-    let seed = json(&d.join("seed.json"));
-    let w_seed: Vec<f64> = seed["w"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
-    // SCN samples at the start of a step: sample s is SC-NeuroCore's weight after step s - 1.
-    assert_eq!(w_scn.len(), steps as usize);
-    let mut worst = 0f64;
-    for s in 1..steps as usize {
-        worst = worst.max((w_scn[s] - w_seed[s - 1]).abs());
-    }
-    assert!(worst < 1e-12, "largest weight difference {worst}");
-    let moved = (w_seed.last().unwrap() - 0.5).abs();
-    assert!(moved > 1e-3, "the trains change the weight ({moved})");
-    println!("triplet STDP vs SC-NeuroCore: {} pre, {} post spikes, max |Δw| = {worst:e}", pre.len(), post.len());
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -67,6 +67,10 @@ pub enum Func {
     Round,
     /// tanh x.
     Tanh,
+    /// arctan x, in (-π/2, π/2).
+    Atan,
+    /// tan x.
+    Tan,
     /// 1 / (1 + e^-x).
     Sigmoid,
     /// (e^x - 1)/x, 1 at 0.

@@ -96,6 +96,11 @@ pub fn diff(e: &Expr, s: u16) -> Option<Expr> {
                     let t = Expr::Call(Func::Tanh, vec![x.clone()]);
                     mul(sub(c(1.0), mul(t.clone(), t)), dx)
                 }
+                Func::Atan => div(dx, add(c(1.0), mul(x.clone(), x.clone()))),
+                Func::Tan => {
+                    let t = Expr::Call(Func::Tan, vec![x.clone()]);
+                    mul(add(c(1.0), mul(t.clone(), t)), dx)
+                }
                 Func::Sigmoid => {
                     let g = Expr::Call(Func::Sigmoid, vec![x.clone()]);
                     mul(mul(g.clone(), sub(c(1.0), g)), dx)
@@ -199,6 +204,23 @@ mod tests {
             let h = 1e-6;
             let fd = (at(&f, x + h) - at(&f, x - h)) / (2.0 * h);
             assert!((at(&d, x) - fd).abs() < 1e-5, "at {x}: {} vs {fd}", at(&d, x));
+        }
+    }
+
+    #[test]
+    fn trigonometric_derivatives_match_finite_differences() {
+        // atan(v / 2) + tan(v), the functions of the theta and QIF exact flows.
+        let v = || Expr::State(0);
+        let f = Expr::Bin(
+            BinOp::Add,
+            b(Expr::Call(Func::Atan, vec![Expr::Bin(BinOp::Div, b(v()), b(c(2.0)))])),
+            b(Expr::Call(Func::Tan, vec![v()])),
+        );
+        let d = diff(&f, 0).unwrap();
+        for x in [-1.2, -0.3, 0.0, 0.5, 1.4] {
+            let h = 1e-6;
+            let fd = (at(&f, x + h) - at(&f, x - h)) / (2.0 * h);
+            assert!((at(&d, x) - fd).abs() < 1e-4 * fd.abs().max(1.0), "at {x}: {} vs {fd}", at(&d, x));
         }
     }
 }

@@ -5,13 +5,16 @@ input of the network of the same name in tests/compare/sc_neurocore_neurons.scn 
 fixed-point case, tests/compare/sc_neurocore_fixed.scn) and writes what `scn run` writes:
 `spikes.csv` (`step,time_ms,population,neuron`) and `states.csv`
 (`step,time_ms,population,neuron,variable,value`, values in SI units, recorded at the start of
-each step, before the update, as SCN's monitors do). tests/compare_sc_neurocore.rs compares
+each step, before the update, as SCN's monitors do; a case may set its own dt). tests/compare_sc_neurocore.rs compares
 both with the same code.
 
 Step k of SCN integrates from k*dt to (k+1)*dt and then tests the threshold; the reference's
 k-th call of `step(I)` does the same, so a spike in call k is a spike at step k. The input of
 step k is the sum of the amplitudes of the stimuli active at step k (start <= k*dt < stop,
 evaluated on whole steps).
+
+The cases of the standard library's conformance table (tests/conformance.rs) are in
+sc_neurocore_stdlib_cases.py; the list of cases is the union.
 
 Case NoisyLif runs a population of noisy neurons instead and writes only their spikes: SCN
 draws from Philox and SC-NeuroCore from NumPy, so only the statistics can agree.
@@ -25,28 +28,12 @@ import sys
 import sc_neurocore_engine as engine
 
 from sc_neurocore.neurons.fixed_point_lif import FixedPointLIFNeuron
-from sc_neurocore.neurons.models.adex import AdExNeuron
-from sc_neurocore.neurons.models.expif import ExpIFNeuron
 from sc_neurocore.neurons.models.lapicque import LapicqueNeuron
 from sc_neurocore.neurons.sc_izhikevich import SCIzhikevichNeuron
 from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
+from sc_neurocore_stdlib_cases import STDLIB_CASES, Raster
 
-DT_MS = 0.1
-STEPS = 5000
-MV, PA, NA = 1e-3, 1e-12, 1e-9
-
-
-def stepped(levels):
-    """The input of every step: `levels` is [(amplitude, start_ms, stop_ms)], summed."""
-    out = []
-    for k in range(STEPS):
-        total = 0.0
-        for amp, start, stop in levels:
-            # Windows on whole steps: start and stop are multiples of dt.
-            if round(start / DT_MS) <= k < round(stop / DT_MS):
-                total += amp
-        out.append(total)
-    return out
+from stepped_drive import DT_MS, MV, stepped
 
 
 def lapicque():
@@ -54,54 +41,6 @@ def lapicque():
     n = LapicqueNeuron(v=-65.0, v_rest=-65.0, v_reset=-70.0, v_threshold=-50.0, tau=20.0, resistance=100.0, dt=DT_MS)
     drive = stepped([(0.120, 50, 500), (0.200, 150, 300), (0.080, 300, 400)])
     return n, drive, lambda: {"v": n.v * MV}
-
-
-def stochastic_lif():
-    """StochasticLIFNeuron without noise: Euler, input I / C in mV/ms (C = 250 pF)."""
-    n = StochasticLIFNeuron(
-        v_rest=-65.0,
-        v_reset=-65.0,
-        v_threshold=-50.0,
-        tau_mem=20.0,
-        dt=DT_MS,
-        noise_std=0.0,
-        resistance=1.0,
-        refractory_period=20,
-        seed=1,
-    )
-    drive = [i / 250.0 for i in stepped([(250.0, 50, 500), (250.0, 150, 300), (-100.0, 300, 400)])]
-    return n, drive, lambda: {"v": n.v * MV}
-
-
-def expif():
-    """ExpIFNeuron (RK4), input a voltage drive in mV."""
-    n = ExpIFNeuron(
-        v=-65.0, v_rest=-65.0, v_reset=-68.0, v_threshold=-50.0, v_rh=-55.0, delta_t=2.0, tau=20.0, dt=DT_MS
-    )
-    drive = stepped([(8.0, 50, 500), (12.0, 150, 300), (5.0, 300, 400)])
-    return n, drive, lambda: {"v": n.v * MV}
-
-
-def adex():
-    """AdExNeuron (baseline Euler): mV, ms, pA, pF, nS."""
-    n = AdExNeuron(
-        v=-65.0,
-        w=0.0,
-        v_rest=-65.0,
-        v_reset=-68.0,
-        v_threshold=-50.0,
-        v_rh=-55.0,
-        delta_t=2.0,
-        tau=20.0,
-        tau_w=100.0,
-        a=0.5,
-        b=7.0,
-        c_m=200.0,
-        dt=DT_MS,
-        integrator="baseline_euler",
-    )
-    drive = stepped([(300.0, 50, 500), (400.0, 150, 300), (150.0, 300, 400)])
-    return n, drive, lambda: {"v": n.v * MV, "w": n.w * PA}
 
 
 def izhikevich():
@@ -160,10 +99,8 @@ def noisy_lif_population(out):
 
 
 CASES = {
+    **STDLIB_CASES,
     "Lapicque": lapicque,
-    "StochasticLif": stochastic_lif,
-    "ExpIfNet": expif,
-    "AdExNet": adex,
     "IzhikevichNet": izhikevich,
     "FixedLifNet": fixed_lif,
 }
@@ -174,16 +111,23 @@ def main():
     if case == "NoisyLif":
         noisy_lif_population(out)
         return
-    neuron, drive, state = CASES[case]()
+    result = CASES[case]()
+    if isinstance(result, Raster):
+        result.write(out)
+        return
+    neuron, drive, state, *dt = result
+    dt_ms = dt[0] if dt else DT_MS
     step = getattr(neuron, "step_current", neuron.step)
     os.makedirs(out, exist_ok=True)
     spikes = ["step,time_ms,population,neuron"]
     states = ["step,time_ms,population,neuron,variable,value"]
     for k, i in enumerate(drive):
         for name, value in state().items():
-            states.append(f"{k},{k * DT_MS!r},n,0,{name},{float(value)!r}")
-        if step(i):
-            spikes.append(f"{k},{k * DT_MS!r},n,0")
+            states.append(f"{k},{k * dt_ms!r},n,0,{name},{float(value)!r}")
+        fired = step(i)
+        # Spiking models return 0 or 1; rate models return their rate (a float), not a spike.
+        if isinstance(fired, int) and fired:
+            spikes.append(f"{k},{k * dt_ms!r},n,0")
     with open(os.path.join(out, "spikes.csv"), "w") as f:
         f.write("\n".join(spikes) + "\n")
     with open(os.path.join(out, "states.csv"), "w") as f:

@@ -485,6 +485,8 @@ impl Gen<'_, '_> {
             Func::Ceil => self.call1(abi::scn_jit_ceil, a[0]),
             Func::Round => self.call1(abi::scn_jit_round, a[0]),
             Func::Tanh => self.call1(abi::scn_jit_tanh, a[0]),
+            Func::Atan => self.call1(scn_jit_atan, a[0]),
+            Func::Tan => self.call1(scn_jit_tan, a[0]),
             Func::Sigmoid => {
                 let n = match a[0] {
                     V::K(x) => V::K(-x),
@@ -620,4 +622,14 @@ pub fn effects(b: &mut FunctionBuilder<'_>) -> Effects {
     b.def_var(fx.steps, z64);
     b.def_var(fx.mask, z64);
     fx
+}
+
+/// arctan x, for `atan(x)`: the interpreter's `f64::atan`, so both engines agree bit for bit.
+extern "C" fn scn_jit_atan(x: f64) -> f64 {
+    x.atan()
+}
+
+/// tan x, for `tan(x)`: the interpreter's `f64::tan`.
+extern "C" fn scn_jit_tan(x: f64) -> f64 {
+    x.tan()
 }

@@ -313,6 +313,8 @@ impl<'p> Lowerer<'p> {
             "ceil" => Some(Func::Ceil),
             "round" => Some(Func::Round),
             "tanh" => Some(Func::Tanh),
+            "atan" => Some(Func::Atan),
+            "tan" => Some(Func::Tan),
             "sigmoid" => Some(Func::Sigmoid),
             "exprel" => Some(Func::Exprel),
             "boltz" => Some(Func::Boltz),
@@ -328,6 +330,8 @@ impl<'p> Lowerer<'p> {
                         | Func::Log
                         | Func::Sqrt
                         | Func::Tanh
+                        | Func::Atan
+                        | Func::Tan
                         | Func::Sigmoid
                         | Func::Exprel
                         | Func::Boltz

@@ -130,6 +130,7 @@ fn bounds(e: &Expr, names: &ConstNames<'_>) -> Option<Interval> {
                 ("abs", [x]) => Some(Interval::new(0.0, x.hi.max(-x.lo))),
                 ("exp", _) => monotone(f64::exp),
                 ("tanh", _) => monotone(f64::tanh),
+                ("atan", _) => monotone(f64::atan),
                 ("sigmoid", _) => monotone(|x| 1.0 / (1.0 + (-x).exp())),
                 ("sqrt", [x]) if x.lo >= 0.0 => monotone(f64::sqrt),
                 ("log", [x]) if x.lo > 0.0 => monotone(f64::ln),

@@ -59,6 +59,8 @@ fn call(name: &str, args: &[f64]) -> Option<f64> {
         ("sqrt", [x]) => x.sqrt(),
         ("abs", [x]) => x.abs(),
         ("tanh", [x]) => x.tanh(),
+        ("atan", [x]) => x.atan(),
+        ("tan", [x]) => x.tan(),
         ("sigmoid", [x]) => 1.0 / (1.0 + (-x).exp()),
         ("exprel", [x]) => {
             if x.abs() < 1e-9 {

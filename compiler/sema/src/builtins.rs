@@ -19,6 +19,8 @@ pub const BUILTINS: &[&str] = &[
     "ceil",
     "round",
     "tanh",
+    "atan",
+    "tan",
     "sigmoid",
     "exprel",
     "boltz",
@@ -175,7 +177,7 @@ pub fn call<'p>(c: &mut Checker<'p>, cx: &mut Cx<'p>, f: &Ident, args: &'p [Arg]
         return crate::property::property_call(c, cx, f, args, &types, e);
     }
     match name {
-        "exp" | "log" | "tanh" | "sigmoid" | "exprel" => {
+        "exp" | "log" | "tanh" | "atan" | "tan" | "sigmoid" | "exprel" => {
             if c.arity(f, args, 1..=1, &format!("{name}(x)"), e) && !any_error {
                 c.dimensionless_arg(f, pos[0], &pos_types[0]);
             }

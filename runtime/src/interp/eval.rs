@@ -170,6 +170,8 @@ fn call(func: Func, args: &[Expr], f: &Frame<'_>) -> f64 {
         Func::Ceil => a(0).ceil(),
         Func::Round => round_half_even(a(0)),
         Func::Tanh => a(0).tanh(),
+        Func::Atan => a(0).atan(),
+        Func::Tan => a(0).tan(),
         Func::Sigmoid => 1.0 / (1.0 + (-a(0)).exp()),
         Func::Exprel => {
             let x = a(0);

@@ -508,6 +508,8 @@ fn call(func: Func, args: &[Expr], f: &FFrame<'_>) -> Result<FVal, Fault> {
         Func::Log => return Err(Fault::Unsupported("`log`")),
         Func::Sqrt => return Err(Fault::Unsupported("`sqrt`")),
         Func::Tanh => return Err(Fault::Unsupported("`tanh`")),
+        Func::Atan => return Err(Fault::Unsupported("`atan`")),
+        Func::Tan => return Err(Fault::Unsupported("`tan`")),
         Func::Sigmoid => return Err(Fault::Unsupported("`sigmoid`")),
         Func::Exprel => return Err(Fault::Unsupported("`exprel`")),
         Func::Boltz => return Err(Fault::Unsupported("`boltz`")),
