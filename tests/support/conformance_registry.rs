@@ -19,7 +19,7 @@ pub enum Counterpart {
     /// A counterpart class (`module.Class` below `sc_neurocore`) and the comparison.
     Class(&'static str, Check),
     /// A counterpart class that no comparison covers yet, and what is missing:
-    /// `every_counterpart_has_a_comparison` fails while any is left.
+    /// `every_counterpart_has_a_comparison` allows only the known remainder it lists.
     Uncompared(&'static str, &'static str),
 }
 
