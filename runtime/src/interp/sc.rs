@@ -9,8 +9,11 @@
 
 use crate::ir::{BinOp, ScExpr, ScNetwork, ScSource, StreamExpr};
 use crate::random::{DrawCoord, Purpose};
-use crate::sc::{BernoulliSource, Bitstream, Halton2, Lfsr16, NumberSource, Sobol16, Threshold, computed_seed, encode};
+use crate::sc::kernels::and_popcount;
+use crate::sc::lfsr_cycle::{encode_lfsr16, skip};
+use crate::sc::{BernoulliSource, Bitstream, Halton2, Lfsr16, ScError, Sobol16, Threshold, computed_seed, encode};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Where the values of `bernoulli(seed = s)` come from: the Philox stream of the network seed,
 /// purpose stimuli, entity 2^50 + (s mod 2^48), step 0, draw 0. Its values in order (value 2j
@@ -25,13 +28,13 @@ pub fn bernoulli_coord(network_seed: u64, s: i64) -> DrawCoord {
 pub struct ScState {
     /// The network seed (for `bernoulli` sources).
     seed: u64,
-    /// LFSR registers per (site, binder values): the next frame they will produce and the
+    /// LFSR registers per site, per binder values: the next frame they will produce and the
     /// register at its start.
-    lfsrs: HashMap<(u32, Vec<i64>), (u64, Lfsr16)>,
+    lfsrs: HashMap<u32, HashMap<Vec<i64>, (u64, Lfsr16)>>,
     /// The frame the cache holds.
     frame: Option<u64>,
-    /// Stream elements of that frame, by (stream, flat element).
-    cache: HashMap<(usize, usize), Bitstream>,
+    /// Stream elements of that frame, per stream, per flat element (computed on demand).
+    cache: Vec<Vec<Option<Rc<Bitstream>>>>,
 }
 
 fn flat(dims: &[u64], index: &[i64], what: &str) -> Result<usize, String> {
@@ -77,16 +80,18 @@ impl ScState {
         ScState { seed: network_seed, ..ScState::default() }
     }
 
-    fn enter(&mut self, frame: u64) {
-        if self.frame != Some(frame) {
-            self.frame = Some(frame);
-            self.cache.clear();
+    fn enter(&mut self, net: &ScNetwork, frame: u64) {
+        if self.cache.len() != net.streams.len() {
+            self.cache = net.streams.iter().map(|s| vec![None; elements(&s.dims)]).collect();
+        } else if self.frame != Some(frame) {
+            self.cache.iter_mut().for_each(|c| c.fill(None));
         }
+        self.frame = Some(frame);
     }
 
     /// Element `elem` (flat, row-major) of stream `stream` in frame `frame`.
-    pub fn stream(&mut self, net: &ScNetwork, frame: u64, stream: usize, elem: usize) -> Result<Bitstream, String> {
-        self.enter(frame);
+    pub fn stream(&mut self, net: &ScNetwork, frame: u64, stream: usize, elem: usize) -> Result<Rc<Bitstream>, String> {
+        self.enter(net, frame);
         self.element(net, frame, stream, elem, 0)
     }
 
@@ -97,8 +102,8 @@ impl ScState {
         stream: usize,
         elem: usize,
         depth: u32,
-    ) -> Result<Bitstream, String> {
-        if let Some(b) = self.cache.get(&(stream, elem)) {
+    ) -> Result<Rc<Bitstream>, String> {
+        if let Some(Some(b)) = self.cache[stream].get(elem) {
             return Ok(b.clone());
         }
         if depth > 256 {
@@ -107,13 +112,13 @@ impl ScState {
         let decl = &net.streams[stream];
         let mut env = unflatten(&decl.dims, elem);
         let b = self.sexpr(net, frame, &decl.value, &mut env, depth + 1)?;
-        self.cache.insert((stream, elem), b.clone());
+        self.cache[stream][elem] = Some(b.clone());
         Ok(b)
     }
 
     /// The values of every output in frame `frame`, flat per output (row-major).
     pub fn outputs(&mut self, net: &ScNetwork, frame: u64) -> Result<Vec<Vec<f64>>, String> {
-        self.enter(frame);
+        self.enter(net, frame);
         let mut out = Vec::with_capacity(net.outputs.len());
         for o in &net.outputs {
             let n = elements(&o.dims);
@@ -154,7 +159,18 @@ impl ScState {
                     BinOp::Shr => (a / 2f64.powf(b)).floor(),
                 }
             }
-            ScExpr::Popcount(s) => self.sexpr(net, frame, s, env, depth)?.popcount() as f64,
+            // The SC multiply-accumulate: the product is counted without being built.
+            ScExpr::Popcount(s) => match s.as_ref() {
+                StreamExpr::And(a, b) => {
+                    let x = self.sexpr(net, frame, a, env, depth)?;
+                    let y = self.sexpr(net, frame, b, env, depth)?;
+                    if x.len() != y.len() {
+                        return Err(ScError::LengthMismatch { left: x.len(), right: y.len() }.to_string());
+                    }
+                    and_popcount(x.words(), y.words()) as f64
+                }
+                _ => self.sexpr(net, frame, s, env, depth)?.popcount() as f64,
+            },
             ScExpr::Decode { bipolar, count, length } => {
                 let c = self.num(net, frame, count, env, depth)?;
                 let l = *length as f64;
@@ -184,9 +200,9 @@ impl ScState {
         e: &StreamExpr,
         env: &mut Vec<i64>,
         depth: u32,
-    ) -> Result<Bitstream, String> {
+    ) -> Result<Rc<Bitstream>, String> {
         let err = |e: crate::sc::ScError| e.to_string();
-        Ok(match e {
+        Ok(Rc::new(match e {
             StreamExpr::Encode { site, bipolar, value, source, seed, length } => {
                 let v = self.num(net, frame, value, env, depth)?;
                 let t = if *bipolar { Threshold::from_bipolar(v) } else { Threshold::from_prob(v) }.map_err(err)?;
@@ -194,22 +210,21 @@ impl ScState {
                 let len = *length as usize;
                 match source {
                     ScSource::Lfsr16(dialect) => {
-                        let key = (*site, env.clone());
                         let seed16 = computed_seed(as_index(s)?);
-                        let fresh = || Lfsr16::with_dialect(seed16, *dialect).map(|l| (0u64, l));
-                        let mut entry = match self.lfsrs.get(&key) {
+                        let site = self.lfsrs.entry(*site).or_default();
+                        let mut entry = match site.get(env.as_slice()) {
                             Some(&(next, l)) if next <= frame => (next, l),
-                            _ => fresh().map_err(err)?,
+                            _ => (0, Lfsr16::with_dialect(seed16, *dialect).map_err(err)?),
                         };
                         // Catch up on frames nobody asked for: the source keeps running.
-                        while entry.0 < frame {
-                            for _ in 0..len {
-                                entry.1.next_value();
+                        skip(&mut entry.1, (frame - entry.0) * len as u64);
+                        let b = encode_lfsr16(&mut entry.1, t, len);
+                        match site.get_mut(env.as_slice()) {
+                            Some(slot) => *slot = (frame + 1, entry.1),
+                            None => {
+                                site.insert(env.clone(), (frame + 1, entry.1));
                             }
-                            entry.0 += 1;
                         }
-                        let b = encode(&mut entry.1, t, len);
-                        self.lfsrs.insert(key, (frame + 1, entry.1));
                         b
                     }
                     ScSource::Sobol16 => {
@@ -233,7 +248,7 @@ impl ScState {
                 }
                 let decl = &net.streams[*stream];
                 let f = flat(&decl.dims, &idx, &decl.name)?;
-                self.element(net, frame, *stream, f, depth)?
+                return self.element(net, frame, *stream, f, depth);
             }
             StreamExpr::Not(a) => self.sexpr(net, frame, a, env, depth)?.not(),
             StreamExpr::And(a, b) | StreamExpr::Or(a, b) | StreamExpr::Xor(a, b) | StreamExpr::Xnor(a, b) => {
@@ -258,6 +273,6 @@ impl ScState {
                 let y = self.sexpr(net, frame, b, env, depth)?;
                 crate::sc::cordiv(&x, &y).map_err(err)?
             }
-        })
+        }))
     }
 }

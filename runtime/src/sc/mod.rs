@@ -13,6 +13,8 @@ pub mod encode;
 pub mod error;
 pub mod halton;
 pub mod lfsr;
+pub mod kernels;
+pub mod lfsr_cycle;
 pub mod ops;
 pub mod sobol;
 pub mod source;
