@@ -217,9 +217,14 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// `a + b`.
+    /// `a + b`; adding a known −0 (the exact identity: `x + −0` is `x` for every x) is free.
     pub fn add(&mut self, a: V, b: V) -> V {
-        self.op2(a, b, |x, y| x + y, |b, x, y| b.ins().fadd(x, y))
+        let minus_zero = |v: V| matches!(v, V::K(k) if k.to_bits() == (-0.0f64).to_bits());
+        match (a, b) {
+            (V::R(_), k) if minus_zero(k) => a,
+            (k, V::R(_)) if minus_zero(k) => b,
+            _ => self.op2(a, b, |x, y| x + y, |b, x, y| b.ins().fadd(x, y)),
+        }
     }
 
     /// `a - b`.

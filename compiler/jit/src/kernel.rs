@@ -35,6 +35,9 @@ pub struct Declared {
     pub conditions: FuncId,
     /// Port handlers (absent when the model has none).
     pub handlers: Option<FuncId>,
+    /// Integration and conditions in one pass over the elements (absent when the model has
+    /// invariants: an invariant failure must stop the step before any condition runs).
+    pub fused: Option<FuncId>,
 }
 
 /// Builds the three functions of `info` into `module`.
@@ -44,22 +47,44 @@ pub fn declare(
     info: &ModelInfo<'_>,
     known: &Known,
 ) -> Result<Declared, Unsupported> {
-    let integrate = define(module, &format!("integrate_{tag}"), known, |g, fail| integrate_element(g, info, fail))?;
-    let conditions = define(module, &format!("conditions_{tag}"), known, |g, _| conditions_element(g, info))?;
+    let integrate =
+        define(module, &format!("integrate_{tag}"), known, Over::All, |g, fail| integrate_element(g, info, fail))?;
+    let conditions =
+        define(module, &format!("conditions_{tag}"), known, Over::All, |g, _| conditions_element(g, info))?;
     let handlers = if info.model.handlers.is_empty() {
         None
     } else {
-        Some(define(module, &format!("handlers_{tag}"), known, |g, _| handlers_element(g, info))?)
+        Some(define(module, &format!("handlers_{tag}"), known, Over::Hit, |g, _| handlers_element(g, info))?)
     };
-    Ok(Declared { integrate, conditions, handlers })
+    let fused = if info.model.invariants.is_empty() {
+        let f = define(module, &format!("step_{tag}"), known, Over::All, |g, fail| {
+            integrate_element(g, info, fail)?;
+            conditions_element(g, info)
+        })?;
+        Some(f)
+    } else {
+        None
+    };
+    Ok(Declared { integrate, conditions, handlers, fused })
 }
 
-/// Defines `fn(args) -> i64` looping `per_element` over the elements; `per_element` gets the
-/// generator for element `i` and a block that returns `i` (an invariant failure).
+/// Which elements a kernel visits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Over {
+    /// Every element, in order.
+    All,
+    /// The elements listed in `hit` (those whose ports were hit), in order.
+    Hit,
+}
+
+/// Defines `fn(args) -> i64` looping `per_element` over the elements `over` names;
+/// `per_element` gets the generator for element `i` and a block that returns `i` (an invariant
+/// failure; only for [`Over::All`]).
 fn define(
     module: &mut JITModule,
     name: &str,
     known: &Known,
+    over: Over,
     per_element: impl FnOnce(&mut Gen<'_, '_>, Block) -> Result<(), Unsupported>,
 ) -> Result<FuncId, Unsupported> {
     let config = module.target_config();
@@ -79,7 +104,11 @@ fn define(
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
         let args = b.block_params(entry)[0];
-        let size = field(&mut b, args, types::I64, Field::Size);
+        let size = match over {
+            Over::All => field(&mut b, args, types::I64, Field::Size),
+            Over::Hit => field(&mut b, args, types::I64, Field::HitLen),
+        };
+        let hit = field(&mut b, args, ptr, Field::Hit);
         let seed = field(&mut b, args, types::I64, Field::Seed);
         let step = field(&mut b, args, types::I64, Field::Step);
         let t = field(&mut b, args, types::F64, Field::T);
@@ -97,6 +126,15 @@ fn define(
         let done = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, size);
         b.ins().brif(done, exit, &[], body, &[]);
         b.switch_to_block(body);
+        let k = i;
+        let i = match over {
+            Over::All => k,
+            Over::Hit => {
+                let at = b.ins().imul_imm_s(k, 4);
+                let at = b.ins().iadd(hit, at);
+                b.ins().uload32(flags(), at, 0)
+            }
+        };
         let entity = b.ins().iadd(entity_base, i);
         let placeholder = b.ins().iconst(ptr, 0);
         let mut g = Gen {
@@ -118,7 +156,7 @@ fn define(
             bases,
         };
         per_element(&mut g, fail)?;
-        let next = g.b.ins().iadd_imm_s(i, 1);
+        let next = g.b.ins().iadd_imm_s(k, 1);
         g.b.def_var(iv, next);
         g.b.ins().jump(header, &[]);
         b.switch_to_block(fail);

@@ -125,16 +125,30 @@ pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V]) -> Result<Vec
     Ok(x)
 }
 
-/// `v = Σ_j (E_ij x_j + F_ij b_j)` from 0, as the interpreter sums it.
+/// `c · x`, or −0 when the coefficient is zero (the interpreter's `sparse_product`): a known
+/// zero coefficient costs nothing, since adding −0 is folded away.
+fn sparse_product(g: &mut Gen<'_, '_>, c: V, x: V) -> V {
+    match c {
+        V::K(k) if k == 0.0 => V::K(-0.0),
+        V::K(_) => g.mul(c, x),
+        V::R(_) => {
+            let p = g.mul(c, x);
+            let nz = g.cmp(CmpOp::Ne, c, V::K(0.0));
+            g.select(nz, p, V::K(-0.0))
+        }
+    }
+}
+
+/// `v = Σ_j (E_ij x_j + F_ij b_j)` from −0 without the zero entries, as the interpreter sums it.
 fn propagate(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], e: &[V], f: &[V], b: &[V]) -> Vec<V> {
     let odes = &info.model.odes;
     let n = odes.len();
     let mut out = x.to_vec();
     for i in 0..n {
-        let mut v = V::K(0.0);
+        let mut v = V::K(-0.0);
         for j in 0..n {
-            let ex = g.mul(e[i * n + j], x[odes[j].0 as usize]);
-            let fb = g.mul(f[i * n + j], b[j]);
+            let ex = sparse_product(g, e[i * n + j], x[odes[j].0 as usize]);
+            let fb = sparse_product(g, f[i * n + j], b[j]);
             let s = g.add(ex, fb);
             v = g.add(v, s);
         }
@@ -143,7 +157,7 @@ fn propagate(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], e: &[V], f: &[V
     out
 }
 
-/// `f(x) − A x` with the interpreter's summation (from −0).
+/// `f(x) − A x` with the interpreter's summation (from −0, without the zero entries of A).
 fn affine_part(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], a: &[V]) -> Result<Vec<V>, Unsupported> {
     let odes = &info.model.odes;
     let n = odes.len();
@@ -152,7 +166,7 @@ fn affine_part(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], a: &[V]) -> R
     for i in 0..n {
         let mut acc = V::K(-0.0);
         for j in 0..n {
-            let t = g.mul(a[i * n + j], x[odes[j].0 as usize]);
+            let t = sparse_product(g, a[i * n + j], x[odes[j].0 as usize]);
             acc = g.add(acc, t);
         }
         b.push(g.sub(fx[i], acc));

@@ -106,6 +106,10 @@ struct PopState {
     inputs_dirty: bool,
     /// Raw fixed-point storage of a population whose model has a `precision` member.
     fx: Option<FxPop>,
+    /// The elements a spike port of which was hit this step, in the order of the first hit.
+    hit: Vec<u32>,
+    /// Per element, 1 + the last step it was added to `hit` (0: never).
+    listed: Vec<u64>,
 }
 
 /// Parameters, states and port sums of a fixed-point population, as raw integers
@@ -160,6 +164,10 @@ pub struct Simulation<'n> {
     pub fired: Vec<bool>,
     /// Per population: a compiled kernel replacing the interpreter's per-population code.
     kernels: Vec<Option<Box<dyn PopKernel + 'n>>>,
+    /// Whether steps 3–5 run population by population through
+    /// [`PopKernel::integrate_and_conditions`] (every population has a kernel and no
+    /// integration can fail, so this is the same as integrating all, then all conditions).
+    fused: bool,
 }
 
 /// The arrays of one f64 population that a per-population kernel reads and writes: element
@@ -192,6 +200,9 @@ pub struct PopView<'a> {
     pub entity_base: u64,
     /// The interpreter's handler locals, shared by every population (stale values included).
     pub locals: &'a mut [f64],
+    /// For the port handlers (step 6): every element with a port hit this step, ascending
+    /// (the other elements have nothing to handle). Empty in steps 3–5.
+    pub hit: &'a [u32],
 }
 
 /// One population's update of DESIGN §3 steps 3–5 and the port handlers of step 6, as a
@@ -204,8 +215,24 @@ pub trait PopKernel {
     fn integrate(&mut self, view: &mut PopView<'_>, step: u64, t: f64) -> Result<(), u64>;
     /// Step 5: every condition of every element; spikes are appended in emission order.
     fn conditions(&mut self, view: &mut PopView<'_>, step: u64, t: f64, spikes: &mut Vec<Spike>);
-    /// Step 6, the port handlers: each handler whose port was hit runs once with its sum.
+    /// Step 6, the port handlers: each handler whose port was hit runs once with its sum
+    /// (`view.hit` lists the elements with a hit port).
     fn handlers(&mut self, view: &mut PopView<'_>, step: u64, t: f64);
+    /// Steps 3–5 in one pass: [`PopKernel::integrate`], then [`PopKernel::conditions`]
+    /// (a kernel may interleave them element by element). The simulation calls it instead of
+    /// the two only when every population has a kernel and no model has invariants, so no
+    /// integration can fail and populations do not see each other's steps 3–5.
+    fn integrate_and_conditions(
+        &mut self,
+        view: &mut PopView<'_>,
+        step: u64,
+        t: f64,
+        spikes: &mut Vec<Spike>,
+    ) -> Result<(), u64> {
+        self.integrate(view, step, t)?;
+        self.conditions(view, step, t, spikes);
+        Ok(())
+    }
 }
 
 fn view<'a>(pi: usize, size: usize, st: &'a mut PopState, locals: &'a mut [f64]) -> PopView<'a> {
@@ -223,6 +250,7 @@ fn view<'a>(pi: usize, size: usize, st: &'a mut PopState, locals: &'a mut [f64])
         spiked: &mut st.spiked,
         entity_base: st.entity_base,
         locals,
+        hit: &st.hit,
     }
 }
 
@@ -334,6 +362,8 @@ impl<'n> Simulation<'n> {
                 spiked: vec![false; n],
                 inputs_dirty: true,
                 fx: None,
+                hit: Vec::new(),
+                listed: vec![0; n],
             };
             if let Some(fx) = &m.fixed {
                 let defaults = m
@@ -479,6 +509,7 @@ impl<'n> Simulation<'n> {
             sc: super::sc::ScState::new(net.seed),
             outputs: Vec::new(),
             kernels: net.populations.iter().map(|_| None).collect(),
+            fused: false,
             fired: vec![false; net.projections.len()],
         }
     }
@@ -486,6 +517,34 @@ impl<'n> Simulation<'n> {
     /// Replaces the interpreter's update of population `pop` (an f64 model) by `kernel`.
     pub fn set_kernel(&mut self, pop: usize, kernel: Box<dyn PopKernel + 'n>) {
         self.kernels[pop] = Some(kernel);
+        let net = self.net;
+        self.fused = self.kernels.iter().all(Option::is_some)
+            && net.populations.iter().all(|p| net.models[p.model].invariants.is_empty());
+    }
+
+    /// Steps 3–5 population by population, each in one pass of its kernel.
+    fn integrate_and_conditions(&mut self, t_step: u64, t: f64) -> Result<(), RunError> {
+        for (pi, p) in self.net.populations.iter().enumerate() {
+            let k = self.kernels[pi].as_mut().expect("every population has a kernel");
+            let st = &mut self.pops[pi];
+            let failed = k.integrate_and_conditions(
+                &mut view(pi, p.size as usize, st, &mut self.locals),
+                t_step,
+                t,
+                &mut self.spikes,
+            );
+            if let Err(i) = failed {
+                let m = &self.net.models[p.model];
+                let at = i as usize * st.ns;
+                return Err(RunError::Invariant {
+                    pop: p.name.clone(),
+                    neuron: i,
+                    step: t_step,
+                    states: m.states.iter().cloned().zip(st.states[at..at + st.ns].iter().copied()).collect(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The f64 parameters of population `pop`, element-major (empty for a fixed-point one).
@@ -583,58 +642,82 @@ impl<'n> Simulation<'n> {
                 }
             }
         }
-        // 3. Integration (draws are pure functions of their coordinates, step 2).
-        for (pi, p) in net.populations.iter().enumerate() {
-            let m = &net.models[p.model];
-            if let Some(fx) = &m.fixed {
-                fx_integrate(net, pi, m, fx, &mut self.pops[pi], t_step)?;
-                continue;
-            }
-            if let Some(k) = self.kernels[pi].as_mut() {
-                let st = &mut self.pops[pi];
-                let failed = k.integrate(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
-                if let Err(i) = failed {
-                    let at = i as usize * st.ns;
-                    return Err(RunError::Invariant {
-                        pop: p.name.clone(),
-                        neuron: i,
-                        step: t_step,
-                        states: m.states.iter().cloned().zip(st.states[at..at + st.ns].iter().copied()).collect(),
-                    });
+        // 3–5. Integration (draws are pure functions of their coordinates, step 2).
+        // (the spikes of this step are appended from step 5 on).
+        let first_spike = self.spikes.len();
+        if self.fused {
+            self.integrate_and_conditions(t_step, t)?;
+        } else {
+            for (pi, p) in net.populations.iter().enumerate() {
+                let m = &net.models[p.model];
+                if let Some(fx) = &m.fixed {
+                    fx_integrate(net, pi, m, fx, &mut self.pops[pi], t_step)?;
+                    continue;
                 }
-                continue;
-            }
-            let sys = System {
-                odes: &m.odes,
-                diag: &self.diag[p.model],
-                gates: &self.gate_of[p.model],
-                solver: m.solver,
-                substeps: m.substeps,
-                exact_static: exact_static(m),
-                noisy: m.odes.iter().any(|(_, e)| super::solver::has_noise(e)),
-            };
-            let st = &mut self.pops[pi];
-            for i in 0..p.size as usize {
-                let held = if t_step < st.refractory_until[i] { st.held[i] } else { 0 };
-                let draws = Draws {
-                    seed: net.seed,
-                    purpose: Purpose::StepDraws,
-                    entity: st.entity_base + i as u64,
-                    step: t_step,
+                if let Some(k) = self.kernels[pi].as_mut() {
+                    let st = &mut self.pops[pi];
+                    let failed = k.integrate(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
+                    if let Err(i) = failed {
+                        let at = i as usize * st.ns;
+                        return Err(RunError::Invariant {
+                            pop: p.name.clone(),
+                            neuron: i,
+                            step: t_step,
+                            states: m.states.iter().cloned().zip(st.states[at..at + st.ns].iter().copied()).collect(),
+                        });
+                    }
+                    continue;
+                }
+                let sys = System {
+                    odes: &m.odes,
+                    diag: &self.diag[p.model],
+                    gates: &self.gate_of[p.model],
+                    solver: m.solver,
+                    substeps: m.substeps,
+                    exact_static: exact_static(m),
+                    noisy: m.odes.iter().any(|(_, e)| super::solver::has_noise(e)),
                 };
-                let (params, states, inputs) = (
-                    &st.params[i * st.np..(i + 1) * st.np],
-                    &mut st.states[i * st.ns..(i + 1) * st.ns],
-                    &st.inputs[i * st.ni..(i + 1) * st.ni],
-                );
-                // `next` reads the pre-update state; copy it only for models that have one.
-                let old: Vec<f64> = if m.nexts.is_empty() { Vec::new() } else { states.to_vec() };
-                let el = Element { params, inputs, t, index: i as u64, draws };
-                advance(&sys, &el, states, held, net.dt, &mut st.exact[i]);
-                if !m.nexts.is_empty() {
+                let st = &mut self.pops[pi];
+                for i in 0..p.size as usize {
+                    let held = if t_step < st.refractory_until[i] { st.held[i] } else { 0 };
+                    let draws = Draws {
+                        seed: net.seed,
+                        purpose: Purpose::StepDraws,
+                        entity: st.entity_base + i as u64,
+                        step: t_step,
+                    };
+                    let (params, states, inputs) = (
+                        &st.params[i * st.np..(i + 1) * st.np],
+                        &mut st.states[i * st.ns..(i + 1) * st.ns],
+                        &st.inputs[i * st.ni..(i + 1) * st.ni],
+                    );
+                    // `next` reads the pre-update state; copy it only for models that have one.
+                    let old: Vec<f64> = if m.nexts.is_empty() { Vec::new() } else { states.to_vec() };
+                    let el = Element { params, inputs, t, index: i as u64, draws };
+                    advance(&sys, &el, states, held, net.dt, &mut st.exact[i]);
+                    if !m.nexts.is_empty() {
+                        let f = Frame {
+                            params,
+                            states: &old,
+                            inputs,
+                            locals: &[],
+                            t,
+                            dt: net.dt,
+                            index: i as u64,
+                            draws,
+                            noise_scale: 1.0,
+                        };
+                        let new: Vec<(usize, f64)> = m.nexts.iter().map(|(s, e)| (*s as usize, eval(e, &f))).collect();
+                        for (s, v) in new {
+                            if held & (1u64 << s.min(63)) == 0 {
+                                states[s] = v;
+                            }
+                        }
+                    }
+                    // 4. Invariants on the candidate state.
                     let f = Frame {
                         params,
-                        states: &old,
+                        states,
                         inputs,
                         locals: &[],
                         t,
@@ -643,90 +726,71 @@ impl<'n> Simulation<'n> {
                         draws,
                         noise_scale: 1.0,
                     };
-                    let new: Vec<(usize, f64)> = m.nexts.iter().map(|(s, e)| (*s as usize, eval(e, &f))).collect();
-                    for (s, v) in new {
-                        if held & (1u64 << s.min(63)) == 0 {
-                            states[s] = v;
-                        }
+                    if m.invariants.iter().any(|inv| eval(inv, &f) == 0.0) {
+                        return Err(RunError::Invariant {
+                            pop: p.name.clone(),
+                            neuron: i as u64,
+                            step: t_step,
+                            states: m.states.iter().cloned().zip(states.iter().copied()).collect(),
+                        });
                     }
                 }
-                // 4. Invariants on the candidate state.
-                let f = Frame {
-                    params,
-                    states,
-                    inputs,
-                    locals: &[],
-                    t,
-                    dt: net.dt,
-                    index: i as u64,
-                    draws,
-                    noise_scale: 1.0,
-                };
-                if m.invariants.iter().any(|inv| eval(inv, &f) == 0.0) {
-                    return Err(RunError::Invariant {
-                        pop: p.name.clone(),
-                        neuron: i as u64,
-                        step: t_step,
-                        states: m.states.iter().cloned().zip(states.iter().copied()).collect(),
-                    });
+            }
+            // 5. Conditions.
+            for (pi, p) in net.populations.iter().enumerate() {
+                let m = &net.models[p.model];
+                let st = &mut self.pops[pi];
+                if let Some(fx) = &m.fixed {
+                    fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?;
+                    continue;
                 }
-            }
-        }
-        // 5. Conditions (the spikes of this step are appended from here on).
-        let first_spike = self.spikes.len();
-        for (pi, p) in net.populations.iter().enumerate() {
-            let m = &net.models[p.model];
-            let st = &mut self.pops[pi];
-            if let Some(fx) = &m.fixed {
-                fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?;
-                continue;
-            }
-            if let Some(k) = self.kernels[pi].as_mut() {
-                k.conditions(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t, &mut self.spikes);
-                continue;
-            }
-            for i in 0..p.size as usize {
-                st.spiked[i] = false;
-                let refractory = t_step < st.refractory_until[i];
-                let draws = Draws {
-                    seed: net.seed,
-                    purpose: Purpose::StepDraws,
-                    entity: st.entity_base + i as u64,
-                    step: t_step,
-                };
-                let holds: Vec<bool> = {
-                    let f = Frame {
-                        params: &st.params[i * st.np..(i + 1) * st.np],
-                        states: &st.states[i * st.ns..(i + 1) * st.ns],
-                        inputs: &st.inputs[i * st.ni..(i + 1) * st.ni],
-                        locals: &[],
-                        t,
-                        dt: net.dt,
-                        index: i as u64,
-                        draws,
-                        noise_scale: 1.0,
+                if let Some(k) = self.kernels[pi].as_mut() {
+                    k.conditions(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t, &mut self.spikes);
+                    continue;
+                }
+                for i in 0..p.size as usize {
+                    st.spiked[i] = false;
+                    let refractory = t_step < st.refractory_until[i];
+                    let draws = Draws {
+                        seed: net.seed,
+                        purpose: Purpose::StepDraws,
+                        entity: st.entity_base + i as u64,
+                        step: t_step,
                     };
-                    m.conditions.iter().map(|c| eval(&c.cond, &f) != 0.0).collect()
-                };
-                for (k, c) in m.conditions.iter().enumerate() {
-                    let prev = st.last_cond[i * m.conditions.len() + k];
-                    st.last_cond[i * m.conditions.len() + k] = holds[k];
-                    let fire = match c.trigger {
-                        Trigger::Level => holds[k],
-                        Trigger::Rise => holds[k] && !prev,
-                        Trigger::Fall => !holds[k] && prev,
+                    let holds: Vec<bool> = {
+                        let f = Frame {
+                            params: &st.params[i * st.np..(i + 1) * st.np],
+                            states: &st.states[i * st.ns..(i + 1) * st.ns],
+                            inputs: &st.inputs[i * st.ni..(i + 1) * st.ni],
+                            locals: &[],
+                            t,
+                            dt: net.dt,
+                            index: i as u64,
+                            draws,
+                            noise_scale: 1.0,
+                        };
+                        m.conditions.iter().map(|c| eval(&c.cond, &f) != 0.0).collect()
                     };
-                    if fire && !refractory {
-                        let mut effects = Effects::default();
-                        exec(&c.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
-                        if effects.emitted {
-                            st.spiked[i] = true;
-                            self.spikes.push(Spike { step: t_step, pop: pi, neuron: i as u64 });
-                        }
-                        if let Some((steps, held)) = effects.refractory {
-                            // An unbounded period (an infinite duration) lasts to the end of the run.
-                            st.refractory_until[i] = t_step.saturating_add(steps.max(1));
-                            st.held[i] = held;
+                    for (k, c) in m.conditions.iter().enumerate() {
+                        let prev = st.last_cond[i * m.conditions.len() + k];
+                        st.last_cond[i * m.conditions.len() + k] = holds[k];
+                        let fire = match c.trigger {
+                            Trigger::Level => holds[k],
+                            Trigger::Rise => holds[k] && !prev,
+                            Trigger::Fall => !holds[k] && prev,
+                        };
+                        if fire && !refractory {
+                            let mut effects = Effects::default();
+                            exec(&c.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
+                            if effects.emitted {
+                                st.spiked[i] = true;
+                                self.spikes.push(Spike { step: t_step, pop: pi, neuron: i as u64 });
+                            }
+                            if let Some((steps, held)) = effects.refractory {
+                                // An unbounded period (an infinite duration) lasts to the end of the run.
+                                st.refractory_until[i] = t_step.saturating_add(steps.max(1));
+                                st.held[i] = held;
+                            }
                         }
                     }
                 }
@@ -823,6 +887,10 @@ impl<'n> Simulation<'n> {
                 };
                 let slot = j * tgt.ni + pr.port as usize;
                 tgt.port_hit[slot] = true;
+                if tgt.listed[j] != t_step + 1 {
+                    tgt.listed[j] = t_step + 1;
+                    tgt.hit.push(j as u32);
+                }
                 if let (Some(fx), Some(f)) = (tgt_fixed, tgt.fx.as_mut()) {
                     // Weights are summed in the port's format: exact sums, the overflow mode
                     // after each addition, no rounding (so no draws).
@@ -860,16 +928,21 @@ impl<'n> Simulation<'n> {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
             if let Some(fx) = &m.fixed {
+                st.hit.clear();
                 fx_handlers(net, pi, m, fx, st, t_step)?;
                 continue;
             }
             if m.handlers.is_empty() {
+                st.hit.clear();
                 continue;
             }
             if let Some(k) = self.kernels[pi].as_mut() {
+                st.hit.sort_unstable();
                 k.handlers(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
+                st.hit.clear();
                 continue;
             }
+            st.hit.clear();
             for i in 0..p.size as usize {
                 for h in &m.handlers {
                     let slot = i * st.ni + h.port as usize;
@@ -1014,8 +1087,13 @@ impl<'n> Simulation<'n> {
 fn schedule(ps: &mut ProjState, source: usize, t_step: u64, slots: u64, fired: &mut bool) {
     *fired = true;
     let (from, to) = (ps.csr.offsets[source] as usize, ps.csr.offsets[source + 1] as usize);
+    // Every delay is below `slots`, so (t + d) mod slots needs one division per source, not
+    // one per connection.
+    let now = (t_step % slots) as usize;
+    let slots = slots as usize;
     for c in from..to {
-        let at = ((t_step + u64::from(ps.csr.delay[c])) % slots) as usize;
+        let at = now + ps.csr.delay[c] as usize;
+        let at = if at >= slots { at - slots } else { at };
         ps.ring[at].push(c as u32);
     }
 }
@@ -1189,6 +1267,8 @@ fn run_synapse(
         spiked: vec![false],
         inputs_dirty: false,
         fx: None,
+        hit: Vec::new(),
+        listed: Vec::new(),
     };
     let mut locals = vec![0.0; m.locals.max(1) as usize];
     let mut fx = Effects::default();
