@@ -8,7 +8,7 @@ use crate::solver;
 use cranelift::prelude::*;
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Linkage, Module};
-use scn_runtime::ir::{CmpOp, Model, Trigger};
+use scn_runtime::ir::{CmpOp, Model, Stmt, Trigger};
 
 /// A compiled kernel: returns −1, or the element whose invariant failed.
 pub type KernelFn = unsafe extern "C" fn(*const KernelArgs) -> i64;
@@ -48,9 +48,11 @@ pub fn declare(
     known: &Known,
 ) -> Result<Declared, Unsupported> {
     let integrate =
-        define(module, &format!("integrate_{tag}"), known, Over::All, |g, fail| integrate_element(g, info, fail))?;
+        define(module, &format!("integrate_{tag}"), known, Over::All, |g, fail| {
+            integrate_element(g, info, fail).map(|_| ())
+        })?;
     let conditions =
-        define(module, &format!("conditions_{tag}"), known, Over::All, |g, _| conditions_element(g, info))?;
+        define(module, &format!("conditions_{tag}"), known, Over::All, |g, _| conditions_element(g, info, None))?;
     let handlers = if info.model.handlers.is_empty() {
         None
     } else {
@@ -58,8 +60,8 @@ pub fn declare(
     };
     let fused = if info.model.invariants.is_empty() {
         let f = define(module, &format!("step_{tag}"), known, Over::All, |g, fail| {
-            integrate_element(g, info, fail)?;
-            conditions_element(g, info)
+            let fresh = integrate_element(g, info, fail)?;
+            conditions_element(g, info, Some(fresh))
         })?;
         Some(f)
     } else {
@@ -185,13 +187,33 @@ fn bit(s: u16) -> i64 {
     (1u64 << s.min(63)) as i64
 }
 
+/// The held-state bits any `refractory ... clamp` of the model's conditions can set (the
+/// only place a held mask comes from).
+fn clampable(m: &Model) -> i64 {
+    fn walk(body: &[Stmt]) -> i64 {
+        body.iter().fold(0, |acc, s| match s {
+            Stmt::Refractory { clamp, .. } => clamp.iter().fold(acc, |a, &c| a | bit(c)),
+            Stmt::If { then, otherwise, .. } => acc | walk(then) | walk(otherwise),
+            _ => acc,
+        })
+    }
+    m.conditions.iter().fold(0, |acc, c| acc | walk(&c.body))
+}
+
 /// Whether `held` has the bit of slot `s` (an i8 condition).
 fn is_held(g: &mut Gen<'_, '_>, held: Value, s: u16) -> Value {
     let m = g.b.ins().band_imm_s(held, bit(s));
     g.b.ins().icmp_imm_s(IntCC::NotEqual, m, 0)
 }
 
-fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> Result<(), Unsupported> {
+/// What the integration of an element leaves for its conditions in a fused kernel: the
+/// committed states and whether the element is refractory (both also in memory).
+struct Fresh {
+    states: Vec<V>,
+    refractory: Value,
+}
+
+fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> Result<Fresh, Unsupported> {
     let m = info.model;
     locate(g, m, info.dt);
     let until_addr = g.elem_addr(Field::RefractoryUntil, 1, 0, 8);
@@ -205,23 +227,31 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
         (0..m.states.len()).map(|k| V::R(g.b.ins().load(types::F64, flags(), g.states, 8 * k as i32))).collect();
     let mut cur = old.clone();
     let mut written = vec![false; old.len()];
+    // Only a state some `refractory ... clamp` names can be held.
+    let clampable = clampable(m);
     if !m.odes.is_empty() {
         cur = solver::advance(g, info, &old)?;
         for (s, _) in &m.odes {
-            let h = is_held(g, held, *s);
-            let s = *s as usize;
-            cur[s] = g.select(C::R(h), old[s], cur[s]);
-            written[s] = true;
+            let s = *s;
+            if clampable & bit(s) != 0 {
+                let h = is_held(g, held, s);
+                cur[s as usize] = g.select(C::R(h), old[s as usize], cur[s as usize]);
+            }
+            written[s as usize] = true;
         }
     }
     if !m.nexts.is_empty() {
         let env = Env { states: States::Values(&old), dt: info.dt, noise_scale: 1.0 };
         let new = m.nexts.iter().map(|(_, e)| g.expr(e, &env)).collect::<Result<Vec<_>, _>>()?;
         for ((s, _), v) in m.nexts.iter().zip(new) {
-            let h = is_held(g, held, *s);
-            let s = *s as usize;
-            cur[s] = g.select(C::R(h), cur[s], v);
-            written[s] = true;
+            let s = *s;
+            cur[s as usize] = if clampable & bit(s) != 0 {
+                let h = is_held(g, held, s);
+                g.select(C::R(h), cur[s as usize], v)
+            } else {
+                v
+            };
+            written[s as usize] = true;
         }
     }
     for (k, v) in cur.iter().enumerate() {
@@ -243,10 +273,12 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
         g.b.ins().brif(any, fail, &[], cont, &[]);
         g.b.switch_to_block(cont);
     }
-    Ok(())
+    Ok(Fresh { states: cur, refractory })
 }
 
-fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupported> {
+/// The conditions of an element; `fresh` (in a fused kernel) saves reloading what the
+/// integration just computed.
+fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fresh: Option<Fresh>) -> Result<(), Unsupported> {
     let m = info.model;
     locate(g, m, info.dt);
     let spiked = g.elem_addr(Field::Spiked, 1, 0, 1);
@@ -256,13 +288,17 @@ fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), U
         return Ok(());
     }
     let until_addr = g.elem_addr(Field::RefractoryUntil, 1, 0, 8);
-    let until = g.b.ins().load(types::I64, flags(), until_addr, 0);
-    let refractory = g.b.ins().icmp(IntCC::UnsignedLessThan, g.step, until);
-    let env = Env { states: States::Memory, dt: info.dt, noise_scale: 1.0 };
+    let (refractory, env) = match &fresh {
+        Some(f) => (f.refractory, Env { states: States::Values(&f.states), dt: info.dt, noise_scale: 1.0 }),
+        None => {
+            let until = g.b.ins().load(types::I64, flags(), until_addr, 0);
+            let refractory = g.b.ins().icmp(IntCC::UnsignedLessThan, g.step, until);
+            (refractory, Env { states: States::Memory, dt: info.dt, noise_scale: 1.0 })
+        }
+    };
     let mut holds = Vec::new();
     for c in &m.conditions {
-        let v = g.expr(&c.cond, &env)?;
-        let c = g.nonzero(v);
+        let c = g.truth_of(&c.cond, &env)?;
         holds.push(g.cond(c));
     }
     let nc = m.conditions.len();

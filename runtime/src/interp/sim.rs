@@ -106,10 +106,24 @@ struct PopState {
     inputs_dirty: bool,
     /// Raw fixed-point storage of a population whose model has a `precision` member.
     fx: Option<FxPop>,
-    /// The elements a spike port of which was hit this step, in the order of the first hit.
+    /// One bit per element: a spike port of it was hit this step.
+    hit_bits: Vec<u64>,
+    /// The elements of `hit_bits`, ascending, while the port handlers run.
     hit: Vec<u32>,
-    /// Per element, 1 + the last step it was added to `hit` (0: never).
-    listed: Vec<u64>,
+}
+
+impl PopState {
+    /// Moves the elements marked in `hit_bits` into `hit`, ascending, and clears the marks.
+    fn take_hits(&mut self) {
+        self.hit.clear();
+        for (w, word) in self.hit_bits.iter_mut().enumerate() {
+            let mut bits = std::mem::take(word);
+            while bits != 0 {
+                self.hit.push((64 * w) as u32 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
+    }
 }
 
 /// Parameters, states and port sums of a fixed-point population, as raw integers
@@ -362,8 +376,8 @@ impl<'n> Simulation<'n> {
                 spiked: vec![false; n],
                 inputs_dirty: true,
                 fx: None,
+                hit_bits: vec![0; n.div_ceil(64)],
                 hit: Vec::new(),
-                listed: vec![0; n],
             };
             if let Some(fx) = &m.fixed {
                 let defaults = m
@@ -887,10 +901,7 @@ impl<'n> Simulation<'n> {
                 };
                 let slot = j * tgt.ni + pr.port as usize;
                 tgt.port_hit[slot] = true;
-                if tgt.listed[j] != t_step + 1 {
-                    tgt.listed[j] = t_step + 1;
-                    tgt.hit.push(j as u32);
-                }
+                tgt.hit_bits[j / 64] |= 1 << (j % 64);
                 if let (Some(fx), Some(f)) = (tgt_fixed, tgt.fx.as_mut()) {
                     // Weights are summed in the port's format: exact sums, the overflow mode
                     // after each addition, no rounding (so no draws).
@@ -927,42 +938,38 @@ impl<'n> Simulation<'n> {
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
+            st.take_hits();
             if let Some(fx) = &m.fixed {
-                st.hit.clear();
                 fx_handlers(net, pi, m, fx, st, t_step)?;
-                continue;
-            }
-            if m.handlers.is_empty() {
-                st.hit.clear();
-                continue;
-            }
-            if let Some(k) = self.kernels[pi].as_mut() {
-                st.hit.sort_unstable();
+            } else if let Some(k) = self.kernels[pi].as_mut().filter(|_| !m.handlers.is_empty()) {
                 k.handlers(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
-                st.hit.clear();
-                continue;
+            } else if !m.handlers.is_empty() {
+                // Only an element with a hit port has anything to handle.
+                let hits = std::mem::take(&mut st.hit);
+                for &i in &hits {
+                    let i = i as usize;
+                    for h in &m.handlers {
+                        let slot = i * st.ni + h.port as usize;
+                        if !st.port_hit[slot] {
+                            continue;
+                        }
+                        let w = st.port_sum[slot];
+                        st.port_sum[slot] = 0.0;
+                        st.port_hit[slot] = false;
+                        self.locals[h.local as usize] = w;
+                        let draws = Draws {
+                            seed: net.seed,
+                            purpose: Purpose::StepDraws,
+                            entity: st.entity_base + i as u64,
+                            step: t_step,
+                        };
+                        let mut effects = Effects::default();
+                        exec(&h.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
+                    }
+                }
+                st.hit = hits;
             }
             st.hit.clear();
-            for i in 0..p.size as usize {
-                for h in &m.handlers {
-                    let slot = i * st.ni + h.port as usize;
-                    if !st.port_hit[slot] {
-                        continue;
-                    }
-                    let w = st.port_sum[slot];
-                    st.port_sum[slot] = 0.0;
-                    st.port_hit[slot] = false;
-                    self.locals[h.local as usize] = w;
-                    let draws = Draws {
-                        seed: net.seed,
-                        purpose: Purpose::StepDraws,
-                        entity: st.entity_base + i as u64,
-                        step: t_step,
-                    };
-                    let mut effects = Effects::default();
-                    exec(&h.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
-                }
-            }
         }
         // 7. The post pathway.
         for (k, pr) in net.projections.iter().enumerate() {
@@ -1267,8 +1274,8 @@ fn run_synapse(
         spiked: vec![false],
         inputs_dirty: false,
         fx: None,
+        hit_bits: Vec::new(),
         hit: Vec::new(),
-        listed: Vec::new(),
     };
     let mut locals = vec![0.0; m.locals.max(1) as usize];
     let mut fx = Effects::default();
