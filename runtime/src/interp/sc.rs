@@ -13,7 +13,38 @@ use crate::sc::kernels::and_popcount;
 use crate::sc::lfsr_cycle::{encode_lfsr16, skip};
 use crate::sc::{BernoulliSource, Bitstream, Halton2, Lfsr16, ScError, Sobol16, Threshold, computed_seed, encode};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+
+/// A fast hash for the registers' keys (a few small integers; no untrusted input): one
+/// multiply-rotate per 8 bytes instead of SipHash, which dominated a dense layer's frame.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+/// The registers of one `encode` site, by the values of the index binders in scope.
+type SiteRegisters = HashMap<Vec<i64>, (u64, Lfsr16), BuildHasherDefault<KeyHasher>>;
 
 /// Where the values of `bernoulli(seed = s)` come from: the Philox stream of the network seed,
 /// purpose stimuli, entity 2^50 + (s mod 2^48), step 0, draw 0. Its values in order (value 2j
@@ -30,11 +61,14 @@ pub struct ScState {
     seed: u64,
     /// LFSR registers per site, per binder values: the next frame they will produce and the
     /// register at its start.
-    lfsrs: HashMap<u32, HashMap<Vec<i64>, (u64, Lfsr16)>>,
+    lfsrs: HashMap<u32, SiteRegisters>,
     /// The frame the cache holds.
     frame: Option<u64>,
     /// Stream elements of that frame, per stream, per flat element (computed on demand).
     cache: Vec<Vec<Option<Rc<Bitstream>>>>,
+    /// The LFSR registers of streams whose whole value is one `encode`, per stream, per flat
+    /// element: the next frame they will produce and the register at its start.
+    element_registers: Vec<Vec<Option<(u64, Lfsr16)>>>,
 }
 
 fn flat(dims: &[u64], index: &[i64], what: &str) -> Result<usize, String> {
@@ -67,6 +101,22 @@ pub fn elements(dims: &[u64]) -> usize {
     dims.iter().map(|&d| d as usize).product()
 }
 
+/// Index values, without an allocation for the usual one to four.
+enum Indices {
+    Inline([i64; 4], usize),
+    Heap(Vec<i64>),
+}
+
+impl std::ops::Deref for Indices {
+    type Target = [i64];
+    fn deref(&self) -> &[i64] {
+        match self {
+            Indices::Inline(a, n) => &a[..*n],
+            Indices::Heap(v) => v,
+        }
+    }
+}
+
 fn as_index(v: f64) -> Result<i64, String> {
     if v.fract() != 0.0 || !v.is_finite() {
         return Err(format!("index {v} is not an integer"));
@@ -83,6 +133,7 @@ impl ScState {
     fn enter(&mut self, net: &ScNetwork, frame: u64) {
         if self.cache.len() != net.streams.len() {
             self.cache = net.streams.iter().map(|s| vec![None; elements(&s.dims)]).collect();
+            self.element_registers = net.streams.iter().map(|s| vec![None; elements(&s.dims)]).collect();
         } else if self.frame != Some(frame) {
             self.cache.iter_mut().for_each(|c| c.fill(None));
         }
@@ -111,7 +162,12 @@ impl ScState {
         }
         let decl = &net.streams[stream];
         let mut env = unflatten(&decl.dims, elem);
-        let b = self.sexpr(net, frame, &decl.value, &mut env, depth + 1)?;
+        let b = match &decl.value {
+            e @ StreamExpr::Encode { .. } => {
+                Rc::new(self.encode_stream(net, frame, e, &mut env, depth + 1, Some((stream, elem)))?)
+            }
+            e => self.sexpr(net, frame, e, &mut env, depth + 1)?,
+        };
         self.cache[stream][elem] = Some(b.clone());
         Ok(b)
     }
@@ -132,16 +188,41 @@ impl ScState {
         Ok(out)
     }
 
+    /// The values of the index expressions `index` (on the stack for up to four).
+    fn indices(
+        &mut self,
+        net: &ScNetwork,
+        frame: u64,
+        index: &[ScExpr],
+        env: &mut Vec<i64>,
+        depth: u32,
+    ) -> Result<Indices, String> {
+        let mut out = Indices::Inline([0; 4], 0);
+        for i in index {
+            let v = as_index(self.num(net, frame, i, env, depth)?)?;
+            match &mut out {
+                Indices::Inline(a, n) if *n < a.len() => {
+                    a[*n] = v;
+                    *n += 1;
+                }
+                Indices::Inline(a, n) => {
+                    let mut v0 = a[..*n].to_vec();
+                    v0.push(v);
+                    out = Indices::Heap(v0);
+                }
+                Indices::Heap(h) => h.push(v),
+            }
+        }
+        Ok(out)
+    }
+
     fn num(&mut self, net: &ScNetwork, frame: u64, e: &ScExpr, env: &mut Vec<i64>, depth: u32) -> Result<f64, String> {
         Ok(match e {
             ScExpr::Const(c) => *c,
             ScExpr::Index(k) => *env.get(*k as usize).ok_or("an unbound index")? as f64,
             ScExpr::Array { array, index } => {
                 let a = &net.arrays[*array];
-                let mut idx = Vec::with_capacity(index.len());
-                for i in index {
-                    idx.push(as_index(self.num(net, frame, i, env, depth)?)?);
-                }
+                let idx = self.indices(net, frame, index, env, depth)?;
                 a.values[flat(&a.dims, &idx, &a.name)?]
             }
             ScExpr::Neg(x) => -self.num(net, frame, x, env, depth)?,
@@ -193,6 +274,70 @@ impl ScState {
         })
     }
 
+    /// An `encode` stream. The register of an LFSR source is kept beside the stream element
+    /// when the `encode` is the whole value of stream element `element` (its site and binder
+    /// values are then that element's alone), else by site and binder values.
+    fn encode_stream(
+        &mut self,
+        net: &ScNetwork,
+        frame: u64,
+        e: &StreamExpr,
+        env: &mut Vec<i64>,
+        depth: u32,
+        element: Option<(usize, usize)>,
+    ) -> Result<Bitstream, String> {
+        let err = |e: crate::sc::ScError| e.to_string();
+        let StreamExpr::Encode { site, bipolar, value, source, seed, length } = e else {
+            unreachable!("called for encode expressions only")
+        };
+        let v = self.num(net, frame, value, env, depth)?;
+        let t = if *bipolar { Threshold::from_bipolar(v) } else { Threshold::from_prob(v) }.map_err(err)?;
+        let s = self.num(net, frame, seed, env, depth)?;
+        let len = *length as usize;
+        Ok(match source {
+            ScSource::Lfsr16(dialect) => {
+                let seed16 = computed_seed(as_index(s)?);
+                let known = match element {
+                    Some((stream, elem)) => self.element_registers[stream][elem],
+                    None => self.lfsrs.get(site).and_then(|m| m.get(env.as_slice())).copied(),
+                };
+                let mut entry = match known {
+                    Some((next, l)) if next <= frame => (next, l),
+                    _ => (0, Lfsr16::with_dialect(seed16, *dialect).map_err(err)?),
+                };
+                // Catch up on frames nobody asked for: the source keeps running.
+                skip(&mut entry.1, (frame - entry.0) * len as u64);
+                let b = encode_lfsr16(&mut entry.1, t, len);
+                let now = (frame + 1, entry.1);
+                match element {
+                    Some((stream, elem)) => self.element_registers[stream][elem] = Some(now),
+                    None => {
+                        let site = self.lfsrs.entry(*site).or_default();
+                        match site.get_mut(env.as_slice()) {
+                            Some(slot) => *slot = now,
+                            None => {
+                                site.insert(env.clone(), now);
+                            }
+                        }
+                    }
+                }
+                b
+            }
+            ScSource::Sobol16 => {
+                let start = as_index(s)?.max(0) as u64 + frame * *length;
+                encode(&mut Sobol16::new(start), t, len)
+            }
+            ScSource::Halton2 => {
+                let start = as_index(s)?.max(0) as u64 + frame * *length;
+                encode(&mut Halton2::new(start), t, len)
+            }
+            ScSource::Bernoulli => {
+                let coord = bernoulli_coord(self.seed, as_index(s)?);
+                encode(&mut BernoulliSource::starting_at(coord, frame * *length), t, len)
+            }
+        })
+    }
+
     fn sexpr(
         &mut self,
         net: &ScNetwork,
@@ -203,49 +348,9 @@ impl ScState {
     ) -> Result<Rc<Bitstream>, String> {
         let err = |e: crate::sc::ScError| e.to_string();
         Ok(Rc::new(match e {
-            StreamExpr::Encode { site, bipolar, value, source, seed, length } => {
-                let v = self.num(net, frame, value, env, depth)?;
-                let t = if *bipolar { Threshold::from_bipolar(v) } else { Threshold::from_prob(v) }.map_err(err)?;
-                let s = self.num(net, frame, seed, env, depth)?;
-                let len = *length as usize;
-                match source {
-                    ScSource::Lfsr16(dialect) => {
-                        let seed16 = computed_seed(as_index(s)?);
-                        let site = self.lfsrs.entry(*site).or_default();
-                        let mut entry = match site.get(env.as_slice()) {
-                            Some(&(next, l)) if next <= frame => (next, l),
-                            _ => (0, Lfsr16::with_dialect(seed16, *dialect).map_err(err)?),
-                        };
-                        // Catch up on frames nobody asked for: the source keeps running.
-                        skip(&mut entry.1, (frame - entry.0) * len as u64);
-                        let b = encode_lfsr16(&mut entry.1, t, len);
-                        match site.get_mut(env.as_slice()) {
-                            Some(slot) => *slot = (frame + 1, entry.1),
-                            None => {
-                                site.insert(env.clone(), (frame + 1, entry.1));
-                            }
-                        }
-                        b
-                    }
-                    ScSource::Sobol16 => {
-                        let start = as_index(s)?.max(0) as u64 + frame * *length;
-                        encode(&mut Sobol16::new(start), t, len)
-                    }
-                    ScSource::Halton2 => {
-                        let start = as_index(s)?.max(0) as u64 + frame * *length;
-                        encode(&mut Halton2::new(start), t, len)
-                    }
-                    ScSource::Bernoulli => {
-                        let coord = bernoulli_coord(self.seed, as_index(s)?);
-                        encode(&mut BernoulliSource::starting_at(coord, frame * *length), t, len)
-                    }
-                }
-            }
+            StreamExpr::Encode { .. } => self.encode_stream(net, frame, e, env, depth, None)?,
             StreamExpr::Ref { stream, index } => {
-                let mut idx = Vec::with_capacity(index.len());
-                for i in index {
-                    idx.push(as_index(self.num(net, frame, i, env, depth)?)?);
-                }
+                let idx = self.indices(net, frame, index, env, depth)?;
                 let decl = &net.streams[*stream];
                 let f = flat(&decl.dims, &idx, &decl.name)?;
                 return self.element(net, frame, *stream, f, depth);

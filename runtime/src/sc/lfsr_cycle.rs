@@ -5,7 +5,7 @@
 //! entries of the cycle with the threshold, and skipping n steps is an addition modulo 65535.
 //! [`encode_lfsr16`] gives exactly the bits of [`crate::sc::encode()`] on the same register
 //! (DESIGN §3: bit k is `v_k < threshold`, packed LSB first, tail bits zero), with the
-//! comparisons done eight lanes at a time by SSE2 on x86-64.
+//! comparisons done 32 lanes at a time by AVX-512BW, or eight at a time by SSE2, on x86-64.
 
 use super::bitstream::{Bitstream, words_for};
 use super::encode::Threshold;
@@ -45,6 +45,7 @@ impl Cycle {
     /// state is one step later.
     pub fn compare(&self, first: u16, t: Threshold, len: usize) -> Bitstream {
         let t = t.get();
+        let below = below_fn();
         let mut words = vec![0u64; words_for(len)];
         let mut at = self.position[first as usize] as usize;
         for (w, word) in words.iter_mut().enumerate() {
@@ -64,16 +65,42 @@ impl Cycle {
     }
 }
 
-/// Bit k set where `values[k] < t`, for the 64 values.
-fn below(values: &[u16], t: u16) -> u64 {
+/// The comparator of 64 values this CPU runs fastest: bit k set where `values[k] < t`.
+fn below_fn() -> fn(&[u16], u16) -> u64 {
     #[cfg(target_arch = "x86_64")]
     {
-        below_sse2(values, t)
+        if std::arch::is_x86_feature_detected!("avx512bw") {
+            return below_avx512;
+        }
+        below_sse2
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        values.iter().enumerate().fold(0u64, |acc, (k, &v)| acc | (u64::from(v < t) << k))
+        below_scalar
     }
+}
+
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn below_scalar(values: &[u16], t: u16) -> u64 {
+    values[..64].iter().enumerate().fold(0u64, |acc, (k, &v)| acc | (u64::from(v < t) << k))
+}
+
+#[cfg(target_arch = "x86_64")]
+fn below_avx512(values: &[u16], t: u16) -> u64 {
+    #[target_feature(enable = "avx512bw")]
+    fn run(values: &[u16], t: u16) -> u64 {
+        use std::arch::x86_64::*;
+        assert!(values.len() >= 64);
+        let tv = _mm512_set1_epi16(t as i16);
+        // SAFETY: 64 readable values (checked above); unaligned loads.
+        let (lo, hi) = unsafe {
+            let p = values.as_ptr().cast::<__m512i>();
+            (_mm512_loadu_si512(p), _mm512_loadu_si512(p.add(1)))
+        };
+        u64::from(_mm512_cmplt_epu16_mask(lo, tv)) | (u64::from(_mm512_cmplt_epu16_mask(hi, tv)) << 32)
+    }
+    // SAFETY: chosen by `below_fn` only when the CPU has AVX-512BW.
+    unsafe { run(values, t) }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -159,6 +186,17 @@ mod tests {
             let (mut fast, mut slow) = (Lfsr16::new(start).unwrap(), Lfsr16::new(start).unwrap());
             assert_eq!(encode_lfsr16(&mut fast, t, 70_000), encode(&mut slow, t, 70_000));
             assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn every_comparator_agrees() {
+        let values: Vec<u16> = (0..64u32).map(|k| (k * 1031 + 7) as u16 ^ 0x8000).collect();
+        for t in [1u16, 0x7FFF, 0x8000, 0x8001, 65_535] {
+            let want = below_scalar(&values, t);
+            assert_eq!(below_fn()(&values, t), want, "{t}");
+            #[cfg(target_arch = "x86_64")]
+            assert_eq!(below_sse2(&values, t), want, "sse2 {t}");
         }
     }
 
