@@ -1,5 +1,6 @@
-//! The three native functions of one neuron model: integration (DESIGN §3 steps 3–4),
-//! conditions (step 5) and port handlers (step 6), each a loop over the population's
+//! The native functions of one neuron model: integration (DESIGN §3 steps 3–4), conditions
+//! (step 5), both fused into one pass (for models without invariants) and port handlers
+//! (step 6, over the elements whose ports were hit), each a loop over the population's
 //! element-major arrays with the interpreter's operation order inside.
 
 use crate::abi::{Field, KernelArgs};

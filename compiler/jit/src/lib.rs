@@ -1,11 +1,11 @@
-//! SCN's Cranelift JIT: compiles each f64 neuron model of a network into three native
-//! kernels (integration with invariants, conditions, port handlers) and installs them into
+//! SCN's Cranelift JIT: compiles each f64 neuron model of a network into native kernels
+//! (integration with invariants, conditions, both in one pass, port handlers) and installs them into
 //! the reference interpreter's [`Simulation`], which keeps running everything else (inputs,
 //! spike propagation, plasticity, monitors, streams). The kernels compute exactly what the
 //! interpreter computes: the same f64 operations in the same order, the same helper functions
 //! for everything transcendental, the same Philox draws.
 //!
-//! A model the JIT cannot compile (a fixed-point model, the `rush_larsen` solver, more than
+//! A model the JIT cannot compile (a fixed-point model, more than
 //! [`solver::MAX_SUBSTEPS`] substeps, an IR construct it does not know) keeps the interpreter's
 //! code; [`attach`] reports which engine runs each population and why.
 

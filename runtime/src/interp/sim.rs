@@ -147,6 +147,16 @@ struct ProjState {
     poisson_entity: u64,
     /// Weights quantised in the precision of the target port (fixed-point targets only).
     fx_weight: Vec<i128>,
+    /// The weight of every connection when all are the same bits (then not loaded per spike).
+    uniform_weight: Option<f64>,
+    /// The delay of every connection when all are the same (then not loaded per connection).
+    uniform_delay: Option<u32>,
+}
+
+/// The one value every element of `values` has (bit for bit), if any.
+fn uniform<T: Copy>(values: &[T], bits: impl Fn(T) -> u64) -> Option<T> {
+    let first = *values.first()?;
+    values.iter().all(|&v| bits(v) == bits(first)).then_some(first)
 }
 
 /// A running simulation.
@@ -478,6 +488,8 @@ impl<'n> Simulation<'n> {
                 }
             }
             projs.push(ProjState {
+                uniform_weight: uniform(&csr.weight, f64::to_bits),
+                uniform_delay: uniform(&csr.delay, u64::from),
                 fx_weight,
                 syn_exact,
                 csr,
@@ -897,7 +909,7 @@ impl<'n> Simulation<'n> {
                         let inputs = peer.get(a).map_or(&[][..], Vec::as_slice);
                         on_pre(&net.models[s], ps, c, inputs, synapse_draws(net.seed, k, c, t_step), t, net.dt)
                     }
-                    None => ps.csr.weight[c],
+                    None => ps.uniform_weight.unwrap_or_else(|| ps.csr.weight[c]),
                 };
                 let slot = j * tgt.ni + pr.port as usize;
                 tgt.port_hit[slot] = true;
@@ -1098,6 +1110,12 @@ fn schedule(ps: &mut ProjState, source: usize, t_step: u64, slots: u64, fired: &
     // one per connection.
     let now = (t_step % slots) as usize;
     let slots = slots as usize;
+    if let Some(d) = ps.uniform_delay {
+        let at = now + d as usize;
+        let at = if at >= slots { at - slots } else { at };
+        ps.ring[at].extend(from as u32..to as u32);
+        return;
+    }
     for c in from..to {
         let at = now + ps.csr.delay[c] as usize;
         let at = if at >= slots { at - slots } else { at };
