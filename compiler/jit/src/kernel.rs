@@ -48,10 +48,9 @@ pub fn declare(
     info: &ModelInfo<'_>,
     known: &Known,
 ) -> Result<Declared, Unsupported> {
-    let integrate =
-        define(module, &format!("integrate_{tag}"), known, Over::All, |g, fail| {
-            integrate_element(g, info, fail).map(|_| ())
-        })?;
+    let integrate = define(module, &format!("integrate_{tag}"), known, Over::All, |g, fail| {
+        integrate_element(g, info, fail).map(|_| ())
+    })?;
     let conditions =
         define(module, &format!("conditions_{tag}"), known, Over::All, |g, _| conditions_element(g, info, None))?;
     let handlers = if info.model.handlers.is_empty() {

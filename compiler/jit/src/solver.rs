@@ -105,8 +105,14 @@ pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V]) -> Result<Vec
 /// zero coefficient costs nothing, since adding −0 is folded away.
 fn sparse_product(g: &mut Gen<'_, '_>, c: V, x: V) -> V {
     match c {
-        V::K(k) if k == 0.0 => V::K(-0.0),
-        V::K(_) => g.mul(c, x),
+        // `== 0.0` holds for −0 too, as in the interpreter.
+        V::K(k) => {
+            if k == 0.0 {
+                V::K(-0.0)
+            } else {
+                g.mul(c, x)
+            }
+        }
         V::R(_) => {
             let p = g.mul(c, x);
             let nz = g.cmp(CmpOp::Ne, c, V::K(0.0));
@@ -144,7 +150,13 @@ fn exp_euler_one(g: &mut Gen<'_, '_>, x: V, f: V, slope: Option<V>, h: f64) -> V
 /// One Rush–Larsen (sub)step, as the interpreter computes it: every gate in closed form with
 /// its coefficients at the start of the step (read without noise), every other ODE by
 /// exponential Euler (its right-hand side with noise, its slope without).
-fn rush_larsen_step(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], h: f64, noise: f64) -> Result<Vec<V>, Unsupported> {
+fn rush_larsen_step(
+    g: &mut Gen<'_, '_>,
+    info: &ModelInfo<'_>,
+    x: &[V],
+    h: f64,
+    noise: f64,
+) -> Result<Vec<V>, Unsupported> {
     let m = info.model;
     let frozen = Env { states: States::Values(x), dt: 0.0, noise_scale: 0.0 };
     let drift = Env { states: States::Values(x), dt: 0.0, noise_scale: noise };

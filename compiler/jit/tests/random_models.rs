@@ -277,7 +277,8 @@ fn rush_larsen_gates_are_bit_identical() {
         let open = Expr::Bin(BinOp::Mul, Box::new(alpha.clone()), Box::new(Expr::Bin(BinOp::Sub, c(1.0), st(g))));
         Expr::Bin(BinOp::Sub, Box::new(open), Box::new(Expr::Bin(BinOp::Mul, Box::new(beta.clone()), st(g))))
     };
-    let relax = Expr::Bin(BinOp::Div, Box::new(Expr::Bin(BinOp::Sub, Box::new(inf.clone()), st(1))), Box::new(tau.clone()));
+    let relax =
+        Expr::Bin(BinOp::Div, Box::new(Expr::Bin(BinOp::Sub, Box::new(inf.clone()), st(1))), Box::new(tau.clone()));
     let drive = Expr::Bin(BinOp::Sub, Box::new(Expr::Input(1)), Box::new(Expr::Bin(BinOp::Mul, c(0.7), st(2))));
     m.odes = vec![(0, rate(0)), (1, relax), (2, drive)];
     m.gates = vec![

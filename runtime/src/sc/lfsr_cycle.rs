@@ -169,7 +169,8 @@ mod tests {
             for (k, seed) in [1u16, 0xACE1, 0xBEEF, 0xFFFF, 0x8000].into_iter().enumerate() {
                 for len in [0, 1, 63, 64, 65, 256, 1000] {
                     let t = Threshold::from_raw(thresholds[(k + len) % thresholds.len()]).unwrap();
-                    let (mut fast, mut slow) = (Lfsr16::with_dialect(seed, d).unwrap(), Lfsr16::with_dialect(seed, d).unwrap());
+                    let (mut fast, mut slow) =
+                        (Lfsr16::with_dialect(seed, d).unwrap(), Lfsr16::with_dialect(seed, d).unwrap());
                     assert_eq!(encode_lfsr16(&mut fast, t, len), encode(&mut slow, t, len), "{d:?} {seed:#x} {len}");
                     assert_eq!(fast, slow, "the register ends where the encoder leaves it");
                     assert_eq!(fast.next_value(), slow.next_value());
