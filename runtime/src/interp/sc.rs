@@ -68,7 +68,7 @@ pub struct ScState {
     cache: Vec<Vec<Option<Rc<Bitstream>>>>,
     /// The LFSR registers of streams whose whole value is one `encode`, per stream, per flat
     /// element: the next frame they will produce and the register at its start.
-    element_registers: Vec<Vec<Option<(u64, Lfsr16)>>>,
+    element_registers: Vec<Vec<Option<ElementRegister>>>,
 }
 
 fn flat(dims: &[u64], index: &[i64], what: &str) -> Result<usize, String> {
@@ -99,6 +99,31 @@ pub fn unflatten(dims: &[u64], mut e: usize) -> Vec<i64> {
 /// Number of elements of an array with `dims`.
 pub fn elements(dims: &[u64]) -> usize {
     dims.iter().map(|&d| d as usize).product()
+}
+
+/// The LFSR register of a stream element whose whole value is one `encode`.
+#[derive(Clone, Copy, Debug)]
+struct ElementRegister {
+    /// The next frame it will produce.
+    next: u64,
+    /// The register at the start of that frame.
+    lfsr: Lfsr16,
+    /// The comparator threshold, when neither the value nor the seed depends on the frame
+    /// (then they are evaluated once, not in every frame).
+    threshold: Option<Threshold>,
+}
+
+/// Whether a number is the same in every frame (it counts no stream).
+fn frame_invariant(e: &ScExpr) -> bool {
+    match e {
+        ScExpr::Const(_) | ScExpr::Index(_) => true,
+        ScExpr::Array { index, .. } => index.iter().all(frame_invariant),
+        ScExpr::Neg(x) => frame_invariant(x),
+        ScExpr::Bin(_, a, b) => frame_invariant(a) && frame_invariant(b),
+        ScExpr::Popcount(_) => false,
+        ScExpr::Decode { count, .. } => frame_invariant(count),
+        ScExpr::Sum { body, .. } => frame_invariant(body),
+    }
 }
 
 /// Index values, without an allocation for the usual one to four.
@@ -290,15 +315,24 @@ impl ScState {
         let StreamExpr::Encode { site, bipolar, value, source, seed, length } = e else {
             unreachable!("called for encode expressions only")
         };
+        let len = *length as usize;
+        if let Some((stream, elem)) = element
+            && let Some(ElementRegister { next, mut lfsr, threshold: Some(t) }) = self.element_registers[stream][elem]
+            && next <= frame
+        {
+            skip(&mut lfsr, (frame - next) * len as u64);
+            let b = encode_lfsr16(&mut lfsr, t, len);
+            self.element_registers[stream][elem] = Some(ElementRegister { next: frame + 1, lfsr, threshold: Some(t) });
+            return Ok(b);
+        }
         let v = self.num(net, frame, value, env, depth)?;
         let t = if *bipolar { Threshold::from_bipolar(v) } else { Threshold::from_prob(v) }.map_err(err)?;
         let s = self.num(net, frame, seed, env, depth)?;
-        let len = *length as usize;
         Ok(match source {
             ScSource::Lfsr16(dialect) => {
                 let seed16 = computed_seed(as_index(s)?);
                 let known = match element {
-                    Some((stream, elem)) => self.element_registers[stream][elem],
+                    Some((stream, elem)) => self.element_registers[stream][elem].map(|r| (r.next, r.lfsr)),
                     None => self.lfsrs.get(site).and_then(|m| m.get(env.as_slice())).copied(),
                 };
                 let mut entry = match known {
@@ -310,7 +344,11 @@ impl ScState {
                 let b = encode_lfsr16(&mut entry.1, t, len);
                 let now = (frame + 1, entry.1);
                 match element {
-                    Some((stream, elem)) => self.element_registers[stream][elem] = Some(now),
+                    Some((stream, elem)) => {
+                        let fixed = frame_invariant(value) && frame_invariant(seed);
+                        self.element_registers[stream][elem] =
+                            Some(ElementRegister { next: now.0, lfsr: now.1, threshold: fixed.then_some(t) });
+                    }
                     None => {
                         let site = self.lfsrs.entry(*site).or_default();
                         match site.get_mut(env.as_slice()) {
