@@ -169,6 +169,31 @@ fn three_frames_give_three_values_and_sources_keep_running() {
     assert_ne!(lfsr_frame(0xACE1, 0.5, 64, 1), lfsr_frame(0xACE1, 0.5, 64, 2));
 }
 
+/// A stream whose probability is another stream's count of the same frame: its threshold is
+/// recomputed in every frame, while its register keeps running.
+#[test]
+fn a_value_counted_from_a_stream_changes_every_frame() {
+    let text = "
+network Fd {
+    const L = 64
+    duration = 192 cycles
+    stream s = encode(0.3, lfsr16(seed = 0xACE1), length = L)
+    stream r = encode(decode(s), lfsr16(seed = 9), length = L)
+    output c = popcount(s)
+    output d = popcount(r)
+}
+";
+    let net = lower_text("fd.scn", text, None);
+    let sim = run(&net, 192);
+    assert_eq!(sim.outputs.len(), 3);
+    for k in 0..3 {
+        let c = lfsr_frame(0xACE1, 0.3, 64, k).popcount();
+        let d = lfsr_frame(9, c as f64 / 64.0, 64, k).popcount();
+        assert_eq!(sim.outputs[k], vec![vec![c as f64], vec![d as f64]], "frame {k}");
+    }
+    assert_ne!(sim.outputs[0][0], sim.outputs[1][0], "the counts differ between frames");
+}
+
 #[test]
 fn partial_frames_give_no_output() {
     let net = lower_text("multi.scn", MULTI, None);

@@ -51,6 +51,10 @@ pub struct KernelArgs {
     pub pop: u64,
     /// The spike list (`*mut Vec<Spike>`), for [`scn_jit_emit`].
     pub spikes: *mut Vec<Spike>,
+    /// The elements whose ports were hit this step, ascending (what the handlers visit).
+    pub hit: *const u32,
+    /// Number of entries at `hit`.
+    pub hit_len: u64,
 }
 
 /// A field of [`KernelArgs`], by position (each is 8 bytes).
@@ -76,6 +80,8 @@ pub enum Field {
     Seed,
     Pop,
     Spikes,
+    Hit,
+    HitLen,
 }
 
 impl Field {
@@ -85,7 +91,7 @@ impl Field {
     }
 }
 
-const _: () = assert!(std::mem::size_of::<KernelArgs>() == 19 * 8);
+const _: () = assert!(std::mem::size_of::<KernelArgs>() == 21 * 8);
 
 /// e^x.
 pub extern "C" fn scn_jit_exp(x: f64) -> f64 {

@@ -217,9 +217,14 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// `a + b`.
+    /// `a + b`; adding a known −0 (the exact identity: `x + −0` is `x` for every x) is free.
     pub fn add(&mut self, a: V, b: V) -> V {
-        self.op2(a, b, |x, y| x + y, |b, x, y| b.ins().fadd(x, y))
+        let minus_zero = |v: V| matches!(v, V::K(k) if k.to_bits() == (-0.0f64).to_bits());
+        match (a, b) {
+            (V::R(_), k) if minus_zero(k) => a,
+            (k, V::R(_)) if minus_zero(k) => b,
+            _ => self.op2(a, b, |x, y| x + y, |b, x, y| b.ins().fadd(x, y)),
+        }
     }
 
     /// `a - b`.
@@ -227,9 +232,15 @@ impl Gen<'_, '_> {
         self.op2(a, b, |x, y| x - y, |b, x, y| b.ins().fsub(x, y))
     }
 
-    /// `a * b`.
+    /// `a * b`. A known factor goes second, where x86 takes it straight from memory instead
+    /// of building it in a register at every use (IEEE multiplication is commutative; only
+    /// which NaN payload survives two NaN operands could differ, and a known factor here is
+    /// never NaN in a kernel that computes anything).
     pub fn mul(&mut self, a: V, b: V) -> V {
-        self.op2(a, b, |x, y| x * y, |b, x, y| b.ins().fmul(x, y))
+        match (a, b) {
+            (V::K(_), V::R(_)) => self.op2(b, a, |x, y| x * y, |b, x, y| b.ins().fmul(x, y)),
+            _ => self.op2(a, b, |x, y| x * y, |b, x, y| b.ins().fmul(x, y)),
+        }
     }
 
     /// `a / b`.
@@ -389,16 +400,13 @@ impl Gen<'_, '_> {
                 let c = self.cmp(*op, x, y);
                 self.truth(c)
             }
-            Expr::And(a, b) | Expr::Or(a, b) => {
-                let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
-                let (cx, cy) = (self.nonzero(x), self.nonzero(y));
-                let c = if matches!(e, Expr::And(..)) { self.and(cx, cy) } else { self.or(cx, cy) };
+            Expr::And(..) | Expr::Or(..) => {
+                let c = self.truth_of(e, env)?;
                 self.truth(c)
             }
             Expr::If(c, a, b) => {
-                let c = self.expr(c, env)?;
+                let c = self.truth_of(c, env)?;
                 let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
-                let c = self.nonzero(c);
                 self.select(c, x, y)
             }
             Expr::Call(f, args) => self.call(*f, args, env)?,
@@ -442,6 +450,26 @@ impl Gen<'_, '_> {
     /// `x != 0.0` (true for NaN, as Rust's `!=`).
     pub fn nonzero(&mut self, x: V) -> C {
         self.cmp(CmpOp::Ne, x, V::K(0.0))
+    }
+
+    /// Whether `e` holds (`e != 0`): a comparison, `and` or `or` gives its truth value
+    /// directly instead of going through 1.0/0.0 (every expression is pure, so evaluating
+    /// both sides of `and`/`or` computes what the interpreter computes).
+    pub fn truth_of(&mut self, e: &Expr, env: &Env<'_>) -> Result<C, Unsupported> {
+        Ok(match e {
+            Expr::Cmp(op, a, b) if KNOWN_CMP.contains(op) => {
+                let (x, y) = (self.expr(a, env)?, self.expr(b, env)?);
+                self.cmp(*op, x, y)
+            }
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                let (x, y) = (self.truth_of(a, env)?, self.truth_of(b, env)?);
+                if matches!(e, Expr::And(..)) { self.and(x, y) } else { self.or(x, y) }
+            }
+            _ => {
+                let v = self.expr(e, env)?;
+                self.nonzero(v)
+            }
+        })
     }
 
     fn call(&mut self, f: Func, args: &[Expr], env: &Env<'_>) -> Result<V, Unsupported> {
@@ -588,8 +616,7 @@ impl Gen<'_, '_> {
                 }
                 Stmt::Deliver(_) => {}
                 Stmt::If { cond, then, otherwise } => {
-                    let c = self.expr(cond, &env)?;
-                    let c = self.nonzero(c);
+                    let c = self.truth_of(cond, &env)?;
                     let c = self.cond(c);
                     let (tb, eb, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
                     self.b.ins().brif(c, tb, &[], eb, &[]);

@@ -1,5 +1,6 @@
-//! The three native functions of one neuron model: integration (DESIGN §3 steps 3–4),
-//! conditions (step 5) and port handlers (step 6), each a loop over the population's
+//! The native functions of one neuron model: integration (DESIGN §3 steps 3–4), conditions
+//! (step 5), both fused into one pass (for models without invariants) and port handlers
+//! (step 6, over the elements whose ports were hit), each a loop over the population's
 //! element-major arrays with the interpreter's operation order inside.
 
 use crate::abi::{Field, KernelArgs};
@@ -8,7 +9,7 @@ use crate::solver;
 use cranelift::prelude::*;
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Linkage, Module};
-use scn_runtime::ir::{CmpOp, Model, Trigger};
+use scn_runtime::ir::{CmpOp, Model, Stmt, Trigger};
 
 /// A compiled kernel: returns −1, or the element whose invariant failed.
 pub type KernelFn = unsafe extern "C" fn(*const KernelArgs) -> i64;
@@ -35,6 +36,9 @@ pub struct Declared {
     pub conditions: FuncId,
     /// Port handlers (absent when the model has none).
     pub handlers: Option<FuncId>,
+    /// Integration and conditions in one pass over the elements (absent when the model has
+    /// invariants: an invariant failure must stop the step before any condition runs).
+    pub fused: Option<FuncId>,
 }
 
 /// Builds the three functions of `info` into `module`.
@@ -44,22 +48,45 @@ pub fn declare(
     info: &ModelInfo<'_>,
     known: &Known,
 ) -> Result<Declared, Unsupported> {
-    let integrate = define(module, &format!("integrate_{tag}"), known, |g, fail| integrate_element(g, info, fail))?;
-    let conditions = define(module, &format!("conditions_{tag}"), known, |g, _| conditions_element(g, info))?;
+    let integrate = define(module, &format!("integrate_{tag}"), known, Over::All, |g, fail| {
+        integrate_element(g, info, fail).map(|_| ())
+    })?;
+    let conditions =
+        define(module, &format!("conditions_{tag}"), known, Over::All, |g, _| conditions_element(g, info, None))?;
     let handlers = if info.model.handlers.is_empty() {
         None
     } else {
-        Some(define(module, &format!("handlers_{tag}"), known, |g, _| handlers_element(g, info))?)
+        Some(define(module, &format!("handlers_{tag}"), known, Over::Hit, |g, _| handlers_element(g, info))?)
     };
-    Ok(Declared { integrate, conditions, handlers })
+    let fused = if info.model.invariants.is_empty() {
+        let f = define(module, &format!("step_{tag}"), known, Over::All, |g, fail| {
+            let fresh = integrate_element(g, info, fail)?;
+            conditions_element(g, info, Some(fresh))
+        })?;
+        Some(f)
+    } else {
+        None
+    };
+    Ok(Declared { integrate, conditions, handlers, fused })
 }
 
-/// Defines `fn(args) -> i64` looping `per_element` over the elements; `per_element` gets the
-/// generator for element `i` and a block that returns `i` (an invariant failure).
+/// Which elements a kernel visits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Over {
+    /// Every element, in order.
+    All,
+    /// The elements listed in `hit` (those whose ports were hit), in order.
+    Hit,
+}
+
+/// Defines `fn(args) -> i64` looping `per_element` over the elements `over` names;
+/// `per_element` gets the generator for element `i` and a block that returns `i` (an invariant
+/// failure; only for [`Over::All`]).
 fn define(
     module: &mut JITModule,
     name: &str,
     known: &Known,
+    over: Over,
     per_element: impl FnOnce(&mut Gen<'_, '_>, Block) -> Result<(), Unsupported>,
 ) -> Result<FuncId, Unsupported> {
     let config = module.target_config();
@@ -79,7 +106,11 @@ fn define(
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
         let args = b.block_params(entry)[0];
-        let size = field(&mut b, args, types::I64, Field::Size);
+        let size = match over {
+            Over::All => field(&mut b, args, types::I64, Field::Size),
+            Over::Hit => field(&mut b, args, types::I64, Field::HitLen),
+        };
+        let hit = field(&mut b, args, ptr, Field::Hit);
         let seed = field(&mut b, args, types::I64, Field::Seed);
         let step = field(&mut b, args, types::I64, Field::Step);
         let t = field(&mut b, args, types::F64, Field::T);
@@ -97,6 +128,15 @@ fn define(
         let done = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, size);
         b.ins().brif(done, exit, &[], body, &[]);
         b.switch_to_block(body);
+        let k = i;
+        let i = match over {
+            Over::All => k,
+            Over::Hit => {
+                let at = b.ins().imul_imm_s(k, 4);
+                let at = b.ins().iadd(hit, at);
+                b.ins().uload32(flags(), at, 0)
+            }
+        };
         let entity = b.ins().iadd(entity_base, i);
         let placeholder = b.ins().iconst(ptr, 0);
         let mut g = Gen {
@@ -118,7 +158,7 @@ fn define(
             bases,
         };
         per_element(&mut g, fail)?;
-        let next = g.b.ins().iadd_imm_s(i, 1);
+        let next = g.b.ins().iadd_imm_s(k, 1);
         g.b.def_var(iv, next);
         g.b.ins().jump(header, &[]);
         b.switch_to_block(fail);
@@ -147,13 +187,33 @@ fn bit(s: u16) -> i64 {
     (1u64 << s.min(63)) as i64
 }
 
+/// The held-state bits any `refractory ... clamp` of the model's conditions can set (the
+/// only place a held mask comes from).
+fn clampable(m: &Model) -> i64 {
+    fn walk(body: &[Stmt]) -> i64 {
+        body.iter().fold(0, |acc, s| match s {
+            Stmt::Refractory { clamp, .. } => clamp.iter().fold(acc, |a, &c| a | bit(c)),
+            Stmt::If { then, otherwise, .. } => acc | walk(then) | walk(otherwise),
+            _ => acc,
+        })
+    }
+    m.conditions.iter().fold(0, |acc, c| acc | walk(&c.body))
+}
+
 /// Whether `held` has the bit of slot `s` (an i8 condition).
 fn is_held(g: &mut Gen<'_, '_>, held: Value, s: u16) -> Value {
     let m = g.b.ins().band_imm_s(held, bit(s));
     g.b.ins().icmp_imm_s(IntCC::NotEqual, m, 0)
 }
 
-fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> Result<(), Unsupported> {
+/// What the integration of an element leaves for its conditions in a fused kernel: the
+/// committed states and whether the element is refractory (both also in memory).
+struct Fresh {
+    states: Vec<V>,
+    refractory: Value,
+}
+
+fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> Result<Fresh, Unsupported> {
     let m = info.model;
     locate(g, m, info.dt);
     let until_addr = g.elem_addr(Field::RefractoryUntil, 1, 0, 8);
@@ -167,23 +227,31 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
         (0..m.states.len()).map(|k| V::R(g.b.ins().load(types::F64, flags(), g.states, 8 * k as i32))).collect();
     let mut cur = old.clone();
     let mut written = vec![false; old.len()];
+    // Only a state some `refractory ... clamp` names can be held.
+    let clampable = clampable(m);
     if !m.odes.is_empty() {
         cur = solver::advance(g, info, &old)?;
         for (s, _) in &m.odes {
-            let h = is_held(g, held, *s);
-            let s = *s as usize;
-            cur[s] = g.select(C::R(h), old[s], cur[s]);
-            written[s] = true;
+            let s = *s;
+            if clampable & bit(s) != 0 {
+                let h = is_held(g, held, s);
+                cur[s as usize] = g.select(C::R(h), old[s as usize], cur[s as usize]);
+            }
+            written[s as usize] = true;
         }
     }
     if !m.nexts.is_empty() {
         let env = Env { states: States::Values(&old), dt: info.dt, noise_scale: 1.0 };
         let new = m.nexts.iter().map(|(_, e)| g.expr(e, &env)).collect::<Result<Vec<_>, _>>()?;
         for ((s, _), v) in m.nexts.iter().zip(new) {
-            let h = is_held(g, held, *s);
-            let s = *s as usize;
-            cur[s] = g.select(C::R(h), cur[s], v);
-            written[s] = true;
+            let s = *s;
+            cur[s as usize] = if clampable & bit(s) != 0 {
+                let h = is_held(g, held, s);
+                g.select(C::R(h), cur[s as usize], v)
+            } else {
+                v
+            };
+            written[s as usize] = true;
         }
     }
     for (k, v) in cur.iter().enumerate() {
@@ -205,10 +273,12 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
         g.b.ins().brif(any, fail, &[], cont, &[]);
         g.b.switch_to_block(cont);
     }
-    Ok(())
+    Ok(Fresh { states: cur, refractory })
 }
 
-fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupported> {
+/// The conditions of an element; `fresh` (in a fused kernel) saves reloading what the
+/// integration just computed.
+fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fresh: Option<Fresh>) -> Result<(), Unsupported> {
     let m = info.model;
     locate(g, m, info.dt);
     let spiked = g.elem_addr(Field::Spiked, 1, 0, 1);
@@ -218,13 +288,17 @@ fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), U
         return Ok(());
     }
     let until_addr = g.elem_addr(Field::RefractoryUntil, 1, 0, 8);
-    let until = g.b.ins().load(types::I64, flags(), until_addr, 0);
-    let refractory = g.b.ins().icmp(IntCC::UnsignedLessThan, g.step, until);
-    let env = Env { states: States::Memory, dt: info.dt, noise_scale: 1.0 };
+    let (refractory, env) = match &fresh {
+        Some(f) => (f.refractory, Env { states: States::Values(&f.states), dt: info.dt, noise_scale: 1.0 }),
+        None => {
+            let until = g.b.ins().load(types::I64, flags(), until_addr, 0);
+            let refractory = g.b.ins().icmp(IntCC::UnsignedLessThan, g.step, until);
+            (refractory, Env { states: States::Memory, dt: info.dt, noise_scale: 1.0 })
+        }
+    };
     let mut holds = Vec::new();
     for c in &m.conditions {
-        let v = g.expr(&c.cond, &env)?;
-        let c = g.nonzero(v);
+        let c = g.truth_of(&c.cond, &env)?;
         holds.push(g.cond(c));
     }
     let nc = m.conditions.len();

@@ -1,11 +1,11 @@
-//! SCN's Cranelift JIT: compiles each f64 neuron model of a network into three native
-//! kernels (integration with invariants, conditions, port handlers) and installs them into
+//! SCN's Cranelift JIT: compiles each f64 neuron model of a network into native kernels
+//! (integration with invariants, conditions, both in one pass, port handlers) and installs them into
 //! the reference interpreter's [`Simulation`], which keeps running everything else (inputs,
 //! spike propagation, plasticity, monitors, streams). The kernels compute exactly what the
 //! interpreter computes: the same f64 operations in the same order, the same helper functions
 //! for everything transcendental, the same Philox draws.
 //!
-//! A model the JIT cannot compile (a fixed-point model, the `rush_larsen` solver, more than
+//! A model the JIT cannot compile (a fixed-point model, more than
 //! [`solver::MAX_SUBSTEPS`] substeps, an IR construct it does not know) keeps the interpreter's
 //! code; [`attach`] reports which engine runs each population and why.
 
@@ -62,6 +62,7 @@ struct Compiled {
     integrate: KernelFn,
     conditions: KernelFn,
     handlers: Option<KernelFn>,
+    fused: Option<KernelFn>,
 }
 
 fn new_module() -> Result<JITModule, Unsupported> {
@@ -115,7 +116,8 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
     // SAFETY: each function was defined with the signature `fn(*const KernelArgs) -> i64`.
     let get = |id| unsafe { std::mem::transmute::<*const u8, KernelFn>(module.get_finalized_function(id)) };
     let (integrate, conditions, handlers) = (get(ids.integrate), get(ids.conditions), ids.handlers.map(get));
-    Ok(Compiled { _module: module, integrate, conditions, handlers })
+    let fused = ids.fused.map(get);
+    Ok(Compiled { _module: module, integrate, conditions, handlers, fused })
 }
 
 /// One population's kernels plus its exact-solver cache.
@@ -148,6 +150,8 @@ impl JitPop {
             seed: self.seed,
             pop: v.pop as u64,
             spikes,
+            hit: v.hit.as_ptr(),
+            hit_len: v.hit.len() as u64,
         }
     }
 }
@@ -164,6 +168,24 @@ impl PopKernel for JitPop {
         let args = self.args(view, step, t, spikes);
         // SAFETY: as above; `spikes` outlives the call.
         unsafe { (self.code.conditions)(&args) };
+    }
+
+    fn integrate_and_conditions(
+        &mut self,
+        view: &mut PopView<'_>,
+        step: u64,
+        t: f64,
+        spikes: &mut Vec<Spike>,
+    ) -> Result<(), u64> {
+        let Some(f) = self.code.fused else {
+            self.integrate(view, step, t)?;
+            self.conditions(view, step, t, spikes);
+            return Ok(());
+        };
+        let args = self.args(view, step, t, spikes);
+        // SAFETY: as above; `spikes` outlives the call.
+        let r = unsafe { f(&args) };
+        if r < 0 { Ok(()) } else { Err(r as u64) }
     }
 
     fn handlers(&mut self, view: &mut PopView<'_>, step: u64, t: f64) {

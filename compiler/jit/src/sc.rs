@@ -2,9 +2,8 @@
 //! and `popcount(MUX(s, a, b))` over packed u64 streams (DESIGN §3 packing: tail bits zero).
 //!
 //! Two implementations of the AND kernel are measured against each other by [`ScKernels::fastest`]:
-//! a precompiled Rust loop (built for AVX-512 VPOPCNTDQ and for AVX2 + POPCNT, the best the
-//! CPU has chosen at run time; LLVM vectorises its `count_ones` into `vpopcntq` or a
-//! nibble-table popcount), and Cranelift code
+//! the runtime's precompiled Rust loop (`scn_runtime::sc::kernels`, built for AVX-512
+//! VPOPCNTDQ and for AVX2 + POPCNT, the best the CPU has chosen at run time), and Cranelift code
 //! using `popcnt.i8x16` with a widening byte sum (Cranelift cannot lower `popcnt.i64x2` on
 //! x86-64). The faster one is used; on the machines measured so far that is the Rust loop.
 
@@ -16,87 +15,7 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 /// `popcount(a OP b)` over `words` words at `a` and `b`.
 pub type PairKernel = unsafe extern "C" fn(*const u64, *const u64, u64) -> u64;
 
-macro_rules! kernels {
-    ($name:ident, $avx:ident, $avx512:ident, $doc:literal, |$x:ident, $y:ident| $body:expr) => {
-        #[doc = $doc]
-        pub fn $name(a: &[u64], b: &[u64]) -> u64 {
-            #[cfg(target_arch = "x86_64")]
-            {
-                if std::arch::is_x86_feature_detected!("avx512vpopcntdq") {
-                    // SAFETY: the CPU has the features the function is compiled for.
-                    return unsafe { $avx512(a, b) };
-                }
-                if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt") {
-                    // SAFETY: as above.
-                    return unsafe { $avx(a, b) };
-                }
-            }
-            a.iter().zip(b).map(|(&$x, &$y)| u64::from(($body).count_ones())).sum()
-        }
-
-        #[cfg(target_arch = "x86_64")]
-        #[target_feature(enable = "avx2,popcnt")]
-        fn $avx(a: &[u64], b: &[u64]) -> u64 {
-            a.iter().zip(b).map(|(&$x, &$y)| u64::from(($body).count_ones())).sum()
-        }
-
-        #[cfg(target_arch = "x86_64")]
-        #[target_feature(enable = "avx512f,avx512vpopcntdq,popcnt")]
-        fn $avx512(a: &[u64], b: &[u64]) -> u64 {
-            a.iter().zip(b).map(|(&$x, &$y)| u64::from(($body).count_ones())).sum()
-        }
-    };
-}
-
-kernels!(
-    and_popcount,
-    and_popcount_avx2,
-    and_popcount_avx512,
-    "`popcount(a AND b)` (unipolar SC multiply-accumulate).",
-    |x, y| x & y
-);
-
-/// `popcount(XNOR(a, b))` over the first `bits` bits (bipolar SC multiply-accumulate): the
-/// complement's tail bits are masked off so they never count.
-pub fn xnor_popcount(a: &[u64], b: &[u64], bits: u64) -> u64 {
-    let words = a.len().min(b.len());
-    let xor = xor_popcount(a, b);
-    (bits.min(64 * words as u64)) - xor
-}
-
-kernels!(xor_popcount, xor_popcount_avx2, xor_popcount_avx512, "`popcount(a XOR b)` (Hamming distance).", |x, y| x ^ y);
-
-/// `popcount(MUX(s, a, b))`: bits of `a` where `s` is 1, of `b` elsewhere (scaled addition).
-pub fn mux_popcount(s: &[u64], a: &[u64], b: &[u64]) -> u64 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512vpopcntdq") {
-            // SAFETY: the CPU has the features the function is compiled for.
-            return unsafe { mux_popcount_avx512(s, a, b) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt") {
-            // SAFETY: as above.
-            return unsafe { mux_popcount_avx2(s, a, b) };
-        }
-    }
-    mux_scalar(s, a, b)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512vpopcntdq,popcnt")]
-fn mux_popcount_avx512(s: &[u64], a: &[u64], b: &[u64]) -> u64 {
-    mux_scalar(s, a, b)
-}
-
-fn mux_scalar(s: &[u64], a: &[u64], b: &[u64]) -> u64 {
-    s.iter().zip(a).zip(b).map(|((&s, &x), &y)| u64::from(((s & x) | (!s & y)).count_ones())).sum()
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,popcnt")]
-fn mux_popcount_avx2(s: &[u64], a: &[u64], b: &[u64]) -> u64 {
-    mux_scalar(s, a, b)
-}
+pub use scn_runtime::sc::kernels::{and_popcount, mux_popcount, xnor_popcount, xor_popcount};
 
 /// The Rust AND kernel behind the C ABI, to compare with the generated one.
 unsafe extern "C" fn and_popcount_rust(a: *const u64, b: *const u64, words: u64) -> u64 {
@@ -224,16 +143,7 @@ impl GeneratedAnd {
 
 /// Which precompiled Rust kernel runs on this CPU: `rust-avx512`, `rust-avx2` or `rust`.
 pub fn rust_kernel_name() -> &'static str {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512vpopcntdq") {
-            return "rust-avx512";
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt") {
-            return "rust-avx2";
-        }
-    }
-    "rust"
+    scn_runtime::sc::kernels::kernel_name()
 }
 
 /// The AND kernel chosen by measurement.

@@ -6,7 +6,7 @@ use crate::expr::{C, Env, Gen, States, Unsupported, V, flags};
 use crate::kernel::ModelInfo;
 use cranelift::prelude::*;
 use scn_runtime::interp::expm::{Matrix, propagators};
-use scn_runtime::ir::{CmpOp, Solver};
+use scn_runtime::ir::{CmpOp, GateKinetics, Solver};
 
 /// The most substeps the JIT unrolls; more run on the interpreter.
 pub const MAX_SUBSTEPS: u32 = 64;
@@ -90,51 +90,125 @@ pub fn advance(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V]) -> Result<Vec
                 }
                 for (k, (s, _)) in m.odes.iter().enumerate() {
                     let s = *s as usize;
-                    let euler = {
-                        let d = g.mul(V::K(h), k1[k]);
-                        g.add(x[s], d)
-                    };
-                    x[s] = match slopes.get(k).copied().flatten() {
-                        Some(b) => {
-                            let bh = g.mul(b, V::K(h));
-                            let em1 = g.call1(crate::abi::scn_jit_exp_m1, bh);
-                            let num = g.mul(k1[k], em1);
-                            let d = g.div(num, b);
-                            let exp = g.add(x[s], d);
-                            let nz = g.cmp(CmpOp::Ne, b, V::K(0.0));
-                            let ab = fabs(g, b);
-                            let finite = g.cmp(CmpOp::Lt, ab, V::K(f64::INFINITY));
-                            let ok = match (nz, finite) {
-                                (C::K(a), C::K(b)) => C::K(a && b),
-                                _ => {
-                                    let (a, b) = (g.cond(nz), g.cond(finite));
-                                    C::R(g.b.ins().band(a, b))
-                                }
-                            };
-                            g.select(ok, exp, euler)
-                        }
-                        None => euler,
-                    };
+                    x[s] = exp_euler_one(g, x[s], k1[k], slopes.get(k).copied().flatten(), h);
                 }
             }
+            Solver::RushLarsen => x = rush_larsen_step(g, info, &x, h, noise_scale)?,
             Solver::Exact => x = exact_step(g, info, &x, h)?,
-            // Rush–Larsen integrates channel gates in closed form, which is not generated yet.
             other => return Err(Unsupported(format!("solver {other:?}"))),
         }
     }
     Ok(x)
 }
 
-/// `v = Σ_j (E_ij x_j + F_ij b_j)` from 0, as the interpreter sums it.
+/// `c · x`, or −0 when the coefficient is zero (the interpreter's `sparse_product`): a known
+/// zero coefficient costs nothing, since adding −0 is folded away.
+fn sparse_product(g: &mut Gen<'_, '_>, c: V, x: V) -> V {
+    match c {
+        // `== 0.0` holds for −0 too, as in the interpreter.
+        V::K(k) => {
+            if k == 0.0 {
+                V::K(-0.0)
+            } else {
+                g.mul(c, x)
+            }
+        }
+        V::R(_) => {
+            let p = g.mul(c, x);
+            let nz = g.cmp(CmpOp::Ne, c, V::K(0.0));
+            g.select(nz, p, V::K(-0.0))
+        }
+    }
+}
+
+/// One exponential-Euler update, `x + f·expm1(b·h)/b`, or `x + h·f` where the slope `b` is
+/// absent, zero or not finite.
+fn exp_euler_one(g: &mut Gen<'_, '_>, x: V, f: V, slope: Option<V>, h: f64) -> V {
+    let euler = {
+        let d = g.mul(V::K(h), f);
+        g.add(x, d)
+    };
+    let Some(b) = slope else { return euler };
+    let bh = g.mul(b, V::K(h));
+    let em1 = g.call1(crate::abi::scn_jit_exp_m1, bh);
+    let num = g.mul(f, em1);
+    let d = g.div(num, b);
+    let exp = g.add(x, d);
+    let nz = g.cmp(CmpOp::Ne, b, V::K(0.0));
+    let ab = fabs(g, b);
+    let finite = g.cmp(CmpOp::Lt, ab, V::K(f64::INFINITY));
+    let ok = match (nz, finite) {
+        (C::K(a), C::K(b)) => C::K(a && b),
+        _ => {
+            let (a, b) = (g.cond(nz), g.cond(finite));
+            C::R(g.b.ins().band(a, b))
+        }
+    };
+    g.select(ok, exp, euler)
+}
+
+/// One Rush–Larsen (sub)step, as the interpreter computes it: every gate in closed form with
+/// its coefficients at the start of the step (read without noise), every other ODE by
+/// exponential Euler (its right-hand side with noise, its slope without).
+fn rush_larsen_step(
+    g: &mut Gen<'_, '_>,
+    info: &ModelInfo<'_>,
+    x: &[V],
+    h: f64,
+    noise: f64,
+) -> Result<Vec<V>, Unsupported> {
+    let m = info.model;
+    let frozen = Env { states: States::Values(x), dt: 0.0, noise_scale: 0.0 };
+    let drift = Env { states: States::Values(x), dt: 0.0, noise_scale: noise };
+    let mut out = x.to_vec();
+    for (k, (s, ode)) in m.odes.iter().enumerate() {
+        let xs = x[*s as usize];
+        out[*s as usize] = match m.gates.iter().find(|gate| gate.state == *s).map(|gate| &gate.kinetics) {
+            Some(GateKinetics::Rates { alpha, beta }) => {
+                let a = g.expr(alpha, &frozen)?;
+                let b = g.expr(beta, &frozen)?;
+                let sum = g.add(a, b);
+                let inf = g.div(a, sum);
+                let arg = g.mul(V::K(-h), sum);
+                relax(g, xs, inf, arg)
+            }
+            Some(GateKinetics::Relaxation { inf, tau }) => {
+                let inf = g.expr(inf, &frozen)?;
+                let tau = g.expr(tau, &frozen)?;
+                let arg = g.div(V::K(-h), tau);
+                relax(g, xs, inf, arg)
+            }
+            None => {
+                let f = g.expr(ode, &drift)?;
+                let slope = match info.diag.get(k).and_then(|d| d.as_ref()) {
+                    Some(d) => Some(g.expr(d, &frozen)?),
+                    None => None,
+                };
+                exp_euler_one(g, xs, f, slope, h)
+            }
+        };
+    }
+    Ok(out)
+}
+
+/// `inf + (x − inf)·e^arg`.
+fn relax(g: &mut Gen<'_, '_>, x: V, inf: V, arg: V) -> V {
+    let e = g.call1(crate::abi::scn_jit_exp, arg);
+    let d = g.sub(x, inf);
+    let p = g.mul(d, e);
+    g.add(inf, p)
+}
+
+/// `v = Σ_j (E_ij x_j + F_ij b_j)` from −0 without the zero entries, as the interpreter sums it.
 fn propagate(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], e: &[V], f: &[V], b: &[V]) -> Vec<V> {
     let odes = &info.model.odes;
     let n = odes.len();
     let mut out = x.to_vec();
     for i in 0..n {
-        let mut v = V::K(0.0);
+        let mut v = V::K(-0.0);
         for j in 0..n {
-            let ex = g.mul(e[i * n + j], x[odes[j].0 as usize]);
-            let fb = g.mul(f[i * n + j], b[j]);
+            let ex = sparse_product(g, e[i * n + j], x[odes[j].0 as usize]);
+            let fb = sparse_product(g, f[i * n + j], b[j]);
             let s = g.add(ex, fb);
             v = g.add(v, s);
         }
@@ -143,7 +217,7 @@ fn propagate(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], e: &[V], f: &[V
     out
 }
 
-/// `f(x) − A x` with the interpreter's summation (from −0).
+/// `f(x) − A x` with the interpreter's summation (from −0, without the zero entries of A).
 fn affine_part(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], a: &[V]) -> Result<Vec<V>, Unsupported> {
     let odes = &info.model.odes;
     let n = odes.len();
@@ -152,7 +226,7 @@ fn affine_part(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], a: &[V]) -> R
     for i in 0..n {
         let mut acc = V::K(-0.0);
         for j in 0..n {
-            let t = g.mul(a[i * n + j], x[odes[j].0 as usize]);
+            let t = sparse_product(g, a[i * n + j], x[odes[j].0 as usize]);
             acc = g.add(acc, t);
         }
         b.push(g.sub(fx[i], acc));

@@ -254,18 +254,50 @@ proptest! {
 #[test]
 fn models_the_jit_does_not_compile_keep_the_interpreter() {
     let mut m = base();
-    m.odes = vec![(0, Expr::Neg(Box::new(Expr::State(0))))];
-    m.solver = Solver::RushLarsen;
-    let net = network(m);
-    let mut sim = Simulation::new(&net);
-    let a = scn_jit::attach(&net, &mut sim);
-    assert_eq!(a.populations, vec![scn_jit::PopEngine::Interp("solver RushLarsen".into())]);
-    assert!(!sim.has_kernel(0));
-    let mut m = base();
     m.substeps = scn_jit::solver::MAX_SUBSTEPS + 1;
     m.odes = vec![(0, Expr::Neg(Box::new(Expr::State(0))))];
     let net = network(m);
     let mut sim = Simulation::new(&net);
     let a = scn_jit::attach(&net, &mut sim);
     assert!(matches!(&a.populations[0], scn_jit::PopEngine::Interp(why) if why.contains("substeps")));
+    assert!(!sim.has_kernel(0));
+}
+
+/// Gates of both kinetics forms under `rush_larsen` (with an ungated ODE beside them, which
+/// takes exponential Euler), compiled and bit-identical to the interpreter.
+#[test]
+fn rush_larsen_gates_are_bit_identical() {
+    let st = |k| Box::new(Expr::State(k));
+    let c = |x| Box::new(Expr::Const(x));
+    let mut m = base();
+    let alpha = Expr::Bin(BinOp::Mul, c(0.5), Box::new(Expr::Call(Func::Exp, vec![Expr::State(2)])));
+    let beta = Expr::Bin(BinOp::Add, c(0.3), Box::new(Expr::Input(1)));
+    let (inf, tau) = (Expr::Call(Func::Tanh, vec![Expr::State(0)]), Expr::Bin(BinOp::Add, c(2.0), st(2)));
+    let rate = |g: u16| {
+        let open = Expr::Bin(BinOp::Mul, Box::new(alpha.clone()), Box::new(Expr::Bin(BinOp::Sub, c(1.0), st(g))));
+        Expr::Bin(BinOp::Sub, Box::new(open), Box::new(Expr::Bin(BinOp::Mul, Box::new(beta.clone()), st(g))))
+    };
+    let relax =
+        Expr::Bin(BinOp::Div, Box::new(Expr::Bin(BinOp::Sub, Box::new(inf.clone()), st(1))), Box::new(tau.clone()));
+    let drive = Expr::Bin(BinOp::Sub, Box::new(Expr::Input(1)), Box::new(Expr::Bin(BinOp::Mul, c(0.7), st(2))));
+    m.odes = vec![(0, rate(0)), (1, relax), (2, drive)];
+    m.gates = vec![
+        Gate { state: 0, kinetics: GateKinetics::Rates { alpha, beta } },
+        Gate { state: 1, kinetics: GateKinetics::Relaxation { inf, tau } },
+    ];
+    m.solver = Solver::RushLarsen;
+    m.substeps = 2;
+    let net = network(m);
+    let (ri, si) = run(&net, false);
+    let (rj, sj) = run(&net, true);
+    assert_eq!(ri, rj);
+    assert_eq!(si.spikes, sj.spikes);
+    for i in 0..6 {
+        for s in 0..STATES {
+            let (a, b) = (si.state(0, i, s), sj.state(0, i, s));
+            assert!(same(a, b), "state {s} of neuron {i}: {a} vs {b}");
+        }
+    }
+    assert!(si.samples.iter().zip(&sj.samples).all(|(a, b)| same(a.value, b.value)));
+    assert!(si.state(0, 0, 0) != 0.0, "the gates moved");
 }

@@ -9,8 +9,42 @@
 
 use crate::ir::{BinOp, ScExpr, ScNetwork, ScSource, StreamExpr};
 use crate::random::{DrawCoord, Purpose};
-use crate::sc::{BernoulliSource, Bitstream, Halton2, Lfsr16, NumberSource, Sobol16, Threshold, computed_seed, encode};
+use crate::sc::kernels::and_popcount;
+use crate::sc::lfsr_cycle::{encode_lfsr16, skip};
+use crate::sc::{BernoulliSource, Bitstream, Halton2, Lfsr16, ScError, Sobol16, Threshold, computed_seed, encode};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
+/// A fast hash for the registers' keys (a few small integers; no untrusted input): one
+/// multiply-rotate per 8 bytes instead of SipHash, which dominated a dense layer's frame.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+/// The registers of one `encode` site, by the values of the index binders in scope.
+type SiteRegisters = HashMap<Vec<i64>, (u64, Lfsr16), BuildHasherDefault<KeyHasher>>;
 
 /// Where the values of `bernoulli(seed = s)` come from: the Philox stream of the network seed,
 /// purpose stimuli, entity 2^50 + (s mod 2^48), step 0, draw 0. Its values in order (value 2j
@@ -25,13 +59,16 @@ pub fn bernoulli_coord(network_seed: u64, s: i64) -> DrawCoord {
 pub struct ScState {
     /// The network seed (for `bernoulli` sources).
     seed: u64,
-    /// LFSR registers per (site, binder values): the next frame they will produce and the
+    /// LFSR registers per site, per binder values: the next frame they will produce and the
     /// register at its start.
-    lfsrs: HashMap<(u32, Vec<i64>), (u64, Lfsr16)>,
+    lfsrs: HashMap<u32, SiteRegisters>,
     /// The frame the cache holds.
     frame: Option<u64>,
-    /// Stream elements of that frame, by (stream, flat element).
-    cache: HashMap<(usize, usize), Bitstream>,
+    /// Stream elements of that frame, per stream, per flat element (computed on demand).
+    cache: Vec<Vec<Option<Rc<Bitstream>>>>,
+    /// The LFSR registers of streams whose whole value is one `encode`, per stream, per flat
+    /// element: the next frame they will produce and the register at its start.
+    element_registers: Vec<Vec<Option<ElementRegister>>>,
 }
 
 fn flat(dims: &[u64], index: &[i64], what: &str) -> Result<usize, String> {
@@ -64,6 +101,47 @@ pub fn elements(dims: &[u64]) -> usize {
     dims.iter().map(|&d| d as usize).product()
 }
 
+/// The LFSR register of a stream element whose whole value is one `encode`.
+#[derive(Clone, Copy, Debug)]
+struct ElementRegister {
+    /// The next frame it will produce.
+    next: u64,
+    /// The register at the start of that frame.
+    lfsr: Lfsr16,
+    /// The comparator threshold, when neither the value nor the seed depends on the frame
+    /// (then they are evaluated once, not in every frame).
+    threshold: Option<Threshold>,
+}
+
+/// Whether a number is the same in every frame (it counts no stream).
+fn frame_invariant(e: &ScExpr) -> bool {
+    match e {
+        ScExpr::Const(_) | ScExpr::Index(_) => true,
+        ScExpr::Array { index, .. } => index.iter().all(frame_invariant),
+        ScExpr::Neg(x) => frame_invariant(x),
+        ScExpr::Bin(_, a, b) => frame_invariant(a) && frame_invariant(b),
+        ScExpr::Popcount(_) => false,
+        ScExpr::Decode { count, .. } => frame_invariant(count),
+        ScExpr::Sum { body, .. } => frame_invariant(body),
+    }
+}
+
+/// Index values, without an allocation for the usual one to four.
+enum Indices {
+    Inline([i64; 4], usize),
+    Heap(Vec<i64>),
+}
+
+impl std::ops::Deref for Indices {
+    type Target = [i64];
+    fn deref(&self) -> &[i64] {
+        match self {
+            Indices::Inline(a, n) => &a[..*n],
+            Indices::Heap(v) => v,
+        }
+    }
+}
+
 fn as_index(v: f64) -> Result<i64, String> {
     if v.fract() != 0.0 || !v.is_finite() {
         return Err(format!("index {v} is not an integer"));
@@ -77,16 +155,19 @@ impl ScState {
         ScState { seed: network_seed, ..ScState::default() }
     }
 
-    fn enter(&mut self, frame: u64) {
-        if self.frame != Some(frame) {
-            self.frame = Some(frame);
-            self.cache.clear();
+    fn enter(&mut self, net: &ScNetwork, frame: u64) {
+        if self.cache.len() != net.streams.len() {
+            self.cache = net.streams.iter().map(|s| vec![None; elements(&s.dims)]).collect();
+            self.element_registers = net.streams.iter().map(|s| vec![None; elements(&s.dims)]).collect();
+        } else if self.frame != Some(frame) {
+            self.cache.iter_mut().for_each(|c| c.fill(None));
         }
+        self.frame = Some(frame);
     }
 
     /// Element `elem` (flat, row-major) of stream `stream` in frame `frame`.
-    pub fn stream(&mut self, net: &ScNetwork, frame: u64, stream: usize, elem: usize) -> Result<Bitstream, String> {
-        self.enter(frame);
+    pub fn stream(&mut self, net: &ScNetwork, frame: u64, stream: usize, elem: usize) -> Result<Rc<Bitstream>, String> {
+        self.enter(net, frame);
         self.element(net, frame, stream, elem, 0)
     }
 
@@ -97,8 +178,8 @@ impl ScState {
         stream: usize,
         elem: usize,
         depth: u32,
-    ) -> Result<Bitstream, String> {
-        if let Some(b) = self.cache.get(&(stream, elem)) {
+    ) -> Result<Rc<Bitstream>, String> {
+        if let Some(Some(b)) = self.cache[stream].get(elem) {
             return Ok(b.clone());
         }
         if depth > 256 {
@@ -106,14 +187,19 @@ impl ScState {
         }
         let decl = &net.streams[stream];
         let mut env = unflatten(&decl.dims, elem);
-        let b = self.sexpr(net, frame, &decl.value, &mut env, depth + 1)?;
-        self.cache.insert((stream, elem), b.clone());
+        let b = match &decl.value {
+            e @ StreamExpr::Encode { .. } => {
+                Rc::new(self.encode_stream(net, frame, e, &mut env, depth + 1, Some((stream, elem)))?)
+            }
+            e => self.sexpr(net, frame, e, &mut env, depth + 1)?,
+        };
+        self.cache[stream][elem] = Some(b.clone());
         Ok(b)
     }
 
     /// The values of every output in frame `frame`, flat per output (row-major).
     pub fn outputs(&mut self, net: &ScNetwork, frame: u64) -> Result<Vec<Vec<f64>>, String> {
-        self.enter(frame);
+        self.enter(net, frame);
         let mut out = Vec::with_capacity(net.outputs.len());
         for o in &net.outputs {
             let n = elements(&o.dims);
@@ -127,16 +213,41 @@ impl ScState {
         Ok(out)
     }
 
+    /// The values of the index expressions `index` (on the stack for up to four).
+    fn indices(
+        &mut self,
+        net: &ScNetwork,
+        frame: u64,
+        index: &[ScExpr],
+        env: &mut Vec<i64>,
+        depth: u32,
+    ) -> Result<Indices, String> {
+        let mut out = Indices::Inline([0; 4], 0);
+        for i in index {
+            let v = as_index(self.num(net, frame, i, env, depth)?)?;
+            match &mut out {
+                Indices::Inline(a, n) if *n < a.len() => {
+                    a[*n] = v;
+                    *n += 1;
+                }
+                Indices::Inline(a, n) => {
+                    let mut v0 = a[..*n].to_vec();
+                    v0.push(v);
+                    out = Indices::Heap(v0);
+                }
+                Indices::Heap(h) => h.push(v),
+            }
+        }
+        Ok(out)
+    }
+
     fn num(&mut self, net: &ScNetwork, frame: u64, e: &ScExpr, env: &mut Vec<i64>, depth: u32) -> Result<f64, String> {
         Ok(match e {
             ScExpr::Const(c) => *c,
             ScExpr::Index(k) => *env.get(*k as usize).ok_or("an unbound index")? as f64,
             ScExpr::Array { array, index } => {
                 let a = &net.arrays[*array];
-                let mut idx = Vec::with_capacity(index.len());
-                for i in index {
-                    idx.push(as_index(self.num(net, frame, i, env, depth)?)?);
-                }
+                let idx = self.indices(net, frame, index, env, depth)?;
                 a.values[flat(&a.dims, &idx, &a.name)?]
             }
             ScExpr::Neg(x) => -self.num(net, frame, x, env, depth)?,
@@ -154,7 +265,18 @@ impl ScState {
                     BinOp::Shr => (a / 2f64.powf(b)).floor(),
                 }
             }
-            ScExpr::Popcount(s) => self.sexpr(net, frame, s, env, depth)?.popcount() as f64,
+            // The SC multiply-accumulate: the product is counted without being built.
+            ScExpr::Popcount(s) => match s.as_ref() {
+                StreamExpr::And(a, b) => {
+                    let x = self.sexpr(net, frame, a, env, depth)?;
+                    let y = self.sexpr(net, frame, b, env, depth)?;
+                    if x.len() != y.len() {
+                        return Err(ScError::LengthMismatch { left: x.len(), right: y.len() }.to_string());
+                    }
+                    and_popcount(x.words(), y.words()) as f64
+                }
+                _ => self.sexpr(net, frame, s, env, depth)?.popcount() as f64,
+            },
             ScExpr::Decode { bipolar, count, length } => {
                 let c = self.num(net, frame, count, env, depth)?;
                 let l = *length as f64;
@@ -177,6 +299,83 @@ impl ScState {
         })
     }
 
+    /// An `encode` stream. The register of an LFSR source is kept beside the stream element
+    /// when the `encode` is the whole value of stream element `element` (its site and binder
+    /// values are then that element's alone), else by site and binder values.
+    fn encode_stream(
+        &mut self,
+        net: &ScNetwork,
+        frame: u64,
+        e: &StreamExpr,
+        env: &mut Vec<i64>,
+        depth: u32,
+        element: Option<(usize, usize)>,
+    ) -> Result<Bitstream, String> {
+        let err = |e: crate::sc::ScError| e.to_string();
+        let StreamExpr::Encode { site, bipolar, value, source, seed, length } = e else {
+            unreachable!("called for encode expressions only")
+        };
+        let len = *length as usize;
+        if let Some((stream, elem)) = element
+            && let Some(ElementRegister { next, mut lfsr, threshold: Some(t) }) = self.element_registers[stream][elem]
+            && next <= frame
+        {
+            skip(&mut lfsr, (frame - next) * len as u64);
+            let b = encode_lfsr16(&mut lfsr, t, len);
+            self.element_registers[stream][elem] = Some(ElementRegister { next: frame + 1, lfsr, threshold: Some(t) });
+            return Ok(b);
+        }
+        let v = self.num(net, frame, value, env, depth)?;
+        let t = if *bipolar { Threshold::from_bipolar(v) } else { Threshold::from_prob(v) }.map_err(err)?;
+        let s = self.num(net, frame, seed, env, depth)?;
+        Ok(match source {
+            ScSource::Lfsr16(dialect) => {
+                let seed16 = computed_seed(as_index(s)?);
+                let known = match element {
+                    Some((stream, elem)) => self.element_registers[stream][elem].map(|r| (r.next, r.lfsr)),
+                    None => self.lfsrs.get(site).and_then(|m| m.get(env.as_slice())).copied(),
+                };
+                let mut entry = match known {
+                    Some((next, l)) if next <= frame => (next, l),
+                    _ => (0, Lfsr16::with_dialect(seed16, *dialect).map_err(err)?),
+                };
+                // Catch up on frames nobody asked for: the source keeps running.
+                skip(&mut entry.1, (frame - entry.0) * len as u64);
+                let b = encode_lfsr16(&mut entry.1, t, len);
+                let now = (frame + 1, entry.1);
+                match element {
+                    Some((stream, elem)) => {
+                        let fixed = frame_invariant(value) && frame_invariant(seed);
+                        self.element_registers[stream][elem] =
+                            Some(ElementRegister { next: now.0, lfsr: now.1, threshold: fixed.then_some(t) });
+                    }
+                    None => {
+                        let site = self.lfsrs.entry(*site).or_default();
+                        match site.get_mut(env.as_slice()) {
+                            Some(slot) => *slot = now,
+                            None => {
+                                site.insert(env.clone(), now);
+                            }
+                        }
+                    }
+                }
+                b
+            }
+            ScSource::Sobol16 => {
+                let start = as_index(s)?.max(0) as u64 + frame * *length;
+                encode(&mut Sobol16::new(start), t, len)
+            }
+            ScSource::Halton2 => {
+                let start = as_index(s)?.max(0) as u64 + frame * *length;
+                encode(&mut Halton2::new(start), t, len)
+            }
+            ScSource::Bernoulli => {
+                let coord = bernoulli_coord(self.seed, as_index(s)?);
+                encode(&mut BernoulliSource::starting_at(coord, frame * *length), t, len)
+            }
+        })
+    }
+
     fn sexpr(
         &mut self,
         net: &ScNetwork,
@@ -184,56 +383,15 @@ impl ScState {
         e: &StreamExpr,
         env: &mut Vec<i64>,
         depth: u32,
-    ) -> Result<Bitstream, String> {
+    ) -> Result<Rc<Bitstream>, String> {
         let err = |e: crate::sc::ScError| e.to_string();
-        Ok(match e {
-            StreamExpr::Encode { site, bipolar, value, source, seed, length } => {
-                let v = self.num(net, frame, value, env, depth)?;
-                let t = if *bipolar { Threshold::from_bipolar(v) } else { Threshold::from_prob(v) }.map_err(err)?;
-                let s = self.num(net, frame, seed, env, depth)?;
-                let len = *length as usize;
-                match source {
-                    ScSource::Lfsr16(dialect) => {
-                        let key = (*site, env.clone());
-                        let seed16 = computed_seed(as_index(s)?);
-                        let fresh = || Lfsr16::with_dialect(seed16, *dialect).map(|l| (0u64, l));
-                        let mut entry = match self.lfsrs.get(&key) {
-                            Some(&(next, l)) if next <= frame => (next, l),
-                            _ => fresh().map_err(err)?,
-                        };
-                        // Catch up on frames nobody asked for: the source keeps running.
-                        while entry.0 < frame {
-                            for _ in 0..len {
-                                entry.1.next_value();
-                            }
-                            entry.0 += 1;
-                        }
-                        let b = encode(&mut entry.1, t, len);
-                        self.lfsrs.insert(key, (frame + 1, entry.1));
-                        b
-                    }
-                    ScSource::Sobol16 => {
-                        let start = as_index(s)?.max(0) as u64 + frame * *length;
-                        encode(&mut Sobol16::new(start), t, len)
-                    }
-                    ScSource::Halton2 => {
-                        let start = as_index(s)?.max(0) as u64 + frame * *length;
-                        encode(&mut Halton2::new(start), t, len)
-                    }
-                    ScSource::Bernoulli => {
-                        let coord = bernoulli_coord(self.seed, as_index(s)?);
-                        encode(&mut BernoulliSource::starting_at(coord, frame * *length), t, len)
-                    }
-                }
-            }
+        Ok(Rc::new(match e {
+            StreamExpr::Encode { .. } => self.encode_stream(net, frame, e, env, depth, None)?,
             StreamExpr::Ref { stream, index } => {
-                let mut idx = Vec::with_capacity(index.len());
-                for i in index {
-                    idx.push(as_index(self.num(net, frame, i, env, depth)?)?);
-                }
+                let idx = self.indices(net, frame, index, env, depth)?;
                 let decl = &net.streams[*stream];
                 let f = flat(&decl.dims, &idx, &decl.name)?;
-                self.element(net, frame, *stream, f, depth)?
+                return self.element(net, frame, *stream, f, depth);
             }
             StreamExpr::Not(a) => self.sexpr(net, frame, a, env, depth)?.not(),
             StreamExpr::And(a, b) | StreamExpr::Or(a, b) | StreamExpr::Xor(a, b) | StreamExpr::Xnor(a, b) => {
@@ -258,6 +416,6 @@ impl ScState {
                 let y = self.sexpr(net, frame, b, env, depth)?;
                 crate::sc::cordiv(&x, &y).map_err(err)?
             }
-        })
+        }))
     }
 }

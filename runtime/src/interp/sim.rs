@@ -106,6 +106,24 @@ struct PopState {
     inputs_dirty: bool,
     /// Raw fixed-point storage of a population whose model has a `precision` member.
     fx: Option<FxPop>,
+    /// One bit per element: a spike port of it was hit this step.
+    hit_bits: Vec<u64>,
+    /// The elements of `hit_bits`, ascending, while the port handlers run.
+    hit: Vec<u32>,
+}
+
+impl PopState {
+    /// Moves the elements marked in `hit_bits` into `hit`, ascending, and clears the marks.
+    fn take_hits(&mut self) {
+        self.hit.clear();
+        for (w, word) in self.hit_bits.iter_mut().enumerate() {
+            let mut bits = std::mem::take(word);
+            while bits != 0 {
+                self.hit.push((64 * w) as u32 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
+    }
 }
 
 /// Parameters, states and port sums of a fixed-point population, as raw integers
@@ -129,6 +147,16 @@ struct ProjState {
     poisson_entity: u64,
     /// Weights quantised in the precision of the target port (fixed-point targets only).
     fx_weight: Vec<i128>,
+    /// The weight of every connection when all are the same bits (then not loaded per spike).
+    uniform_weight: Option<f64>,
+    /// The delay of every connection when all are the same (then not loaded per connection).
+    uniform_delay: Option<u32>,
+}
+
+/// The one value every element of `values` has (bit for bit), if any.
+fn uniform<T: Copy>(values: &[T], bits: impl Fn(T) -> u64) -> Option<T> {
+    let first = *values.first()?;
+    values.iter().all(|&v| bits(v) == bits(first)).then_some(first)
 }
 
 /// A running simulation.
@@ -160,6 +188,10 @@ pub struct Simulation<'n> {
     pub fired: Vec<bool>,
     /// Per population: a compiled kernel replacing the interpreter's per-population code.
     kernels: Vec<Option<Box<dyn PopKernel + 'n>>>,
+    /// Whether steps 3–5 run population by population through
+    /// [`PopKernel::integrate_and_conditions`] (every population has a kernel and no
+    /// integration can fail, so this is the same as integrating all, then all conditions).
+    fused: bool,
 }
 
 /// The arrays of one f64 population that a per-population kernel reads and writes: element
@@ -192,6 +224,9 @@ pub struct PopView<'a> {
     pub entity_base: u64,
     /// The interpreter's handler locals, shared by every population (stale values included).
     pub locals: &'a mut [f64],
+    /// For the port handlers (step 6): every element with a port hit this step, ascending
+    /// (the other elements have nothing to handle). Empty in steps 3–5.
+    pub hit: &'a [u32],
 }
 
 /// One population's update of DESIGN §3 steps 3–5 and the port handlers of step 6, as a
@@ -204,8 +239,24 @@ pub trait PopKernel {
     fn integrate(&mut self, view: &mut PopView<'_>, step: u64, t: f64) -> Result<(), u64>;
     /// Step 5: every condition of every element; spikes are appended in emission order.
     fn conditions(&mut self, view: &mut PopView<'_>, step: u64, t: f64, spikes: &mut Vec<Spike>);
-    /// Step 6, the port handlers: each handler whose port was hit runs once with its sum.
+    /// Step 6, the port handlers: each handler whose port was hit runs once with its sum
+    /// (`view.hit` lists the elements with a hit port).
     fn handlers(&mut self, view: &mut PopView<'_>, step: u64, t: f64);
+    /// Steps 3–5 in one pass: [`PopKernel::integrate`], then [`PopKernel::conditions`]
+    /// (a kernel may interleave them element by element). The simulation calls it instead of
+    /// the two only when every population has a kernel and no model has invariants, so no
+    /// integration can fail and populations do not see each other's steps 3–5.
+    fn integrate_and_conditions(
+        &mut self,
+        view: &mut PopView<'_>,
+        step: u64,
+        t: f64,
+        spikes: &mut Vec<Spike>,
+    ) -> Result<(), u64> {
+        self.integrate(view, step, t)?;
+        self.conditions(view, step, t, spikes);
+        Ok(())
+    }
 }
 
 fn view<'a>(pi: usize, size: usize, st: &'a mut PopState, locals: &'a mut [f64]) -> PopView<'a> {
@@ -223,6 +274,7 @@ fn view<'a>(pi: usize, size: usize, st: &'a mut PopState, locals: &'a mut [f64])
         spiked: &mut st.spiked,
         entity_base: st.entity_base,
         locals,
+        hit: &st.hit,
     }
 }
 
@@ -334,6 +386,8 @@ impl<'n> Simulation<'n> {
                 spiked: vec![false; n],
                 inputs_dirty: true,
                 fx: None,
+                hit_bits: vec![0; n.div_ceil(64)],
+                hit: Vec::new(),
             };
             if let Some(fx) = &m.fixed {
                 let defaults = m
@@ -434,6 +488,8 @@ impl<'n> Simulation<'n> {
                 }
             }
             projs.push(ProjState {
+                uniform_weight: uniform(&csr.weight, f64::to_bits),
+                uniform_delay: uniform(&csr.delay, u64::from),
                 fx_weight,
                 syn_exact,
                 csr,
@@ -479,6 +535,7 @@ impl<'n> Simulation<'n> {
             sc: super::sc::ScState::new(net.seed),
             outputs: Vec::new(),
             kernels: net.populations.iter().map(|_| None).collect(),
+            fused: false,
             fired: vec![false; net.projections.len()],
         }
     }
@@ -486,6 +543,34 @@ impl<'n> Simulation<'n> {
     /// Replaces the interpreter's update of population `pop` (an f64 model) by `kernel`.
     pub fn set_kernel(&mut self, pop: usize, kernel: Box<dyn PopKernel + 'n>) {
         self.kernels[pop] = Some(kernel);
+        let net = self.net;
+        self.fused = self.kernels.iter().all(Option::is_some)
+            && net.populations.iter().all(|p| net.models[p.model].invariants.is_empty());
+    }
+
+    /// Steps 3–5 population by population, each in one pass of its kernel.
+    fn integrate_and_conditions(&mut self, t_step: u64, t: f64) -> Result<(), RunError> {
+        for (pi, p) in self.net.populations.iter().enumerate() {
+            let k = self.kernels[pi].as_mut().expect("every population has a kernel");
+            let st = &mut self.pops[pi];
+            let failed = k.integrate_and_conditions(
+                &mut view(pi, p.size as usize, st, &mut self.locals),
+                t_step,
+                t,
+                &mut self.spikes,
+            );
+            if let Err(i) = failed {
+                let m = &self.net.models[p.model];
+                let at = i as usize * st.ns;
+                return Err(RunError::Invariant {
+                    pop: p.name.clone(),
+                    neuron: i,
+                    step: t_step,
+                    states: m.states.iter().cloned().zip(st.states[at..at + st.ns].iter().copied()).collect(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The f64 parameters of population `pop`, element-major (empty for a fixed-point one).
@@ -583,58 +668,82 @@ impl<'n> Simulation<'n> {
                 }
             }
         }
-        // 3. Integration (draws are pure functions of their coordinates, step 2).
-        for (pi, p) in net.populations.iter().enumerate() {
-            let m = &net.models[p.model];
-            if let Some(fx) = &m.fixed {
-                fx_integrate(net, pi, m, fx, &mut self.pops[pi], t_step)?;
-                continue;
-            }
-            if let Some(k) = self.kernels[pi].as_mut() {
-                let st = &mut self.pops[pi];
-                let failed = k.integrate(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
-                if let Err(i) = failed {
-                    let at = i as usize * st.ns;
-                    return Err(RunError::Invariant {
-                        pop: p.name.clone(),
-                        neuron: i,
-                        step: t_step,
-                        states: m.states.iter().cloned().zip(st.states[at..at + st.ns].iter().copied()).collect(),
-                    });
+        // 3–5. Integration (draws are pure functions of their coordinates, step 2).
+        // (the spikes of this step are appended from step 5 on).
+        let first_spike = self.spikes.len();
+        if self.fused {
+            self.integrate_and_conditions(t_step, t)?;
+        } else {
+            for (pi, p) in net.populations.iter().enumerate() {
+                let m = &net.models[p.model];
+                if let Some(fx) = &m.fixed {
+                    fx_integrate(net, pi, m, fx, &mut self.pops[pi], t_step)?;
+                    continue;
                 }
-                continue;
-            }
-            let sys = System {
-                odes: &m.odes,
-                diag: &self.diag[p.model],
-                gates: &self.gate_of[p.model],
-                solver: m.solver,
-                substeps: m.substeps,
-                exact_static: exact_static(m),
-                noisy: m.odes.iter().any(|(_, e)| super::solver::has_noise(e)),
-            };
-            let st = &mut self.pops[pi];
-            for i in 0..p.size as usize {
-                let held = if t_step < st.refractory_until[i] { st.held[i] } else { 0 };
-                let draws = Draws {
-                    seed: net.seed,
-                    purpose: Purpose::StepDraws,
-                    entity: st.entity_base + i as u64,
-                    step: t_step,
+                if let Some(k) = self.kernels[pi].as_mut() {
+                    let st = &mut self.pops[pi];
+                    let failed = k.integrate(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
+                    if let Err(i) = failed {
+                        let at = i as usize * st.ns;
+                        return Err(RunError::Invariant {
+                            pop: p.name.clone(),
+                            neuron: i,
+                            step: t_step,
+                            states: m.states.iter().cloned().zip(st.states[at..at + st.ns].iter().copied()).collect(),
+                        });
+                    }
+                    continue;
+                }
+                let sys = System {
+                    odes: &m.odes,
+                    diag: &self.diag[p.model],
+                    gates: &self.gate_of[p.model],
+                    solver: m.solver,
+                    substeps: m.substeps,
+                    exact_static: exact_static(m),
+                    noisy: m.odes.iter().any(|(_, e)| super::solver::has_noise(e)),
                 };
-                let (params, states, inputs) = (
-                    &st.params[i * st.np..(i + 1) * st.np],
-                    &mut st.states[i * st.ns..(i + 1) * st.ns],
-                    &st.inputs[i * st.ni..(i + 1) * st.ni],
-                );
-                // `next` reads the pre-update state; copy it only for models that have one.
-                let old: Vec<f64> = if m.nexts.is_empty() { Vec::new() } else { states.to_vec() };
-                let el = Element { params, inputs, t, index: i as u64, draws };
-                advance(&sys, &el, states, held, net.dt, &mut st.exact[i]);
-                if !m.nexts.is_empty() {
+                let st = &mut self.pops[pi];
+                for i in 0..p.size as usize {
+                    let held = if t_step < st.refractory_until[i] { st.held[i] } else { 0 };
+                    let draws = Draws {
+                        seed: net.seed,
+                        purpose: Purpose::StepDraws,
+                        entity: st.entity_base + i as u64,
+                        step: t_step,
+                    };
+                    let (params, states, inputs) = (
+                        &st.params[i * st.np..(i + 1) * st.np],
+                        &mut st.states[i * st.ns..(i + 1) * st.ns],
+                        &st.inputs[i * st.ni..(i + 1) * st.ni],
+                    );
+                    // `next` reads the pre-update state; copy it only for models that have one.
+                    let old: Vec<f64> = if m.nexts.is_empty() { Vec::new() } else { states.to_vec() };
+                    let el = Element { params, inputs, t, index: i as u64, draws };
+                    advance(&sys, &el, states, held, net.dt, &mut st.exact[i]);
+                    if !m.nexts.is_empty() {
+                        let f = Frame {
+                            params,
+                            states: &old,
+                            inputs,
+                            locals: &[],
+                            t,
+                            dt: net.dt,
+                            index: i as u64,
+                            draws,
+                            noise_scale: 1.0,
+                        };
+                        let new: Vec<(usize, f64)> = m.nexts.iter().map(|(s, e)| (*s as usize, eval(e, &f))).collect();
+                        for (s, v) in new {
+                            if held & (1u64 << s.min(63)) == 0 {
+                                states[s] = v;
+                            }
+                        }
+                    }
+                    // 4. Invariants on the candidate state.
                     let f = Frame {
                         params,
-                        states: &old,
+                        states,
                         inputs,
                         locals: &[],
                         t,
@@ -643,90 +752,71 @@ impl<'n> Simulation<'n> {
                         draws,
                         noise_scale: 1.0,
                     };
-                    let new: Vec<(usize, f64)> = m.nexts.iter().map(|(s, e)| (*s as usize, eval(e, &f))).collect();
-                    for (s, v) in new {
-                        if held & (1u64 << s.min(63)) == 0 {
-                            states[s] = v;
-                        }
+                    if m.invariants.iter().any(|inv| eval(inv, &f) == 0.0) {
+                        return Err(RunError::Invariant {
+                            pop: p.name.clone(),
+                            neuron: i as u64,
+                            step: t_step,
+                            states: m.states.iter().cloned().zip(states.iter().copied()).collect(),
+                        });
                     }
                 }
-                // 4. Invariants on the candidate state.
-                let f = Frame {
-                    params,
-                    states,
-                    inputs,
-                    locals: &[],
-                    t,
-                    dt: net.dt,
-                    index: i as u64,
-                    draws,
-                    noise_scale: 1.0,
-                };
-                if m.invariants.iter().any(|inv| eval(inv, &f) == 0.0) {
-                    return Err(RunError::Invariant {
-                        pop: p.name.clone(),
-                        neuron: i as u64,
-                        step: t_step,
-                        states: m.states.iter().cloned().zip(states.iter().copied()).collect(),
-                    });
+            }
+            // 5. Conditions.
+            for (pi, p) in net.populations.iter().enumerate() {
+                let m = &net.models[p.model];
+                let st = &mut self.pops[pi];
+                if let Some(fx) = &m.fixed {
+                    fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?;
+                    continue;
                 }
-            }
-        }
-        // 5. Conditions (the spikes of this step are appended from here on).
-        let first_spike = self.spikes.len();
-        for (pi, p) in net.populations.iter().enumerate() {
-            let m = &net.models[p.model];
-            let st = &mut self.pops[pi];
-            if let Some(fx) = &m.fixed {
-                fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?;
-                continue;
-            }
-            if let Some(k) = self.kernels[pi].as_mut() {
-                k.conditions(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t, &mut self.spikes);
-                continue;
-            }
-            for i in 0..p.size as usize {
-                st.spiked[i] = false;
-                let refractory = t_step < st.refractory_until[i];
-                let draws = Draws {
-                    seed: net.seed,
-                    purpose: Purpose::StepDraws,
-                    entity: st.entity_base + i as u64,
-                    step: t_step,
-                };
-                let holds: Vec<bool> = {
-                    let f = Frame {
-                        params: &st.params[i * st.np..(i + 1) * st.np],
-                        states: &st.states[i * st.ns..(i + 1) * st.ns],
-                        inputs: &st.inputs[i * st.ni..(i + 1) * st.ni],
-                        locals: &[],
-                        t,
-                        dt: net.dt,
-                        index: i as u64,
-                        draws,
-                        noise_scale: 1.0,
+                if let Some(k) = self.kernels[pi].as_mut() {
+                    k.conditions(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t, &mut self.spikes);
+                    continue;
+                }
+                for i in 0..p.size as usize {
+                    st.spiked[i] = false;
+                    let refractory = t_step < st.refractory_until[i];
+                    let draws = Draws {
+                        seed: net.seed,
+                        purpose: Purpose::StepDraws,
+                        entity: st.entity_base + i as u64,
+                        step: t_step,
                     };
-                    m.conditions.iter().map(|c| eval(&c.cond, &f) != 0.0).collect()
-                };
-                for (k, c) in m.conditions.iter().enumerate() {
-                    let prev = st.last_cond[i * m.conditions.len() + k];
-                    st.last_cond[i * m.conditions.len() + k] = holds[k];
-                    let fire = match c.trigger {
-                        Trigger::Level => holds[k],
-                        Trigger::Rise => holds[k] && !prev,
-                        Trigger::Fall => !holds[k] && prev,
+                    let holds: Vec<bool> = {
+                        let f = Frame {
+                            params: &st.params[i * st.np..(i + 1) * st.np],
+                            states: &st.states[i * st.ns..(i + 1) * st.ns],
+                            inputs: &st.inputs[i * st.ni..(i + 1) * st.ni],
+                            locals: &[],
+                            t,
+                            dt: net.dt,
+                            index: i as u64,
+                            draws,
+                            noise_scale: 1.0,
+                        };
+                        m.conditions.iter().map(|c| eval(&c.cond, &f) != 0.0).collect()
                     };
-                    if fire && !refractory {
-                        let mut effects = Effects::default();
-                        exec(&c.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
-                        if effects.emitted {
-                            st.spiked[i] = true;
-                            self.spikes.push(Spike { step: t_step, pop: pi, neuron: i as u64 });
-                        }
-                        if let Some((steps, held)) = effects.refractory {
-                            // An unbounded period (an infinite duration) lasts to the end of the run.
-                            st.refractory_until[i] = t_step.saturating_add(steps.max(1));
-                            st.held[i] = held;
+                    for (k, c) in m.conditions.iter().enumerate() {
+                        let prev = st.last_cond[i * m.conditions.len() + k];
+                        st.last_cond[i * m.conditions.len() + k] = holds[k];
+                        let fire = match c.trigger {
+                            Trigger::Level => holds[k],
+                            Trigger::Rise => holds[k] && !prev,
+                            Trigger::Fall => !holds[k] && prev,
+                        };
+                        if fire && !refractory {
+                            let mut effects = Effects::default();
+                            exec(&c.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
+                            if effects.emitted {
+                                st.spiked[i] = true;
+                                self.spikes.push(Spike { step: t_step, pop: pi, neuron: i as u64 });
+                            }
+                            if let Some((steps, held)) = effects.refractory {
+                                // An unbounded period (an infinite duration) lasts to the end of the run.
+                                st.refractory_until[i] = t_step.saturating_add(steps.max(1));
+                                st.held[i] = held;
+                            }
                         }
                     }
                 }
@@ -819,10 +909,11 @@ impl<'n> Simulation<'n> {
                         let inputs = peer.get(a).map_or(&[][..], Vec::as_slice);
                         on_pre(&net.models[s], ps, c, inputs, synapse_draws(net.seed, k, c, t_step), t, net.dt)
                     }
-                    None => ps.csr.weight[c],
+                    None => ps.uniform_weight.unwrap_or_else(|| ps.csr.weight[c]),
                 };
                 let slot = j * tgt.ni + pr.port as usize;
                 tgt.port_hit[slot] = true;
+                tgt.hit_bits[j / 64] |= 1 << (j % 64);
                 if let (Some(fx), Some(f)) = (tgt_fixed, tgt.fx.as_mut()) {
                     // Weights are summed in the port's format: exact sums, the overflow mode
                     // after each addition, no rounding (so no draws).
@@ -859,37 +950,38 @@ impl<'n> Simulation<'n> {
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
+            st.take_hits();
             if let Some(fx) = &m.fixed {
                 fx_handlers(net, pi, m, fx, st, t_step)?;
-                continue;
-            }
-            if m.handlers.is_empty() {
-                continue;
-            }
-            if let Some(k) = self.kernels[pi].as_mut() {
+            } else if let Some(k) = self.kernels[pi].as_mut().filter(|_| !m.handlers.is_empty()) {
                 k.handlers(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
-                continue;
-            }
-            for i in 0..p.size as usize {
-                for h in &m.handlers {
-                    let slot = i * st.ni + h.port as usize;
-                    if !st.port_hit[slot] {
-                        continue;
+            } else if !m.handlers.is_empty() {
+                // Only an element with a hit port has anything to handle.
+                let hits = std::mem::take(&mut st.hit);
+                for &i in &hits {
+                    let i = i as usize;
+                    for h in &m.handlers {
+                        let slot = i * st.ni + h.port as usize;
+                        if !st.port_hit[slot] {
+                            continue;
+                        }
+                        let w = st.port_sum[slot];
+                        st.port_sum[slot] = 0.0;
+                        st.port_hit[slot] = false;
+                        self.locals[h.local as usize] = w;
+                        let draws = Draws {
+                            seed: net.seed,
+                            purpose: Purpose::StepDraws,
+                            entity: st.entity_base + i as u64,
+                            step: t_step,
+                        };
+                        let mut effects = Effects::default();
+                        exec(&h.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
                     }
-                    let w = st.port_sum[slot];
-                    st.port_sum[slot] = 0.0;
-                    st.port_hit[slot] = false;
-                    self.locals[h.local as usize] = w;
-                    let draws = Draws {
-                        seed: net.seed,
-                        purpose: Purpose::StepDraws,
-                        entity: st.entity_base + i as u64,
-                        step: t_step,
-                    };
-                    let mut effects = Effects::default();
-                    exec(&h.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
                 }
+                st.hit = hits;
             }
+            st.hit.clear();
         }
         // 7. The post pathway.
         for (k, pr) in net.projections.iter().enumerate() {
@@ -1014,8 +1106,19 @@ impl<'n> Simulation<'n> {
 fn schedule(ps: &mut ProjState, source: usize, t_step: u64, slots: u64, fired: &mut bool) {
     *fired = true;
     let (from, to) = (ps.csr.offsets[source] as usize, ps.csr.offsets[source + 1] as usize);
+    // Every delay is below `slots`, so (t + d) mod slots needs one division per source, not
+    // one per connection.
+    let now = (t_step % slots) as usize;
+    let slots = slots as usize;
+    if let Some(d) = ps.uniform_delay {
+        let at = now + d as usize;
+        let at = if at >= slots { at - slots } else { at };
+        ps.ring[at].extend(from as u32..to as u32);
+        return;
+    }
     for c in from..to {
-        let at = ((t_step + u64::from(ps.csr.delay[c])) % slots) as usize;
+        let at = now + ps.csr.delay[c] as usize;
+        let at = if at >= slots { at - slots } else { at };
         ps.ring[at].push(c as u32);
     }
 }
@@ -1189,6 +1292,8 @@ fn run_synapse(
         spiked: vec![false],
         inputs_dirty: false,
         fx: None,
+        hit_bits: Vec::new(),
+        hit: Vec::new(),
     };
     let mut locals = vec![0.0; m.locals.max(1) as usize];
     let mut fx = Effects::default();

@@ -78,7 +78,7 @@ pub fn encode<S: NumberSource + ?Sized>(source: &mut S, threshold: Threshold, le
 /// Canonical LFSR-16 encoding of probability `p` from `seed` (the DESIGN §3 encoder).
 pub fn encode_lfsr(seed: u16, p: f64, len: usize) -> Result<Bitstream, ScError> {
     let mut l = Lfsr16::new(seed)?;
-    Ok(encode(&mut l, Threshold::from_prob(p)?, len))
+    Ok(super::lfsr_cycle::encode_lfsr16(&mut l, Threshold::from_prob(p)?, len))
 }
 
 #[cfg(test)]

@@ -27,13 +27,13 @@ fn zip_with(a: &Bitstream, b: &Bitstream, f: impl Fn(u64, u64) -> u64) -> Result
 /// longer slice are ignored.
 #[inline]
 pub fn and_popcount_words(a: &[u64], b: &[u64]) -> u64 {
-    a.iter().zip(b).map(|(&x, &y)| u64::from((x & y).count_ones())).sum()
+    super::kernels::and_popcount(a, b)
 }
 
 /// `popcount(a ^ b)` over two word slices (Hamming distance); extra words are ignored.
 #[inline]
 pub fn xor_popcount_words(a: &[u64], b: &[u64]) -> u64 {
-    a.iter().zip(b).map(|(&x, &y)| u64::from((x ^ y).count_ones())).sum()
+    super::kernels::xor_popcount(a, b)
 }
 
 impl Bitstream {
