@@ -1,7 +1,7 @@
 //! SCN's LLVM backend. [`attach`] compiles each f64 neuron model of a network into the same
 //! three kernels as the Cranelift JIT (`scn_jit`) — integration with invariants, conditions,
 //! port handlers — through LLVM at `-O3` for the host CPU, and installs them into the
-//! reference interpreter's [`Simulation`]. `native` compiles a whole network into a
+//! reference interpreter's [`Simulation`]. [`native::build`] compiles a whole network into a
 //! shared library with a C ABI that needs no SCN at run time.
 //!
 //! The kernels compute exactly what the interpreter computes: the same f64 operations in the
@@ -13,6 +13,7 @@
 pub mod expr;
 pub mod helpers;
 pub mod kernel;
+pub mod native;
 pub mod solver;
 pub mod target;
 
@@ -78,7 +79,7 @@ impl Drop for Compiled {
 }
 
 /// The analysis of model `index` of `net` that code generation needs.
-fn model_info<'n>(
+pub(crate) fn model_info<'n>(
     net: &'n Network,
     index: usize,
     diag: &'n [Option<scn_runtime::ir::Expr>],
