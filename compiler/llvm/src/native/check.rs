@@ -29,7 +29,7 @@ pub fn check(net: &Network) -> Result<(), Refusal> {
                     "connection `{}` uses the synapse model `{}`, which native libraries do not support",
                     pr.name, m.name
                 ),
-                Some(&m.name),
+                Some(&pr.name),
                 format!("use a plain weighted connection, or {keep}"),
             ));
         }
