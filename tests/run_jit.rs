@@ -25,16 +25,3 @@ fn an_unknown_engine_is_refused() {
     assert!(!out.status.success());
     assert!(common::text(&out).1.contains("invalid value 'gpu'"));
 }
-
-#[cfg(not(feature = "llvm"))]
-#[test]
-fn the_llvm_engine_needs_a_binary_built_with_llvm() {
-    let example = common::root().join("examples/cuba.scn");
-    let dir = engines::out_dir("no-llvm", "llvm");
-    let out = engines::run(&example, "llvm", &dir);
-    let (_, err) = common::text(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("this `scn` was built without LLVM"), "{err}");
-    assert!(err.contains("--features llvm"), "{err}");
-    assert!(!dir.exists(), "nothing is written");
-}

@@ -14,9 +14,12 @@ use scn_runtime::ir::Network;
 use std::path::Path;
 use std::process::Command;
 
-/// The run-time of every native library (`runtime.c`); the network's tables replace its
-/// `/* SCN_NETWORK_TABLES */` line.
-pub const RUNTIME_C: &str = include_str!("runtime.c");
+/// The helpers the kernels call and the draws (`helpers.c`), in C.
+pub const HELPERS_C: &str = include_str!("helpers.c");
+
+/// The run-time of every native library (`helpers.c`, then `runtime.c`); the network's tables
+/// replace its `/* SCN_NETWORK_TABLES */` line.
+pub const RUNTIME_C: &str = concat!(include_str!("helpers.c"), include_str!("runtime.c"));
 
 /// What [`compile_object`] produced besides the object file.
 pub struct Code {

@@ -30,6 +30,9 @@ pub fn c_double(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "INFINITY".into() } else { "-INFINITY".into() };
     }
+    if x == 0.0 {
+        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
     let bits = x.to_bits();
     let sign = if bits >> 63 == 1 { "-" } else { "" };
     let exp = ((bits >> 52) & 0x7ff) as i64;
@@ -203,7 +206,8 @@ mod tests {
     fn doubles_are_written_exactly() {
         assert_eq!(c_double(1.0), "0x1.0000000000000p0");
         assert_eq!(c_double(-0.5), "-0x1.0000000000000p-1");
-        assert_eq!(c_double(-0.0), "-0x0.0000000000000p-1022");
+        assert_eq!(c_double(-0.0), "-0.0");
+        assert_eq!(c_double(0.0), "0.0");
         assert_eq!(c_double(f64::MIN_POSITIVE / 2.0), "0x0.8000000000000p-1022");
         assert_eq!(c_double(0.1), "0x1.999999999999ap-4");
         assert_eq!(c_double(f64::NEG_INFINITY), "-INFINITY");
