@@ -3,6 +3,9 @@
 //! outputs) and the same `summary.json` apart from `engine` and `timing`; an example the
 //! interpreter refuses is refused the same way.
 
+// Each suite uses a part (run_llvm.rs without the `llvm` feature only `out_dir` and `run`).
+#![allow(dead_code)]
+
 use crate::common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

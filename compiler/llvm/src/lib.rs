@@ -110,7 +110,8 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
     let context = Box::new(Context::create());
     // SAFETY: the context is boxed and outlives the engine (see `Compiled`), which is the only
     // thing that keeps this reference.
-    let cx: &'static Context = unsafe { &*(&raw const *context) };
+    let at: *const Context = &*context;
+    let cx: &'static Context = unsafe { &*at };
     let module = cx.create_module(&format!("scn_model_{index}"));
     let names = kernel::declare(cx, &module, &index.to_string(), &info, known)?;
     target::optimise(cx, &module, &machine)?;
