@@ -2,7 +2,7 @@
 //! file through LLVM, the run-time compiled with `cc`, both linked with `cc -shared`.
 
 use super::Refusal;
-use super::tables::{self, PopKernels};
+use super::tables;
 use crate::expr::Unsupported;
 use crate::kernel::{self, ModelInfo};
 use crate::{solver, target};
@@ -36,7 +36,7 @@ fn pop_kernels<'ctx>(
     sim: &Simulation<'_>,
     name: &str,
     pi: usize,
-) -> Result<PopKernels, Unsupported> {
+) -> Result<kernel::Declared, Unsupported> {
     let p = &net.populations[pi];
     let diag: Vec<_> = net.models[p.model].odes.iter().map(|(s, e)| scn_runtime::ir_diff::diff(e, *s)).collect();
     let info: ModelInfo<'_> = crate::model_info(net, p.model, &diag)?;
@@ -45,7 +45,7 @@ fn pop_kernels<'ctx>(
     if solver::needs_exact_update(module) {
         return Err(Unsupported("its exact solver's propagators change while it runs".into()));
     }
-    Ok(PopKernels { integrate: d.integrate, conditions: d.conditions, handlers: d.handlers })
+    Ok(d)
 }
 
 /// Compiles the kernels of every population of `net` and its arrays into the object `path`.

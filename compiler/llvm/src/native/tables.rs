@@ -4,6 +4,7 @@
 //! connections and point at those arrays.
 
 use crate::expr::Unsupported;
+use crate::kernel::Declared;
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};
 use inkwell::values::GlobalValue;
@@ -11,16 +12,6 @@ use scn_runtime::interp::Simulation;
 use scn_runtime::interp::connect::build_projection;
 use scn_runtime::ir::{Network, Solver, Source, Window};
 use std::fmt::Write as _;
-
-/// The kernels of one population, by symbol (`None`: the model has no port handlers).
-pub struct PopKernels {
-    /// Integration and invariants.
-    pub integrate: String,
-    /// Conditions.
-    pub conditions: String,
-    /// Port handlers.
-    pub handlers: Option<String>,
-}
 
 /// `x` as a C double literal that reads back as the same bits (C99 hexadecimal floats).
 pub fn c_double(x: f64) -> String {
@@ -83,7 +74,7 @@ pub fn emit<'ctx>(
     net: &Network,
     sim: &Simulation<'_>,
     name: &str,
-    kernels: &[PopKernels],
+    kernels: &[Declared],
 ) -> Result<String, Unsupported> {
     let mut c = String::new();
     let max_locals = net.models.iter().map(|m| m.locals as usize).max().unwrap_or(0).max(1);
