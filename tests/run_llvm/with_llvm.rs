@@ -118,3 +118,64 @@ fn unsupported_constructs_are_refused_with_a_diagnostic() {
     assert!(!dir.exists());
     insta::assert_snapshot!("native_refuses_a_synapse_model", common::text(&out).1);
 }
+
+/// Every kind of input a native library supports: a stepped current, Poisson, rate and
+/// deterministic (replayed) encodings, connections with delays, noise, a `rise` condition and
+/// refractory clamping, parameters that differ per neuron.
+const STIMULI: &str = "neuron Noisy {
+    param tau_m: time = 10 ms
+    param v_th: voltage = -50 mV
+    param sigma: voltage = 2 mV
+    state v: voltage = -65 mV
+    input syn: spike(voltage)
+    input i_ext: current = 0 pA
+    on syn(w) { v += w }
+    dv/dt = (-65 mV - v + 100 Mohm * i_ext) / tau_m + noise(sigma * sqrt(2 / tau_m))
+    on v >= v_th { v = -70 mV; emit spike; refractory 2 ms clamp v }
+    solver euler
+}
+
+neuron Watch {
+    state x: dimensionless = 0
+    input syn: spike(dimensionless)
+    on syn(w) { x += w }
+    dx/dt = -x / 5 ms
+    on rise(x > 1.5) { emit spike }
+    solver rk4
+}
+
+network Mixed {
+    dt = 0.1 ms
+    duration = 60 ms
+    seed = 9
+    param x: prob[4] = [0.1, 0.3, 0.6, 0.9]
+    pop n = Noisy[12] { v_th = -52 mV + index * 0.25 mV }
+    pop w = Watch[4]
+    stimulus current(amplitude = 180 pA, start = 5 ms, stop = 40 ms) -> n.i_ext
+    stimulus poisson(rate = 400 Hz, n = 12) -> n.syn { one_to_one, weight = 3 mV }
+    stimulus encode(rate, values = x, max_rate = 300 Hz, stop = 50 ms) -> w.syn { one_to_one, weight = 1 }
+    stimulus encode(latency, values = x, window = 9 ms, start = 2 ms) -> w.syn { one_to_one, weight = 1 }
+    connect n -> w.syn { all, weight = 0.2, delay = 1.5 ms }
+    connect n -> n.syn { p = 0.3, weight = -1 mV, delay = 0.7 ms }
+    monitor spikes(n, w)
+}
+";
+
+#[test]
+fn a_native_library_covers_stimuli_sources_noise_and_delays() {
+    let dir = common::fresh_dir("native-src", "mixed");
+    let file = common::write_net(&dir, STIMULI);
+    let (out, lib) = build_native(&file, "mixed");
+    assert!(out.status.success(), "{}", common::text(&out).1);
+    let printed = run_c_program(&lib, "600");
+    let reference = dir.join("run");
+    let ran = common::scn(&["run", file.to_str().unwrap(), "--steps", "600", "-o", reference.to_str().unwrap()]);
+    assert!(ran.status.success(), "{}", common::text(&ran).1);
+    let expected = std::fs::read_to_string(reference.join("spikes.csv")).unwrap();
+    for pop in [",n,", ",w,"] {
+        assert!(expected.matches(pop).count() > 5, "too few spikes of {pop} to compare:\n{expected}");
+    }
+    assert!(printed == expected, "the C program's spikes differ from scn run's");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&lib);
+}

@@ -795,7 +795,7 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
     CodeInfo {
         code: "E0730",
         title: "not supported by native libraries",
-        explanation: "`scn build --target native` compiles a network into a shared library that runs without SCN: f64 neuron models (every solver except `rush_larsen`, the exact solver only when its propagators are constant), connections without a synapse model from populations, `poisson(…)` and `encode(…)` stimuli, current stimuli. The message names the first construct of the network outside that set.\n\nExample:\n\n    connect exc -> exc.syn { p = 0.1, synapse = stdp(), weight = 1 nA }\n\nFix: replace the construct, or run the network with `scn run`, whose interpreter covers everything.",
+        explanation: "`scn build --target native` compiles a network into a shared library that runs without SCN: f64 neuron models (every solver except `rush_larsen`, the exact solver only when its propagators are constant), connections without a synapse model from populations, `poisson(…)`, `encode(…)` and `spikes(load(…))` stimuli, current stimuli. The message names the first construct of the network outside that set.\n\nExample:\n\n    connect exc -> exc.syn { p = 0.1, synapse = stdp(), weight = 1 nA }\n\nFix: replace the construct, or run the network with `scn run`, whose interpreter covers everything.",
     },
     CodeInfo {
         code: "E0731",

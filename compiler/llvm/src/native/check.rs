@@ -1,5 +1,6 @@
 //! What a native library covers: f64 neuron models, connections without synapse models from
-//! populations, Poisson and rate sources, current stimuli. Everything else is refused here,
+//! populations, Poisson, rate and replayed sources (the deterministic encodings too), current
+//! stimuli. Everything else is refused here,
 //! before any code is generated, with the construct named.
 
 use super::Refusal;
@@ -34,14 +35,15 @@ pub fn check(net: &Network) -> Result<(), Refusal> {
             ));
         }
         let kind = match &pr.source {
-            Source::Population(_) | Source::Poisson { .. } | Source::Rate { .. } => continue,
+            Source::Population(_) | Source::Poisson { .. } | Source::Rate { .. } | Source::Replay { .. } => {
+                continue;
+            }
             Source::Stream { .. } => "a stochastic-computing stream",
-            Source::Replay { .. } => "a replayed spike trace",
         };
         return Err(Refusal::unsupported(
             format!("connection `{}` is driven by {kind}, which native libraries do not support", pr.name),
             Some("stimulus"),
-            format!("drive it with a population, `poisson(…)` or `encode(…)`, or {keep}"),
+            format!("drive it with a population, `poisson(…)`, `encode(…)` or `spikes(load(…))`, or {keep}"),
         ));
     }
     if !net.sc.outputs.is_empty() {

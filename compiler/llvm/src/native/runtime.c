@@ -77,7 +77,7 @@ typedef struct {
     window when;
 } current_table;
 
-enum { SRC_POPULATION = 0, SRC_POISSON = 1, SRC_RATE = 2 };
+enum { SRC_POPULATION = 0, SRC_POISSON = 1, SRC_RATE = 2, SRC_REPLAY = 3 };
 
 typedef struct {
     uint32_t kind;
@@ -85,6 +85,8 @@ typedef struct {
     uint64_t n;      /* sources */
     double p;        /* Poisson: rate·dt */
     const uint64_t *rate_p; /* Rate: per source, f64 bits */
+    const uint64_t *replay; /* Replay: (step, source) pairs, sorted, flat */
+    uint64_t replay_len;    /* Replay: number of pairs */
     window when;
     uint64_t entity;
     uint64_t target, port;
@@ -243,6 +245,16 @@ static int64_t step_once(struct scn_sim *s, int *failed_pop) {
                 ok = ok && schedule(s, k, sp.neuron);
                 last = (int64_t)sp.neuron;
             }
+        } else if (pr->kind == SRC_REPLAY) {
+            /* The first pair at this step (a binary search, as the interpreter's). */
+            uint64_t lo = 0, hi = pr->replay_len;
+            while (lo < hi) {
+                uint64_t mid = lo + (hi - lo) / 2;
+                if (pr->replay[2 * mid] < t_step) lo = mid + 1;
+                else hi = mid;
+            }
+            for (uint64_t x = lo; x < pr->replay_len && pr->replay[2 * x] == t_step; x++)
+                ok = ok && schedule(s, k, pr->replay[2 * x + 1]);
         } else if (contains(pr->when, t_step)) {
             for (uint64_t i = 0; i < pr->n; i++) {
                 double p = pr->kind == SRC_POISSON ? pr->p : from_bits(pr->rate_p[i]);

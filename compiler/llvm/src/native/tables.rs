@@ -1,5 +1,5 @@
 //! The network's data for the native library: the large arrays (initial parameters and
-//! states, connectivity, weights, delays, rate probabilities) as constant LLVM globals of the
+//! states, connectivity, weights, delays, rate probabilities, replayed spikes) as constant LLVM globals of the
 //! object file, and the small C tables of `runtime.c` that describe populations, stimuli and
 //! connections and point at those arrays.
 
@@ -155,25 +155,34 @@ pub fn emit<'ctx>(
         global_u32(cx, module, &g("delays"), &csr.delay);
         let _ = writeln!(c, "extern const uint64_t {}[], {}[];", g("offsets"), g("weights"));
         let _ = writeln!(c, "extern const uint32_t {}[], {}[];", g("targets"), g("delays"));
-        let (kind, source, n, p, rate_p, when, src_entity) = match &pr.source {
-            Source::Population(s) => ("SRC_POPULATION", *s as u64, 0, 0.0, "NULL".to_string(), Window::ALWAYS, 0),
+        let null = || "NULL".to_string();
+        let (kind, source, n, p, rate_p, replay, when, src_entity) = match &pr.source {
+            Source::Population(s) => ("SRC_POPULATION", *s as u64, 0, 0.0, null(), (null(), 0), Window::ALWAYS, 0),
             Source::Poisson { rate, n, window } => {
                 let e = entity;
                 entity += n;
-                ("SRC_POISSON", 0, *n, rate * net.dt, "NULL".into(), *window, e)
+                ("SRC_POISSON", 0, *n, rate * net.dt, null(), (null(), 0), *window, e)
             }
             Source::Rate { p, window } => {
                 let e = entity;
                 entity += p.len() as u64;
                 global_u64(cx, module, &g("rate_p"), &bits(p));
                 let _ = writeln!(c, "extern const uint64_t {}[];", g("rate_p"));
-                ("SRC_RATE", 0, p.len() as u64, 0.0, g("rate_p"), *window, e)
+                ("SRC_RATE", 0, p.len() as u64, 0.0, g("rate_p"), (null(), 0), *window, e)
+            }
+            Source::Replay { n, spikes } => {
+                let flat: Vec<u64> = spikes.iter().flat_map(|&(step, i)| [step, i]).collect();
+                global_u64(cx, module, &g("replay"), &flat);
+                let _ = writeln!(c, "extern const uint64_t {}[];", g("replay"));
+                ("SRC_REPLAY", 0, *n, 0.0, null(), (g("replay"), spikes.len()), Window::ALWAYS, 0)
             }
             other => return Err(Unsupported(format!("source {other:?}"))),
         };
         projs.push(format!(
-            "{{{kind}, {source}, {n}ULL, {}, {rate_p}, {}, {src_entity}ULL, {}, {}, {}, {}, {}, {}, {slots}ULL}}",
+            "{{{kind}, {source}, {n}ULL, {}, {rate_p}, {}, {}ULL, {}, {src_entity}ULL, {}, {}, {}, {}, {}, {}, {slots}ULL}}",
             c_double(p),
+            replay.0,
+            replay.1,
             window(&when),
             pr.target,
             pr.port,
