@@ -4,15 +4,17 @@
 #
 #   bash bench/jit_vs.sh [CUBA_SECONDS]      (default 10)
 #
-# 0. The JIT's compile time for every example.
-# 1. CUBA (examples/cuba.scn, 4000 neurons, dt 0.1 ms): SCN-JIT, SCN-interp and Brian2
-#    cpp_standalone on one thread; wall time including checking/compiling, and simulation only.
+# 0. The compile time of the Cranelift JIT and of the LLVM engine for every example.
+# 1. CUBA (examples/cuba.scn, 4000 neurons, dt 0.1 ms): SCN-JIT, SCN-LLVM, SCN-interp, the
+#    native library of `scn build --target native` driven by examples/native/run_model.c, and
+#    Brian2 cpp_standalone on one thread; wall time including checking/compiling, and
+#    simulation only.
 # 2. SC dense layer 256 inputs x 256 outputs, L = 1024: SCN per frame (one run of FRAMES frames,
 #    simulation time / FRAMES, every weight and input stream encoded afresh in every frame) vs
 #    SC-NeuroCore's Rust engine (`sc_neurocore_engine.DenseLayer.forward_fast`).
 # 3. AND+popcount throughput in Gbit/s on cache-resident data: SCN's kernels vs a rustc
 #    `-C target-cpu=native` loop.
-# Needs: cargo, rustc, g++, and .venv (or $SCN_PYTHON) with tests/compare/requirements.txt and
+# Needs: cargo, rustc, g++, llvm-19-dev (scn is built with `--features llvm`), and .venv (or $SCN_PYTHON) with tests/compare/requirements.txt and
 # bench/requirements.txt installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,37 +24,55 @@ PY=${SCN_PYTHON:-.venv/bin/python}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin scn
+cargo build --release --quiet --bin scn --features llvm
 cargo build --release --quiet -p scn-jit --example sc_throughput
 SCN="$CARGO_TARGET_DIR/release/scn"
 now() { date +%s.%N; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 field() { "$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['timing'][sys.argv[2]])" "$1" "$2"; }
 
-echo "== JIT compile time per example (one step) =="
+echo "== compile time per example (one step), seconds =="
+printf '%-28s %12s %12s\n' example jit llvm
 for f in examples/*.scn; do
-  if "$SCN" run "$f" --steps 1 --engine jit -o "$TMP/compile" >/dev/null 2>&1; then
-    printf '%-28s %s s\n' "$f" "$(field "$TMP/compile/summary.json" jit_compile_s)"
-  else
-    printf '%-28s (does not run)\n' "$f"
-  fi
+  row=()
+  for engine in jit llvm; do
+    if "$SCN" run "$f" --steps 1 --engine "$engine" -o "$TMP/compile-$engine" >/dev/null 2>&1; then
+      row+=("$(printf %.4f "$(field "$TMP/compile-$engine/summary.json" jit_compile_s)")")
+    else
+      row+=("-")
+    fi
+  done
+  printf '%-28s %12s %12s\n' "$f" "${row[@]}"
 done
 
 echo "== CUBA, $SECS s of biological time =="
 declare -A WALL SIM
-for engine in jit interp; do
+for engine in jit llvm interp; do
   t0=$(now)
   "$SCN" run examples/cuba.scn --duration "${SECS}s" --engine "$engine" -o "$TMP/cuba-$engine" 2>/dev/null
   t1=$(now)
   WALL[$engine]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
   SIM[$engine]=$(field "$TMP/cuba-$engine/summary.json" run_s)
-  echo "scn-$engine: wall ${WALL[$engine]} s, simulation $(printf %.3f "${SIM[$engine]}") s, jit compile $(field "$TMP/cuba-$engine/summary.json" jit_compile_s) s"
+  echo "scn-$engine: wall ${WALL[$engine]} s, simulation $(printf %.3f "${SIM[$engine]}") s, compile $(field "$TMP/cuba-$engine/summary.json" jit_compile_s) s"
 done
-cmp -s "$TMP/cuba-jit/spikes.csv" "$TMP/cuba-interp/spikes.csv" && echo "spikes.csv identical on both engines" \
-  || { echo "spikes.csv DIFFERS between the engines"; exit 1; }
+for engine in jit llvm; do
+  cmp -s "$TMP/cuba-$engine/spikes.csv" "$TMP/cuba-interp/spikes.csv" && echo "spikes.csv identical on $engine and interp" \
+    || { echo "spikes.csv DIFFERS between $engine and interp"; exit 1; }
+done
+t0=$(now)
+"$SCN" build examples/cuba.scn --target native -o "$TMP/native-lib" 2>/dev/null
+cc -O2 -DSCN_NET=Cuba -I "$TMP/native-lib" examples/native/run_model.c -L "$TMP/native-lib" -lCuba -Wl,-rpath,"$TMP/native-lib" -o "$TMP/run_cuba"
+t1=$(now)
+STEPS=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['steps'])" "$TMP/cuba-interp/summary.json")
+"$TMP/run_cuba" "$STEPS" >"$TMP/native.csv"
+t2=$(now)
+echo "native library: build $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s (scn build + cc), simulation $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.3f", b - a }') s (whole C program)"
+cmp -s "$TMP/native.csv" "$TMP/cuba-interp/spikes.csv" && echo "the C program prints scn run's spikes.csv" \
+  || { echo "the C program's spikes DIFFER from scn run's"; exit 1; }
 read -r BW BS BN < <("$PY" bench/brian2_cuba_standalone.py "$SECS" "$TMP/brian2" 2>/dev/null | tail -1)
 echo "brian2 cpp_standalone (1 thread): wall $BW s, simulation $BS s, $BN spikes"
 echo "ratios (higher = SCN-JIT faster): jit vs interp  wall $(ratio "${WALL[interp]}" "${WALL[jit]}")x  sim $(ratio "${SIM[interp]}" "${SIM[jit]}")x"
+echo "                                  jit vs llvm    wall $(ratio "${WALL[llvm]}" "${WALL[jit]}")x  sim $(ratio "${SIM[llvm]}" "${SIM[jit]}")x"
 echo "                                  jit vs brian2  wall $(ratio "$BW" "${WALL[jit]}")x  sim $(ratio "$BS" "${SIM[jit]}")x"
 
 FRAMES=8

@@ -35,6 +35,11 @@ command -v z3 >/dev/null || need_apt+=(z3)
 # HDF5 (with pkg-config to find it) for the NIR reader and writer (compiler/nir, tests/nir.rs).
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 pkg-config --exists hdf5 2>/dev/null || need_apt+=(libhdf5-dev)
+# LLVM 19 for the LLVM backend (compiler/llvm, `--features llvm`: tests/run_llvm.rs) and a C
+# compiler to link its native libraries and build examples/native/run_model.c.
+command -v llvm-config-19 >/dev/null || need_apt+=(llvm-19-dev libpolly-19-dev libzstd-dev)
+command -v cc >/dev/null || need_apt+=(gcc)
+command -v nm >/dev/null || need_apt+=(binutils)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
@@ -62,6 +67,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "$want" >"$stamp"
 fi
 
+export LLVM_SYS_191_PREFIX=/usr/lib/llvm-19
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --features llvm --locked -- -D warnings
 cargo test --workspace --locked
+# The LLVM engine and native libraries (the default build and tests above need no LLVM feature).
+cargo test -p scn --features llvm --test run_llvm --locked

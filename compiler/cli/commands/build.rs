@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// The model file.
     file: PathBuf,
-    /// `verilog`, `mlir`, `nir` (a NIR graph, docs/nir.md), `fpga` (the default device) or a
-    /// device profile from `scn targets`.
+    /// `verilog`, `mlir`, `nir` (a NIR graph, docs/nir.md), `native` (a shared library with a C
+    /// ABI, built with LLVM), `fpga` (the default device) or a device profile from `scn targets`.
     #[arg(long, default_value = "verilog")]
     target: String,
     /// The MLIR syntax of `--target mlir`: CIRCT's custom form or MLIR's generic form.
@@ -82,13 +82,16 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         return Ok(2);
     }
     let profile = match args.target.as_str() {
-        "verilog" | "mlir" | "nir" => None,
+        "verilog" | "mlir" | "nir" | "native" => None,
         t => match scn_fpga::profile::find(t) {
             Some(p) => Some(p),
             None => {
                 let names: Vec<String> = scn_fpga::profile::profiles().into_iter().map(|p| p.name).collect();
                 let d = Diagnostic::error("E0714", format!("unknown target `{t}`"), Span::default(), "no such target")
-                    .with_help(format!("use `verilog`, `mlir`, `nir`, `fpga` or one of: {}", names.join(", ")));
+                    .with_help(format!(
+                        "use `verilog`, `mlir`, `nir`, `native`, `fpga` or one of: {}",
+                        names.join(", ")
+                    ));
                 return fail(d, out, err);
             }
         },
@@ -118,6 +121,13 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     if args.target == "nir" {
         let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("build").join(&net.name));
         return super::build_nir::write(&net, &dir, err);
+    }
+    if args.target == "native" {
+        let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("build").join(&net.name));
+        return match super::build_native::write(&net, &dir, &text, err)? {
+            Ok(()) => Ok(0),
+            Err(d) => fail(d, out, err),
+        };
     }
     let lowered = match scn_hw::lower_network(&net) {
         Ok(l) => l,
@@ -215,7 +225,8 @@ fn hw_diagnostic(e: &HwError, text: &str) -> Diagnostic {
     Diagnostic::error(e.code, e.message.clone(), span, "here").with_help(e.help.clone())
 }
 
-fn find_word(text: &str, word: &str) -> Option<Span> {
+/// Where `word` first occurs in `text` as a whole identifier outside `//` comments.
+pub(crate) fn find_word(text: &str, word: &str) -> Option<Span> {
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut from = 0;
     while let Some(k) = text[from..].find(word) {

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod build;
+pub mod build_native;
 pub mod build_nir;
 pub mod catalogue;
 pub mod check;

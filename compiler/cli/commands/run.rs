@@ -51,8 +51,9 @@ pub struct Args {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
-    /// The simulation engine: `jit` compiles each neuron model to native code (populations
-    /// it cannot compile run on the interpreter), `interp` is the reference interpreter.
+    /// The simulation engine: `jit` compiles each neuron model to native code with Cranelift
+    /// (populations it cannot compile run on the interpreter), `llvm` likewise with LLVM at
+    /// `-O3` (binaries built with the `llvm` feature), `interp` is the reference interpreter.
     #[arg(long, value_enum, default_value_t)]
     engine: Engine,
 }
@@ -65,13 +66,67 @@ pub enum Engine {
     Jit,
     /// The reference interpreter only.
     Interp,
+    /// Native kernels from LLVM at `-O3` for the host CPU (a binary built with the cargo
+    /// feature `llvm`), the interpreter for what it does not cover.
+    Llvm,
 }
 
-/// Which engine ran each population, and how long the JIT took.
+impl Engine {
+    /// The engine's name on the command line and in `summary.json`.
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Jit => "jit",
+            Engine::Interp => "interp",
+            Engine::Llvm => "llvm",
+        }
+    }
+}
+
+/// Which engine ran each population (by name), and how long compiling took.
 struct EngineReport {
     requested: Engine,
-    populations: Vec<scn_jit::PopEngine>,
+    populations: Vec<&'static str>,
     compile_s: f64,
+}
+
+/// Installs the kernels of `engine` into `sim`, printing a note for every population left to
+/// the interpreter; `Err` with a message when this binary lacks the engine.
+fn attach_engine<'n>(
+    engine: Engine,
+    net: &'n Network,
+    sim: &mut Simulation<'n>,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<EngineReport, String>> {
+    let mut note = |p: &scn_runtime::ir::Population, why: &str| {
+        writeln!(err, "note: population `{}` runs on the interpreter ({why})", p.name)
+    };
+    let (populations, compile_s) = match engine {
+        Engine::Jit => {
+            let attached = scn_jit::attach(net, sim);
+            for (p, e) in net.populations.iter().zip(&attached.populations) {
+                if let scn_jit::PopEngine::Interp(why) = e {
+                    note(p, why)?;
+                }
+            }
+            (attached.populations.iter().map(scn_jit::PopEngine::name).collect(), attached.compile_s)
+        }
+        Engine::Interp => (vec!["interp"; net.populations.len()], 0.0),
+        #[cfg(feature = "llvm")]
+        Engine::Llvm => {
+            let attached = scn_llvm::attach(net, sim);
+            for (p, e) in net.populations.iter().zip(&attached.populations) {
+                if let scn_llvm::PopEngine::Interp(why) = e {
+                    note(p, why)?;
+                }
+            }
+            (attached.populations.iter().map(scn_llvm::PopEngine::name).collect(), attached.compile_s)
+        }
+        #[cfg(not(feature = "llvm"))]
+        Engine::Llvm => {
+            return Ok(Err("this `scn` was built without LLVM, so `--engine llvm` is not available".into()));
+        }
+    };
+    Ok(Ok(EngineReport { requested: engine, populations, compile_s }))
 }
 
 /// Runs a network and writes its results.
@@ -187,21 +242,13 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
     let built = Instant::now();
     let mut sim = Simulation::new(&net);
     let build_s = built.elapsed().as_secs_f64();
-    let engine = match args.engine {
-        Engine::Jit => {
-            let attached = scn_jit::attach(&net, &mut sim);
-            for (p, e) in net.populations.iter().zip(&attached.populations) {
-                if let scn_jit::PopEngine::Interp(why) = e {
-                    writeln!(err, "note: population `{}` runs on the interpreter ({why})", p.name)?;
-                }
-            }
-            EngineReport { requested: Engine::Jit, populations: attached.populations, compile_s: attached.compile_s }
+    let engine = match attach_engine(args.engine, &net, &mut sim, err)? {
+        Ok(e) => e,
+        Err(msg) => {
+            writeln!(err, "error: {msg}")?;
+            writeln!(err, "  = help: rebuild with `cargo build --features llvm`, or run with `--engine jit`")?;
+            return Ok(1);
         }
-        Engine::Interp => EngineReport {
-            requested: Engine::Interp,
-            populations: vec![scn_jit::PopEngine::Interp("--engine interp".into()); net.populations.len()],
-            compile_s: 0.0,
-        },
     };
     let ran = Instant::now();
     let mut progress = Progress::new(steps);
@@ -474,9 +521,9 @@ fn summary(
     let value = serde_json::json!({
         "network": net.name,
         "engine": {
-            "requested": if engine.requested == Engine::Jit { "jit" } else { "interp" },
+            "requested": engine.requested.name(),
             "populations": net.populations.iter().zip(&engine.populations)
-                .map(|(p, e)| (p.name.clone(), serde_json::json!(e.name())))
+                .map(|(p, e)| (p.name.clone(), serde_json::json!(e)))
                 .collect::<serde_json::Map<_, _>>(),
         },
         "seed": net.seed,

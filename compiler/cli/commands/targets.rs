@@ -13,6 +13,10 @@ pub fn run(_args: &Args, out: &mut dyn Write, _err: &mut dyn Write) -> std::io::
         out,
         "mlir           CIRCT hw/comb/seq MLIR (`--mlir-form generic` for MLIR's generic form), testbench, manifest"
     )?;
+    writeln!(
+        out,
+        "native         a shared library with a C ABI and header, through LLVM (binaries built with `--features llvm`)"
+    )?;
     writeln!(out, "fpga           the default device profile (marked *)")?;
     writeln!(out)?;
     writeln!(

@@ -818,6 +818,16 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
         explanation: "`scn` could not create or write an output file or directory (a run's results, a build, an imported model, a formatted file): the place is read-only, on a full disk, or a file stands where a directory is needed. Outputs are staged and renamed at the end, so nothing was written.\n\nExample:\n\n    scn run model.scn -o /proc/out\n\nFix: choose another place with `-o`, or free the space.",
     },
     CodeInfo {
+        code: "E0730",
+        title: "not supported by native libraries",
+        explanation: "`scn build --target native` compiles a network into a shared library that runs without SCN: f64 neuron models (every solver except `rush_larsen`, the exact solver only when its propagators are constant), connections without a synapse model from populations, `poisson(…)`, `encode(…)` and `spikes(load(…))` stimuli, current stimuli. The message names the first construct of the network outside that set.\n\nExample:\n\n    connect exc -> exc.syn { p = 0.1, synapse = stdp(), weight = 1 nA }\n\nFix: replace the construct, or run the network with `scn run`, whose interpreter covers everything.",
+    },
+    CodeInfo {
+        code: "E0731",
+        title: "native toolchain unavailable",
+        explanation: "A native library needs LLVM (in the `scn` binary: built with `cargo build --features llvm`, which needs llvm-19-dev) and a C compiler `cc` to compile its run-time and link it; one of them is missing or failed, and the message says which.\n\nExample:\n\n    scn build model.scn --target native -o out   # with an scn built without LLVM\n\nFix: rebuild `scn` with `--features llvm`, install gcc, or run the network with `scn run`.",
+    },
+    CodeInfo {
         code: "W0001",
         title: "doc comment documents nothing",
         explanation: "A `///` doc comment must come right before an item or a member; this one \

@@ -73,7 +73,7 @@ fn new_module() -> Result<JITModule, Unsupported> {
 
 /// What is the same for every element of population `pop` and every step: parameters equal
 /// bit for bit across its elements, input ports that no current stimulus drives.
-fn known(net: &Network, sim: &Simulation<'_>, pop: usize) -> Known {
+pub fn known(net: &Network, sim: &Simulation<'_>, pop: usize) -> Known {
     let p = &net.populations[pop];
     let m = &net.models[p.model];
     let np = m.params.len();

@@ -71,11 +71,14 @@ fn random_traces(net: &Network) -> (Vec<Trace>, String) {
 }
 
 /// The testbench of both simulators: per trace one reset cycle, then one clock per step with
-/// the step's spikes on the ports (states held at 0), printing `step R T` before each edge and,
-/// with `oks`, the monitors' `ok` bits after it.
-fn testbench(d: &scn_props::formal::Design, oks: Option<usize>) -> String {
+/// the step's spikes on the ports, printing `step R T` before each edge and, with `oks`, the
+/// monitors' `ok` bits after it. The table's words hold the spikes of every population, then,
+/// with `states`, every state port (else the states are held at 0).
+fn testbench(d: &scn_props::formal::Design, oks: Option<usize>, states: bool) -> String {
     let layout = d.layout();
-    let total: u64 = layout.pops.iter().map(|p| p.size).sum();
+    let spikes: u64 = layout.pops.iter().map(|p| p.size).sum();
+    let total = if states { spikes + state_bits(d) } else { spikes };
+    let mut state_offset = spikes;
     let mut ports = String::from(".clk(clk), .rst(rst)");
     let mut wires = String::new();
     let mut offset = 0;
@@ -91,7 +94,13 @@ fn testbench(d: &scn_props::formal::Design, oks: Option<usize>) -> String {
         );
         offset += p.size;
         for s in &p.states {
-            let _ = write!(ports, ", .s_{}({}'d0)", s.port, p.size as u32 * s.width);
+            let bits = p.size * u64::from(s.width);
+            if states {
+                let _ = write!(ports, ", .s_{}(word[{}:{}])", s.port, state_offset + bits - 1, state_offset);
+                state_offset += bits;
+            } else {
+                let _ = write!(ports, ", .s_{}({bits}'d0)", s.port);
+            }
         }
     }
     let show = match oks {
@@ -107,6 +116,11 @@ fn testbench(d: &scn_props::formal::Design, oks: Option<usize>) -> String {
         last = TRACES as u64 * STEPS - 1,
         module = scn_props::hdl::module_name(&layout.network),
     )
+}
+
+/// The bits of every state port of the design's top.
+fn state_bits(d: &scn_props::formal::Design) -> u64 {
+    d.layout().pops.iter().map(|p| p.states.iter().map(|s| p.size * u64::from(s.width)).sum::<u64>()).sum()
 }
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> String {
@@ -125,9 +139,9 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> String {
 }
 
 /// The open-tool monitors under Icarus: a check fails at the first step its `ok` bit is 0.
-fn icarus(d: &scn_props::formal::Design, monitors: &[Monitor], hex: &str, dir: &Path) -> FirstFailures {
+fn icarus(d: &scn_props::formal::Design, monitors: &[Monitor], hex: &str, dir: &Path, states: bool) -> FirstFailures {
     std::fs::write(dir.join("props.v"), d.immediate(monitors).text).unwrap();
-    std::fs::write(dir.join("tb.v"), testbench(d, Some(monitors.len()))).unwrap();
+    std::fs::write(dir.join("tb.v"), testbench(d, Some(monitors.len()), states)).unwrap();
     std::fs::write(dir.join("stim.hex"), hex).unwrap();
     run(dir, "iverilog", &["-g2005", "-o", "sim.vvp", "-s", "tb", "props.v", "tb.v"]);
     let out = run(dir, "vvp", &["-n", "sim.vvp"]);
@@ -147,11 +161,17 @@ fn icarus(d: &scn_props::formal::Design, monitors: &[Monitor], hex: &str, dir: &
 
 /// The concurrent SVA under Verilator `--assert`: a check fails at the first step one of its
 /// properties (`p_K` or `p_K_N`) reports a failed assertion.
-fn verilator(d: &scn_props::formal::Design, monitors: &[Monitor], hex: &str, dir: &Path) -> FirstFailures {
+fn verilator(
+    d: &scn_props::formal::Design,
+    monitors: &[Monitor],
+    hex: &str,
+    dir: &Path,
+    states: bool,
+) -> FirstFailures {
     let sva = d.sva(monitors);
     assert!(sva.covered.iter().all(Result::is_ok), "{:?}", sva.covered);
     std::fs::write(dir.join("props.sv"), sva.text).unwrap();
-    std::fs::write(dir.join("tb.sv"), testbench(d, None)).unwrap();
+    std::fs::write(dir.join("tb.sv"), testbench(d, None, states)).unwrap();
     std::fs::write(dir.join("stim.hex"), hex).unwrap();
     run(
         dir,
@@ -249,8 +269,8 @@ fn runtime_replayer_icarus_and_verilator_agree_on_random_traces() {
     }
     let by_method = [
         ("runtime monitor", runtime(&net, &monitors, &traces, &dirs[2])),
-        ("Icarus (open-tool form)", icarus(&d, &monitors, &hex, &dirs[0])),
-        ("Verilator (concurrent SVA)", verilator(&d, &monitors, &hex, &dirs[1])),
+        ("Icarus (open-tool form)", icarus(&d, &monitors, &hex, &dirs[0], false)),
+        ("Verilator (concurrent SVA)", verilator(&d, &monitors, &hex, &dirs[1], false)),
     ];
     let mut fails = vec![0; monitors.len()];
     for (r, trace) in traces.iter().enumerate() {
@@ -267,5 +287,134 @@ fn runtime_replayer_icarus_and_verilator_agree_on_random_traces() {
     // The random traces exercise both verdicts of most checks.
     let both = fails.iter().filter(|&&f| f > 0 && f < TRACES).count();
     assert!(both >= monitors.len() / 2, "{fails:?}");
+    let _ = std::fs::remove_dir_all(scratch);
+}
+
+/// Random raw state values, as the runtime monitor reads them (through the interpreter's own
+/// raw-to-SI conversion) and as the hardware ports carry them.
+struct RawStates<'a> {
+    net: &'a Network,
+    /// `[pop][neuron * states + state]` raw values of the step.
+    raw: &'a [Vec<i128>],
+}
+
+impl scn_props::view::States for RawStates<'_> {
+    fn value(&self, pop: usize, neuron: u64, state: u16) -> f64 {
+        let model = &self.net.models[self.net.populations[pop].model];
+        let fx = model.fixed.as_ref().expect("a fixed-point model");
+        let ns = model.states.len();
+        scn_runtime::interp::sim::fx_si(fx, state as usize, self.raw[pop][neuron as usize * ns + state as usize])
+    }
+
+    fn at_limit(&self, pop: usize, neuron: u64, state: u16) -> bool {
+        let model = &self.net.models[self.net.populations[pop].model];
+        let fx = model.fixed.as_ref().expect("a fixed-point model");
+        let f = fx.spec.format();
+        let r = self.raw[pop][neuron as usize * model.states.len() + state as usize];
+        !fx.int_states[state as usize] && (r <= f.min_raw() || r >= f.max_raw())
+    }
+}
+
+/// The checks that read states (`always` over states and `no_overflow`), on random state
+/// traces: the runtime monitor's engine (what the interpreter's step hook drives) reads the
+/// raw values through the interpreter's conversion, the open-tool monitors (Icarus) and the
+/// concurrent SVA (Verilator) read the same raw values on the state ports; the first failing
+/// step must agree. Per trace a spread of values (from near 0 to the whole format) and a rate
+/// of values at the format's limits (sometimes none) give both verdicts of every check.
+#[test]
+fn state_checks_agree_between_the_runtime_monitor_icarus_and_verilator() {
+    let tests = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    let text = std::fs::read_to_string(format!("{tests}/forms.scn")).expect("forms.scn");
+    let analysis = scn_sema::check_source("forms.scn", text, None, &scn_sema::Disk);
+    let net = scn_lower::lower_network(&analysis, Some("Forms")).expect("lowers");
+    let monitors: Vec<Monitor> = lower_properties(&analysis, &net)
+        .expect("monitors")
+        .into_iter()
+        .filter(|m| !m.form.spikes_only() && m.role == scn_props::Role::Assert)
+        .filter(|m| matches!(m.form, scn_props::Form::Always { .. } | scn_props::Form::NoOverflow { .. }))
+        .collect();
+    let kinds: BTreeSet<&str> = monitors.iter().map(|m| m.form.kind()).collect();
+    assert_eq!(kinds.len(), 2, "{kinds:?}");
+    let d = design(&net).expect("hardware");
+    let layout = d.layout();
+    let spike_bits: u64 = layout.pops.iter().map(|p| p.size).sum();
+    assert!(spike_bits + state_bits(&d) <= 128, "one table word per step");
+    let mut rng = Rng(0x57A7E);
+    let mut hex = String::new();
+    let mut traces: Vec<Vec<Vec<Vec<i128>>>> = Vec::new();
+    for _ in 0..TRACES {
+        let spread = rng.unit();
+        let at_limits = if rng.unit() < 0.3 { 0.0 } else { 0.02 * rng.unit() };
+        let mut steps = Vec::new();
+        for _ in 0..STEPS {
+            let (mut word, mut at) = (0u128, spike_bits);
+            let mut raw = Vec::new();
+            for (p, pop) in layout.pops.iter().enumerate() {
+                let model = &net.models[net.populations[p].model];
+                let f = model.fixed.as_ref().expect("fixed point").spec.format();
+                let mut values = vec![0i128; pop.size as usize * pop.states.len()];
+                for (k, st) in pop.states.iter().enumerate() {
+                    for n in 0..pop.size as usize {
+                        let u = rng.unit();
+                        let r = if u < at_limits / 2.0 {
+                            f.min_raw()
+                        } else if u < at_limits {
+                            f.max_raw()
+                        } else {
+                            let span = (f.max_raw() - f.min_raw()) as f64 * spread;
+                            let mid = (f.max_raw() + f.min_raw()) / 2;
+                            (mid + ((rng.unit() - 0.5) * span) as i128).clamp(f.min_raw(), f.max_raw())
+                        };
+                        values[n * pop.states.len() + k] = r;
+                        let bits = (r as u128) & ((1u128 << st.width) - 1);
+                        word |= bits << (at + n as u64 * u64::from(st.width));
+                    }
+                    at += pop.size * u64::from(st.width);
+                }
+                raw.push(values);
+            }
+            let _ = writeln!(hex, "{word:x}");
+            steps.push(raw);
+        }
+        traces.push(steps);
+    }
+    let scratch = std::env::temp_dir().join(format!("scn-differential-states-{}", std::process::id()));
+    let dirs = ["icarus", "verilator"].map(|m| scratch.join(m));
+    for d in &dirs {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let by_method = [
+        ("Icarus (open-tool form)", icarus(&d, &monitors, &hex, &dirs[0], true)),
+        ("Verilator (concurrent SVA)", verilator(&d, &monitors, &hex, &dirs[1], true)),
+    ];
+    let sizes: Vec<u64> = net.populations.iter().map(|p| p.size).collect();
+    let names: Vec<String> = net.populations.iter().map(|p| p.name.clone()).collect();
+    let stimuli = vec![false; net.projections.len()];
+    let mut fails = vec![0; monitors.len()];
+    for (r, steps) in traces.iter().enumerate() {
+        let mut engines: Vec<scn_props::engine::Engine<'_>> =
+            monitors.iter().map(|m| scn_props::engine::Engine::new(&m.form, m.role, &sizes, &names)).collect();
+        for (t, raw) in steps.iter().enumerate() {
+            let states = RawStates { net: &net, raw };
+            let view = scn_props::view::Step { step: t as u64, spikes: &[], stimuli: &stimuli, states: Some(&states) };
+            for e in &mut engines {
+                e.step(&view);
+            }
+        }
+        for (k, (e, m)) in engines.iter().zip(&monitors).enumerate() {
+            let o = e.finish(true);
+            let step = o.violation.as_ref().map(|v| v.step);
+            for (method, first) in &by_method {
+                assert_eq!(
+                    first[r][k], step,
+                    "trace {r}, `{}`: {method} vs the runtime monitor ({})",
+                    m.text, o.evidence
+                );
+            }
+            fails[k] += usize::from(step.is_some());
+        }
+    }
+    eprintln!("{} state checks, {kinds:?}, failures per check over {TRACES} traces: {fails:?}", monitors.len());
+    assert!(fails.iter().all(|&f| f > 0 && f < TRACES), "both verdicts of every check: {fails:?}");
     let _ = std::fs::remove_dir_all(scratch);
 }

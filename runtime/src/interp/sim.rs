@@ -300,7 +300,7 @@ fn fx_error(pop: &str, neuron: u64, step: u64, fault: &Fault) -> RunError {
 
 /// The SI value of a fixed-point state, `raw · 2^-F · num / den`: correctly rounded (one
 /// division of exact integers) whenever `raw · num` and `den · 2^F` are below 2^53.
-fn fx_si(fx: &FixedModel, state: usize, raw: i128) -> f64 {
+pub fn fx_si(fx: &FixedModel, state: usize, raw: i128) -> f64 {
     let (num, den) = fx.state_scale[state];
     let frac = if fx.int_states[state] { 0 } else { fx.spec.frac };
     let n = raw.checked_mul(i128::from(num));
