@@ -22,6 +22,7 @@ from sc_neurocore.neurons.models.rulkov_map import RulkovMapNeuron
 from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
 
 import copy
+import math
 import os
 
 import numpy as np
@@ -41,6 +42,7 @@ from sc_neurocore.neurons.models.wilson_cowan import WilsonCowanUnit
 from sc_neurocore.neurons.models.theta import ThetaNeuron
 from sc_neurocore.neurons.models.threshold_linear_rate import ThresholdLinearRateNeuron
 
+from sc_neurocore.synapses.bcm import BCMSynapse
 from sc_neurocore.synapses.short_term_plasticity import ShortTermPlasticitySynapse
 from sc_neurocore.synapses.triplet_stdp import TripletSTDP
 
@@ -296,6 +298,43 @@ def tsodyks_markram():
     return train, range(PLASTICITY_STEPS), train.state, 1.0
 
 
+class RateTraces:
+    """Steps BCMSynapse, whose `step` takes rates, with the rates std Bcm estimates from the
+    replayed trains: exponential traces (tau 50 ms, in Hz) that jump by 1/tau at every pre
+    spike and at every post spike. SCN applies the spikes of step k at the start of the step
+    and then integrates, so call k gets the traces just after step k's jumps; the states are
+    reported as SCN's monitors sample them, before those jumps."""
+
+    TAU_MS = 50.0
+
+    def __init__(self, rule):
+        self.rule = rule
+        self.pre = replay_steps("plasticity_pre.csv")
+        self.post = {k + 1 for k in replay_steps("plasticity_kick.csv")}
+        self.x = self.y = 0.0
+
+    def step(self, k):
+        jump = 1000.0 / self.TAU_MS
+        x = self.x + jump * (k in self.pre)
+        y = self.y + jump * (k in self.post)
+        self.rule.step(x, y, dt=1.0)
+        decay = math.exp(-1.0 / self.TAU_MS)
+        self.x, self.y = x * decay, y * decay
+        return int(k in self.post)
+
+    def state(self):
+        return {"w": self.rule.weight * MV, "x": self.x, "y": self.y, "theta": self.rule.theta_m}
+
+
+def bcm():
+    """BCMSynapse (Euler, dt = 1 ms) on rates in Hz: dw/dt = eta y (y - theta) x with eta =
+    1e-7 s^2 = 1e-10 per Hz^3 per ms, the threshold tracking y^2 (std Bcm with y_0 = 1 Hz) with
+    tau_theta = 1000 ms from 10 Hz; w in units of w_max = 1 mV."""
+    syn = BCMSynapse(eta=1e-10, tau_theta=1000.0, theta_init=10.0, w_min=0.0, w_max=1.0, weight=0.5)
+    traces = RateTraces(syn)
+    return traces, range(PLASTICITY_STEPS), traces.state, 1.0
+
+
 class Raster:
     """A (steps x columns) 0/1 spike array: an encoder's output, one population `e{i}` per
     value (as the SCN network names them), or a population's spikes, one neuron per column."""
@@ -457,6 +496,7 @@ STDLIB_CASES = {
     "StdRankOrderEncoder": lambda: Raster(encoders.rank_order_encode(ENCODED, 4)),
     "StdDeltaEncoder": lambda: Raster(encoders.delta_encode(SIGNAL, threshold=0.125)),
     "StdSigmaDeltaEncoder": lambda: Raster(encoders.sigma_delta_encode(SIGNAL, threshold=0.25)),
+    "StdBcm": bcm,
     "StdTripletStdp": triplet_stdp,
     "StdStdp": pair_stdp,
     "StdTsodyksMarkram": tsodyks_markram,

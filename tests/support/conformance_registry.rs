@@ -82,6 +82,15 @@ const COUPLED_PROPAGATOR: Tolerance = Tolerance::Relative(1e-6);
 /// from the spike steps.
 const FIRST_ORDER_AGAINST_RK4: Tolerance = Tolerance::Solver { spike_steps: 3, relative: 2e-2 };
 
+/// A rate rule integrated by Euler with its rates held at their start-of-step values
+/// (SC-NeuroCore's BCMSynapse) against RK4 on the decaying traces (std Bcm): over a step of
+/// dt a trace decays by dt / tau, so the held drive overestimates a product of two rates by
+/// about dt / tau and one of three by 3 dt / (2 tau), which is 2 % and 3 % at dt = 1 ms and
+/// tau = 50 ms. The threshold, the running average of y^2, and the weight's change carry
+/// that relative bias: 3 % of the range bounds both (measured: theta 2.0e-2, w 6.3e-3);
+/// the traces themselves agree to rounding.
+const HELD_RATES: Tolerance = Tolerance::Relative(3e-2);
+
 /// A trajectory comparison of network `network` in `file` against the case of the same name.
 const fn trajectory(file: &'static str, network: &'static str, method: &'static str) -> Check {
     Check { file, network, case: None, tol: ROUNDING, method, min_spikes: 5, differs: None }
@@ -494,9 +503,18 @@ pub const REGISTRY: &[Entry] = &[
     },
     Entry {
         model: "synapses.bcm.Bcm",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "synapses.bcm.BCMSynapse",
-            "not run yet: the reference takes rates per step; std Bcm estimates them from spikes by traces (a documented difference in docs/comparisons.md); needs a variant fed with the traces",
+            Check {
+                tol: HELD_RATES,
+                ..trajectory(
+                    CMP,
+                    "StdBcm",
+                    "the reference fed std Bcm's rate traces (tau 50 ms, 1/tau per spike) of the replayed pre and \
+                     post trains, y_0 = 1 Hz, eta = 1e-7 s^2; RK4 (SCN) against Euler with the rates held over \
+                     the step (reference), 3000 steps of 1 ms; w, theta and the traces",
+                )
+            },
         ),
     },
     Entry {
