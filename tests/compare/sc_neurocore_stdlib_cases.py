@@ -9,6 +9,7 @@ SC-NeuroCore is AGPL and used only as a reference; nothing here is copied into S
 """
 
 from sc_neurocore.neurons.models.adex import AdExNeuron
+from sc_neurocore.neurons.models.alpha import AlphaNeuron
 from sc_neurocore.neurons.models.coba_lif import COBALIFNeuron
 from sc_neurocore.neurons.models.escape_rate import EscapeRateNeuron
 from sc_neurocore.neurons.models.expif import ExpIFNeuron
@@ -470,6 +471,50 @@ class ConductanceKicks:
         return {"v": n.v * MV, "g_e": (n.g_e + exc) * 1e-9, "g_i": (n.g_i + inh) * 1e-9}
 
 
+class AlphaKicks:
+    """AlphaNeuron fed the replayed trains as impulses: its `step(exc, inh)` takes drives held
+    over the step (da/dt = -a / tau + drive); a spike is the impulse drive A delta(t), which
+    moves the rise state a by A at once. A spike of step k reaches SCN's neuron for step
+    k + 1, and SCN's monitors sample after the delivery, so the impulses of step k are added
+    after the reference's call k. std AlphaCubaLif's alpha current i (peak w) drives
+    c_m dv/dt, the reference's i (in mV) drives tau_v dv/dt: i_ref = i tau_m / c_m, and the
+    rise state a is e y (y, std's auxiliary state)."""
+
+    C_M, TAU_M = 250e-12, 10e-3
+
+    def __init__(self, neuron, w_exc, w_inh):
+        self.neuron = neuron
+        self.pre = replay_steps("plasticity_pre.csv")
+        self.kick = replay_steps("plasticity_kick.csv")
+        self.mv_per_amp = self.TAU_M / self.C_M / MV
+        self.w_exc, self.w_inh = w_exc, w_inh
+
+    def step(self, k):
+        fired = self.neuron.step(0.0, 0.0)
+        self.neuron.a_exc += math.e * self.w_exc * self.mv_per_amp * (k in self.pre)
+        self.neuron.a_inh -= math.e * self.w_inh * self.mv_per_amp * (k in self.kick)
+        return fired
+
+    def state(self):
+        n, amps = self.neuron, 1.0 / self.mv_per_amp
+        return {
+            "v": n.v * MV,
+            "i_e": n.i_exc * amps,
+            "y_e": n.a_exc * amps / math.e,
+            "i_i": -n.i_inh * amps,
+            "y_i": -n.a_inh * amps / math.e,
+        }
+
+
+def alpha_cuba_lif():
+    """AlphaNeuron (exact flow): rest -70 mV, threshold -55 mV, tau_v = 10 ms, both alpha
+    kernels 2 ms, dt = 1 ms; 1 nA excitatory peaks per pre spike, -0.5 nA inhibitory per
+    kick (std AlphaCubaLif: c_m = 250 pF, t_ref = 0, v_reset = e_l)."""
+    n = AlphaNeuron(v=-70.0, v_rest=-70.0, v_threshold=-55.0, tau_v=10.0, tau_exc=2.0, tau_inh=2.0, dt=1.0)
+    kicks = AlphaKicks(n, 1e-9, -0.5e-9)
+    return kicks, range(PLASTICITY_STEPS), kicks.state, 1.0
+
+
 def coba_lif():
     """COBALIFNeuron (RK4): its defaults (200 pF, 10 nS, E_L = -65 mV, E_e = 0, E_i = -80 mV,
     tau_e = 5, tau_i = 10 ms); stepped current in pA and conductance kicks."""
@@ -497,6 +542,7 @@ STDLIB_CASES = {
     "StdDeltaEncoder": lambda: Raster(encoders.delta_encode(SIGNAL, threshold=0.125)),
     "StdSigmaDeltaEncoder": lambda: Raster(encoders.sigma_delta_encode(SIGNAL, threshold=0.25)),
     "StdBcm": bcm,
+    "StdAlphaCubaLif": alpha_cuba_lif,
     "StdTripletStdp": triplet_stdp,
     "StdStdp": pair_stdp,
     "StdTsodyksMarkram": tsodyks_markram,
