@@ -16,6 +16,7 @@ from sc_neurocore.neurons.models.expif import ExpIFNeuron
 from sc_neurocore.neurons.models.fitzhugh_nagumo import FitzHughNagumoNeuron
 from sc_neurocore.neurons.models.glif import GLIFNeuron
 from sc_neurocore.neurons.models.hindmarsh_rose import HindmarshRoseNeuron
+from sc_neurocore.neurons.models.hodgkin_huxley import HodgkinHuxleyNeuron
 from sc_neurocore.neurons.models.inhomogeneous_poisson import InhomogeneousPoissonNeuron
 from sc_neurocore.neurons.models.izhikevich2007 import Izhikevich2007Neuron
 from sc_neurocore.neurons.models.perfect_integrator import PerfectIntegratorNeuron
@@ -43,6 +44,7 @@ from sc_neurocore.neurons.models.wilson_cowan import WilsonCowanUnit
 from sc_neurocore.neurons.models.theta import ThetaNeuron
 from sc_neurocore.neurons.models.threshold_linear_rate import ThresholdLinearRateNeuron
 
+from sc_neurocore.solvers import RK4Solver
 from sc_neurocore.synapses.bcm import BCMSynapse
 from sc_neurocore.synapses.short_term_plasticity import ShortTermPlasticitySynapse
 from sc_neurocore.synapses.triplet_stdp import TripletSTDP
@@ -515,6 +517,56 @@ def alpha_cuba_lif():
     return kicks, range(PLASTICITY_STEPS), kicks.state, 1.0
 
 
+class Rk4Substeps:
+    """HodgkinHuxleyNeuron's RK4 path, one substep per SCN step. Its `step(I)` advances 1 ms
+    in RK4 substeps of dt and tests the spike (v_prev < v_threshold <= v) only at the end of
+    the call, so a spike that rises above and falls below 0 mV inside one call is missed.
+    This driver makes the same RK4Solver steps with the model's own right-hand side one
+    substep at a time and tests the same condition after each; a twin stepped by `step(I)`
+    must reach the same state bit for bit at every call boundary, which proves the substeps
+    are the model's."""
+
+    def __init__(self, neuron, twin, drive_per_call):
+        self.neuron, self.twin, self.drive = neuron, twin, drive_per_call
+        self.substeps = round(1.0 / neuron.dt)
+        self.state = np.array([neuron.v, neuron.m, neuron.h, neuron.n], dtype=np.float64)
+        self.solver = RK4Solver()
+
+    def step(self, k):
+        call, i = divmod(k, self.substeps)
+        current = self.drive[call]
+        v_prev = self.state[0]
+        self.state, _ = self.solver.step(lambda t, y: self.neuron._rhs(t, y, current), self.state, 0.0, self.neuron.dt)
+        if i + 1 == self.substeps:
+            self.twin.step(current)
+            twin = (self.twin.v, self.twin.m, self.twin.h, self.twin.n)
+            assert twin == tuple(float(x) for x in self.state), f"call {call}: substeps {self.state} vs step() {twin}"
+        th = self.neuron.v_threshold
+        return int(v_prev < th <= self.state[0])
+
+    def state_si(self):
+        v, m, h, n = (float(x) for x in self.state)
+        return {"v": v * MV, "NaHH.m": m, "NaHH.h": h, "KdrHH.n": n}
+
+
+def hodgkin_huxley():
+    """HodgkinHuxleyNeuron (integrator "rk4", dt = 0.01 ms) from std HodgkinHuxley's initial
+    state (gates at their steady state at -65 mV) with its leak reversal -54.387 mV; stepped
+    drive in uA/cm^2, 500 calls of 1 ms = 50000 steps of 0.01 ms."""
+    gates = {gate: hh_steady(-65.0, gate) for gate in "mhn"}
+    params = dict(v=-65.0, e_l=-54.387, dt=0.01, integrator="rk4", **gates)
+    drive = stepped([(10.0, 50, 500), (5.0, 150, 300), (-4.0, 300, 400)], steps=500, dt_ms=1.0)
+    hh = Rk4Substeps(HodgkinHuxleyNeuron(**params), HodgkinHuxleyNeuron(**params), drive)
+    return hh, range(500 * hh.substeps), hh.state_si, 0.01
+
+
+def hh_steady(v, gate):
+    """The steady state alpha / (alpha + beta) of a gate of HodgkinHuxleyNeuron at v."""
+    n = HodgkinHuxleyNeuron()
+    a, b = getattr(n, "_alpha_" + gate)(v), getattr(n, "_beta_" + gate)(v)
+    return a / (a + b)
+
+
 def coba_lif():
     """COBALIFNeuron (RK4): its defaults (200 pF, 10 nS, E_L = -65 mV, E_e = 0, E_i = -80 mV,
     tau_e = 5, tau_i = 10 ms); stepped current in pA and conductance kicks."""
@@ -542,6 +594,7 @@ STDLIB_CASES = {
     "StdDeltaEncoder": lambda: Raster(encoders.delta_encode(SIGNAL, threshold=0.125)),
     "StdSigmaDeltaEncoder": lambda: Raster(encoders.sigma_delta_encode(SIGNAL, threshold=0.25)),
     "StdBcm": bcm,
+    "StdHodgkinHuxley": hodgkin_huxley,
     "StdAlphaCubaLif": alpha_cuba_lif,
     "StdTripletStdp": triplet_stdp,
     "StdStdp": pair_stdp,

@@ -288,9 +288,26 @@ pub const REGISTRY: &[Entry] = &[
     },
     Entry {
         model: "neurons.hodgkin_huxley.HodgkinHuxley",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "neurons.models.hodgkin_huxley.HodgkinHuxleyNeuron",
-            "not run yet: one reference `step` advances 1 ms in RK4 substeps of dt and tests the spike crossing only at call boundaries (it missed 1 of 7 spikes in a trial run); needs coarse sampling (`monitor state(…, every = 1 ms)`) and call-level spike mapping in the harness",
+            Check {
+                case: Some("StdHodgkinHuxley"),
+                differs: Some((
+                    "StdHodgkinHuxleyRk4",
+                    "by solver: std HodgkinHuxley integrates by Rush-Larsen (gates exact, v by exponential Euler, \
+                     first order: at dt = 0.01 ms its period is 0.5 % longer, and over a train of 14 spikes the last comes 1.0 ms later); \
+                     SC-NeuroCore by RK4. The variant is the same channels and equation with solver rk4",
+                )),
+                ..trajectory(
+                    CMP,
+                    "StdHodgkinHuxley",
+                    "the reference's RK4 path (integrator \"rk4\", substeps of dt = 0.01 ms, leak reversal \
+                     -54.387 mV, gates from their steady state at -65 mV) stepped one substep per SCN step with the \
+                     model's own right-hand side and RK4Solver, its spike test after every substep (`step(I)` \
+                     advances 1 ms and tests only at the end, missing spikes; a twin stepped by `step(I)` matches \
+                     the substeps bit for bit at every call boundary); stepped drive, 50000 steps; v, m, h, n",
+                )
+            },
         ),
     },
     Entry {
