@@ -20,6 +20,7 @@ from sc_neurocore.neurons.models.hodgkin_huxley import HodgkinHuxleyNeuron
 from sc_neurocore.neurons.models.inhomogeneous_poisson import InhomogeneousPoissonNeuron
 from sc_neurocore.neurons.models.izhikevich2007 import Izhikevich2007Neuron
 from sc_neurocore.neurons.models.perfect_integrator import PerfectIntegratorNeuron
+from sc_neurocore.neurons.models.pospischil import PospischilNeuron
 from sc_neurocore.neurons.models.rulkov_map import RulkovMapNeuron
 from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
 
@@ -560,6 +561,50 @@ def hodgkin_huxley():
     return hh, range(500 * hh.substeps), hh.state_si, 0.01
 
 
+class PospischilSubsteps:
+    """PospischilNeuron's RK4 path, one substep per SCN step: its `step(I)` makes four RK4
+    substeps of dt (`_rk4_substep`) and tests the spike only at the end; this driver makes
+    the same substeps one at a time and tests v_prev < v_threshold <= v after each, and a
+    twin stepped by `step(I)` must reach the same state bit for bit every four substeps."""
+
+    SUBSTEPS = 4
+
+    def __init__(self, neuron, twin, drive_per_call):
+        self.neuron, self.twin, self.drive = neuron, twin, drive_per_call
+        self.state = (neuron.v, neuron.m, neuron.h, neuron.n, neuron.p)
+
+    def step(self, k):
+        call, i = divmod(k, self.SUBSTEPS)
+        v_prev = self.state[0]
+        self.state = self.neuron._rk4_substep(self.state, self.drive[call])
+        if i + 1 == self.SUBSTEPS:
+            self.twin.step(self.drive[call])
+            twin = (self.twin.v, self.twin.m, self.twin.h, self.twin.n, self.twin.p)
+            assert twin == self.state, f"call {call}: substeps {self.state} vs step() {twin}"
+        return int(v_prev < self.neuron.v_threshold <= self.state[0])
+
+    def state_si(self):
+        v, m, h, n, p = self.state
+        return {"v": v * MV, "NaTraub.m": m, "NaTraub.h": h, "KdrTraub.n": n, "KM.p": p}
+
+
+def pospischil():
+    """PospischilNeuron (RK4, dt = 0.025 ms), regular spiking: g_M = 0.07 mS/cm^2, V_T =
+    -56.2 mV, tau_max = 608 ms (its defaults), E_K = -100 mV (Pospischil et al. 2008; the
+    class's default is -90 mV) and spikes at 0 mV as in std Pospischil, from rest -70 mV with every gate at its steady state there
+    (std Pospischil's initial state); stepped drive in uA/cm^2, 5000 calls of 0.1 ms."""
+    gates = dict(zip("mhnp", POSPISCHIL_GATES_AT_REST))
+    params = dict(v=-70.0, e_k=-100.0, dt=0.025, v_threshold=0.0, integrator="rk4", **gates)
+    drive = stepped([(4.0, 50, 500), (2.0, 150, 300), (-2.0, 300, 400)])
+    cell = PospischilSubsteps(PospischilNeuron(**params), PospischilNeuron(**params), drive)
+    return cell, range(len(drive) * cell.SUBSTEPS), cell.state_si, 0.025
+
+
+#: std Pospischil's gates at -70 mV with V_T = -56.2 mV (its initial steady states, read from
+#: `scn run`'s first sample: SC-NeuroCore has no steady-state helper for this class).
+POSPISCHIL_GATES_AT_REST = (7.011202707788078e-4, 9.998801455931822e-1, 3.2033785092450595e-3, 2.931223075135631e-2)
+
+
 def hh_steady(v, gate):
     """The steady state alpha / (alpha + beta) of a gate of HodgkinHuxleyNeuron at v."""
     n = HodgkinHuxleyNeuron()
@@ -594,6 +639,7 @@ STDLIB_CASES = {
     "StdDeltaEncoder": lambda: Raster(encoders.delta_encode(SIGNAL, threshold=0.125)),
     "StdSigmaDeltaEncoder": lambda: Raster(encoders.sigma_delta_encode(SIGNAL, threshold=0.25)),
     "StdBcm": bcm,
+    "StdPospischil": pospischil,
     "StdHodgkinHuxley": hodgkin_huxley,
     "StdAlphaCubaLif": alpha_cuba_lif,
     "StdTripletStdp": triplet_stdp,

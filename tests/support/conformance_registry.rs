@@ -423,9 +423,26 @@ pub const REGISTRY: &[Entry] = &[
     },
     Entry {
         model: "neurons.pospischil.Pospischil",
-        counterpart: Counterpart::Uncompared(
+        counterpart: Counterpart::Class(
             "neurons.models.pospischil.PospischilNeuron",
-            "not run yet: conductance-based; needs a solver-tolerance comparison",
+            Check {
+                case: Some("StdPospischil"),
+                differs: Some((
+                    "StdPospischilRk4",
+                    "by solver: std Pospischil integrates by Rush-Larsen (gates exact, v by exponential Euler, \
+                     first order); SC-NeuroCore by RK4. The variant is the same channels (the calcium ones are off \
+                     in RS) and equation with solver rk4",
+                )),
+                ..trajectory(
+                    CMP,
+                    "StdPospischil",
+                    "regular spiking with the reference's V_T = -56.2 mV and tau_max = 608 ms, E_K = -100 mV as in \
+                     the paper (the reference's default is -90 mV), spike at 0 mV; the reference's RK4 substeps \
+                     (`_rk4_substep`, dt = 0.025 ms) one per SCN step with the spike test after each (`step(I)` \
+                     makes four and tests at the end; a twin stepped by `step(I)` matches them bit for bit every \
+                     four substeps); stepped drive, 20000 steps; v, m, h, n, p",
+                )
+            },
         ),
     },
     Entry {
