@@ -20,6 +20,7 @@ from sc_neurocore.neurons.models.hodgkin_huxley import HodgkinHuxleyNeuron
 from sc_neurocore.neurons.models.inhomogeneous_poisson import InhomogeneousPoissonNeuron
 from sc_neurocore.neurons.models.izhikevich2007 import Izhikevich2007Neuron
 from sc_neurocore.neurons.models.perfect_integrator import PerfectIntegratorNeuron
+from sc_neurocore.neurons.models.pinsky_rinzel import PinskyRinzelNeuron
 from sc_neurocore.neurons.models.pospischil import PospischilNeuron
 from sc_neurocore.neurons.models.rulkov_map import RulkovMapNeuron
 from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
@@ -605,6 +606,25 @@ def pospischil():
 POSPISCHIL_GATES_AT_REST = (7.011202707788078e-4, 9.998801455931822e-1, 3.2033785092450595e-3, 2.931223075135631e-2)
 
 
+def pinsky_rinzel():
+    """PinskyRinzelNeuron (one RK4 step of dt = 0.02 ms per call), its defaults (Pinsky &
+    Rinzel 1994: c_m = 3 uF/cm^2, g_c = 2.1 mS/cm^2, p = 0.5), spikes at -10 mV as std
+    PinskyRinzel, from std PinskyRinzel's initial state (both compartments at -64.6 mV, the
+    gates at their steady states there, read from `scn run`'s first sample, ca = 0.2);
+    stepped somatic drive in uA/cm^2, 25000 steps."""
+    gates = dict(zip("hnscq", PINSKY_RINZEL_GATES_AT_REST))
+    n = PinskyRinzelNeuron(v_s=-64.6, v_d=-64.6, ca=0.2, v_threshold=-10.0, dt=0.02, **gates)
+    drive = stepped([(1.5, 50, 500), (1.0, 150, 300), (-1.0, 300, 400)], steps=25000, dt_ms=0.02)
+    return n, drive, lambda: {
+        "soma.v": n.v_s * MV, "dend.v": n.v_d * MV, "soma.NaPR.h": n.h, "soma.KdrPR.n": n.n,
+        "dend.CaPR.s": n.s, "dend.KcPR.c": n.c, "dend.KahpPR.q": n.q, "dend.ca": n.ca,
+    }, 0.02
+
+
+#: std PinskyRinzel's gates h, n, s, c, q at -64.6 mV.
+PINSKY_RINZEL_GATES_AT_REST = (9.987434327246415e-1, 4.892416105916788e-4, 9.41670388682324e-3, 6.9881303665206e-3, 3.98406374501992e-3)
+
+
 def hh_steady(v, gate):
     """The steady state alpha / (alpha + beta) of a gate of HodgkinHuxleyNeuron at v."""
     n = HodgkinHuxleyNeuron()
@@ -639,6 +659,7 @@ STDLIB_CASES = {
     "StdDeltaEncoder": lambda: Raster(encoders.delta_encode(SIGNAL, threshold=0.125)),
     "StdSigmaDeltaEncoder": lambda: Raster(encoders.sigma_delta_encode(SIGNAL, threshold=0.25)),
     "StdBcm": bcm,
+    "StdPinskyRinzel": pinsky_rinzel,
     "StdPospischil": pospischil,
     "StdHodgkinHuxley": hodgkin_huxley,
     "StdAlphaCubaLif": alpha_cuba_lif,
