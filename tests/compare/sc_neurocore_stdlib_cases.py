@@ -48,6 +48,7 @@ from sc_neurocore.neurons.models.threshold_linear_rate import ThresholdLinearRat
 
 from sc_neurocore.solvers import RK4Solver
 from sc_neurocore.synapses.bcm import BCMSynapse
+from sc_neurocore.synapses.dopamine_stdp import DopamineStdpSynapse
 from sc_neurocore.synapses.short_term_plasticity import ShortTermPlasticitySynapse
 from sc_neurocore.synapses.triplet_stdp import TripletSTDP
 
@@ -338,6 +339,43 @@ def bcm():
     syn = BCMSynapse(eta=1e-10, tau_theta=1000.0, theta_init=10.0, w_min=0.0, w_max=1.0, weight=0.5)
     traces = RateTraces(syn)
     return traces, range(PLASTICITY_STEPS), traces.state, 1.0
+
+
+class RewardedTrains:
+    """Steps DopamineStdpSynapse with the replayed pre and post trains and a reward, on SCN's
+    clock. Its call decays the traces and the eligibility, then applies the call's spikes and
+    moves w by Euler with the eligibility just after them; SCN applies step k's spikes at the
+    start of step k and then integrates, so call k gets step k's spikes. SCN's monitors sample
+    step k after step k - 1's decay and before step k's spikes: those states are read from a
+    copy stepped without spikes. The dopamine: SCN's post cell updates it by the reference's
+    Euler formula in step k before the synapse integrates, so step k reads the value after
+    step k's reward, as the reference's call k does."""
+
+    def __init__(self, rule, reward_hz):
+        self.rule = rule
+        self.reward = reward_hz
+        self.pre = replay_steps("plasticity_pre.csv")
+        self.post = {k + 1 for k in replay_steps("plasticity_kick.csv")}
+
+    def step(self, k):
+        self.rule.step(k in self.pre, k in self.post, self.reward[k] / 1000.0)
+        return int(k in self.post)
+
+    def state(self):
+        decayed = copy.deepcopy(self.rule)
+        decayed.step(False, False, 0.0)
+        return {"w": self.rule.weight * MV, "c": decayed.eligibility, "x_pre": decayed.trace_pre, "x_post": decayed.trace_post}
+
+
+def reward_stdp():
+    """DopamineStdpSynapse with its defaults (tau_e = 1000 ms, tau_da = 200 ms, traces 20 ms,
+    a_plus = 1, a_minus = -1, lr = 0.001 per ms = 1 / tau_e: std RewardStdp's w_max / tau_c
+    with w in units of w_max = 1 mV), weight 0.5; reward 1 Hz from 500 to 1500 ms and 2 Hz from
+    2000 to 2500 ms (0.001 and 0.002 per ms)."""
+    syn = DopamineStdpSynapse(weight=0.5, w_max=1.0, a_plus=1.0, a_minus=-1.0, lr=0.001, dt=1.0)
+    reward = stepped([(1.0, 500, 1500), (2.0, 2000, 2500)], steps=PLASTICITY_STEPS, dt_ms=1.0)
+    trains = RewardedTrains(syn, reward)
+    return trains, range(PLASTICITY_STEPS), trains.state, 1.0
 
 
 class Raster:
@@ -659,6 +697,7 @@ STDLIB_CASES = {
     "StdDeltaEncoder": lambda: Raster(encoders.delta_encode(SIGNAL, threshold=0.125)),
     "StdSigmaDeltaEncoder": lambda: Raster(encoders.sigma_delta_encode(SIGNAL, threshold=0.25)),
     "StdBcm": bcm,
+    "StdRewardStdp": reward_stdp,
     "StdPinskyRinzel": pinsky_rinzel,
     "StdPospischil": pospischil,
     "StdHodgkinHuxley": hodgkin_huxley,
