@@ -42,6 +42,7 @@ from sc_neurocore.neurons.models.quadratic_if import QuadraticIFNeuron
 from sc_neurocore.neurons.models.resonate_and_fire import ResonateAndFireNeuron
 from sc_neurocore.neurons.models.sigmoid_rate import SigmoidRateNeuron
 from sc_neurocore.neurons.models.srm0 import SRM0Neuron
+from sc_neurocore.neurons.models.wang_buzsaki import WangBuzsakiNeuron
 from sc_neurocore.neurons.models.wilson_cowan import WilsonCowanUnit
 from sc_neurocore.neurons.models.theta import ThetaNeuron
 from sc_neurocore.neurons.models.threshold_linear_rate import ThresholdLinearRateNeuron
@@ -663,6 +664,22 @@ def pinsky_rinzel():
 PINSKY_RINZEL_GATES_AT_REST = (9.987434327246415e-1, 4.892416105916788e-4, 9.41670388682324e-3, 6.9881303665206e-3, 3.98406374501992e-3)
 
 
+def wang_buzsaki():
+    """WangBuzsakiNeuron with dt = 0.01 ms: each call advances 0.5 ms in 50 semi-implicit
+    Euler substeps and reports a spike when v crossed -20 mV between the call's start and
+    end. From std WangBuzsaki's initial state (-65 mV, h and n at their steady states there,
+    read from `scn run`'s first sample); stepped drive in uA/cm^2, 1000 calls; states and
+    spikes per call, at SCN's steps (50 per call)."""
+    h, n = WANG_BUZSAKI_GATES_AT_REST
+    cell = WangBuzsakiNeuron(v=-65.0, h=h, n=n, dt=0.01)
+    drive = stepped([(1.0, 50, 500), (1.0, 150, 300), (-0.5, 300, 400)], steps=1000, dt_ms=0.5)
+    return cell, drive, lambda: {"v": cell.v * MV, "NaWB.h": cell.h, "KdrWB.n": cell.n}, 0.5, 50
+
+
+#: std WangBuzsaki's gates h and n at -65 mV.
+WANG_BUZSAKI_GATES_AT_REST = (8.045789772702732e-1, 8.255363030234175e-2)
+
+
 def hh_steady(v, gate):
     """The steady state alpha / (alpha + beta) of a gate of HodgkinHuxleyNeuron at v."""
     n = HodgkinHuxleyNeuron()
@@ -697,6 +714,7 @@ STDLIB_CASES = {
     "StdDeltaEncoder": lambda: Raster(encoders.delta_encode(SIGNAL, threshold=0.125)),
     "StdSigmaDeltaEncoder": lambda: Raster(encoders.sigma_delta_encode(SIGNAL, threshold=0.25)),
     "StdBcm": bcm,
+    "StdWangBuzsaki": wang_buzsaki,
     "StdRewardStdp": reward_stdp,
     "StdPinskyRinzel": pinsky_rinzel,
     "StdPospischil": pospischil,
