@@ -349,8 +349,9 @@ class RewardedTrains:
     start of step k and then integrates, so call k gets step k's spikes. SCN's monitors sample
     step k after step k - 1's decay and before step k's spikes: those states are read from a
     copy stepped without spikes. The dopamine: SCN's post cell updates it by the reference's
-    Euler formula in step k before the synapse integrates, so step k reads the value after
-    step k's reward, as the reference's call k does."""
+    Euler formula in step k, and a synapse reads a neuron's state after that step's update
+    (runtime/src/interp/peer.rs), so step k uses the value after step k's reward, as the
+    reference's call k does."""
 
     def __init__(self, rule, reward_hz):
         self.rule = rule
