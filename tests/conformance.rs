@@ -1,6 +1,7 @@
 //! The standard library's conformance with SC-NeuroCore (issue 9): every model of `stdlib/`
 //! is in the registry (`tests/support/conformance_registry.rs`) with its SC-NeuroCore
-//! counterpart or the reason it has none; every model with a counterpart is run beside it on
+//! counterpart and its comparison, or the reason it has none (the registry has no way to name
+//! a counterpart without a comparison); every model with a counterpart is run beside it on
 //! the same parameters and input, and `docs/conformance.md` is generated from the measured
 //! results (`SCN_UPDATE_DOCS=1 cargo test --test conformance` rewrites it; otherwise a stale
 //! table fails). Needs `$SCN_PYTHON` like the other comparison tests; never skips.
@@ -59,7 +60,6 @@ fn every_named_counterpart_exists_in_sc_neurocore() {
         .iter()
         .filter_map(|e| match &e.counterpart {
             Counterpart::Class(c, _) => Some(*c),
-            Counterpart::Uncompared(c, _) => Some(*c),
             Counterpart::None(_) => None,
         })
         .collect();
@@ -71,48 +71,6 @@ fn every_named_counterpart_exists_in_sc_neurocore() {
         .output()
         .expect("python runs");
     sc_neurocore::check("importing the counterparts", &out);
-}
-
-/// The models with a counterpart that no comparison covers yet (issue 9 stays open while any
-/// is left; each entry's reason is in the registry). The list only shrinks: a new model with a
-/// counterpart must come with its comparison.
-const NOT_YET_COMPARED: [&str; 7] = [
-    "neurons.alpha_lif.AlphaCubaLif",
-    "neurons.hodgkin_huxley.HodgkinHuxley",
-    "neurons.pinsky_rinzel.PinskyRinzel",
-    "neurons.pospischil.Pospischil",
-    "neurons.wang_buzsaki.WangBuzsaki",
-    "synapses.bcm.Bcm",
-    "synapses.reward_stdp.RewardStdp",
-];
-
-/// A model with a counterpart must be compared with it, except the known remainder above;
-/// a model compared since must leave that list.
-#[test]
-fn every_counterpart_has_a_comparison() {
-    let missing: Vec<&str> = REGISTRY
-        .iter()
-        .filter_map(|e| match &e.counterpart {
-            Counterpart::Uncompared(..) => Some(e.model),
-            _ => None,
-        })
-        .collect();
-    let reasons: Vec<String> = REGISTRY
-        .iter()
-        .filter_map(|e| match &e.counterpart {
-            Counterpart::Uncompared(c, why) => Some(format!("std.{} against {c}: {why}", e.model)),
-            _ => None,
-        })
-        .collect();
-    println!("not yet compared:\n{}", reasons.join("\n"));
-    let unexpected: Vec<&&str> = missing.iter().filter(|m| !NOT_YET_COMPARED.contains(m)).collect();
-    assert!(
-        unexpected.is_empty(),
-        "models with a counterpart but no comparison: {unexpected:?}\n{}",
-        reasons.join("\n")
-    );
-    let compared: Vec<&&str> = NOT_YET_COMPARED.iter().filter(|m| !missing.contains(m)).collect();
-    assert!(compared.is_empty(), "compared now, remove from NOT_YET_COMPARED: {compared:?}");
 }
 
 /// `QifExactFlow` (tests/compare/conformance.scn) writes SC-NeuroCore's exact QIF flow with
@@ -218,7 +176,7 @@ fn compare(model: &str, check: &Check) -> Outcome {
             run_scn(check.file, variant, &v_out);
             let v_runs = Runs::read(&v_out, &theirs);
             let v_agree = v_runs.agreement(check.tol);
-            let steps = runs.traces.values().next().map_or(0, |(a, _)| a.len());
+            let steps = runs.traces.values().next().map_or(0, |(a, _)| a.len()) * runs.stride as usize;
             match (agreement.first_divergence, v_agree.first_divergence) {
                 (None, _) => {
                     failure = Some(format!("{model}: expected to differ from SC-NeuroCore ({difference}), but agrees"))
@@ -308,9 +266,6 @@ fn table(outcomes: &[Option<Outcome>]) -> String {
             (Counterpart::None(why), _) => ("none".to_string(), "—".to_string(), "—".to_string(), why.to_string()),
             (Counterpart::Class(c, check), Some(o)) => {
                 (format!("`{c}`"), check.method.to_string(), tolerance_text(check.tol), o.text.clone())
-            }
-            (Counterpart::Uncompared(c, why), _) => {
-                (format!("`{c}`"), "—".to_string(), "—".to_string(), format!("**not compared**: {why}"))
             }
             (Counterpart::Class(..), None) => unreachable!("every comparison runs"),
         };

@@ -5,7 +5,8 @@ input of the network of the same name in tests/compare/sc_neurocore_neurons.scn 
 fixed-point case, tests/compare/sc_neurocore_fixed.scn) and writes what `scn run` writes:
 `spikes.csv` (`step,time_ms,population,neuron`) and `states.csv`
 (`step,time_ms,population,neuron,variable,value`, values in SI units, recorded at the start of
-each step, before the update, as SCN's monitors do; a case may set its own dt). tests/compare_sc_neurocore.rs compares
+each step, before the update, as SCN's monitors do; a case may set its own dt, and the number
+of SCN steps one of its calls advances when that is more than one). tests/compare_sc_neurocore.rs compares
 both with the same code.
 
 Step k of SCN integrates from k*dt to (k+1)*dt and then tests the threshold; the reference's
@@ -115,19 +116,22 @@ def main():
     if isinstance(result, Raster):
         result.write(out)
         return
-    neuron, drive, state, *dt = result
-    dt_ms = dt[0] if dt else DT_MS
+    # Optional: the dt of a call in ms, and the SCN steps one call advances (states and
+    # spikes are then written at SCN's step numbers, one sample per call).
+    neuron, drive, state, *extra = result
+    dt_ms = extra[0] if extra else DT_MS
+    stride = extra[1] if len(extra) > 1 else 1
     step = getattr(neuron, "step_current", neuron.step)
     os.makedirs(out, exist_ok=True)
     spikes = ["step,time_ms,population,neuron"]
     states = ["step,time_ms,population,neuron,variable,value"]
     for k, i in enumerate(drive):
         for name, value in state().items():
-            states.append(f"{k},{k * dt_ms!r},n,0,{name},{float(value)!r}")
+            states.append(f"{k * stride},{k * dt_ms!r},n,0,{name},{float(value)!r}")
         fired = step(i)
         # Spiking models return 0 or 1; rate models return their rate (a float), not a spike.
         if isinstance(fired, int) and fired:
-            spikes.append(f"{k},{k * dt_ms!r},n,0")
+            spikes.append(f"{k * stride},{k * dt_ms!r},n,0")
     with open(os.path.join(out, "spikes.csv"), "w") as f:
         f.write("\n".join(spikes) + "\n")
     with open(os.path.join(out, "states.csv"), "w") as f:

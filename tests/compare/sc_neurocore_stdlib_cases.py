@@ -9,19 +9,24 @@ SC-NeuroCore is AGPL and used only as a reference; nothing here is copied into S
 """
 
 from sc_neurocore.neurons.models.adex import AdExNeuron
+from sc_neurocore.neurons.models.alpha import AlphaNeuron
 from sc_neurocore.neurons.models.coba_lif import COBALIFNeuron
 from sc_neurocore.neurons.models.escape_rate import EscapeRateNeuron
 from sc_neurocore.neurons.models.expif import ExpIFNeuron
 from sc_neurocore.neurons.models.fitzhugh_nagumo import FitzHughNagumoNeuron
 from sc_neurocore.neurons.models.glif import GLIFNeuron
 from sc_neurocore.neurons.models.hindmarsh_rose import HindmarshRoseNeuron
+from sc_neurocore.neurons.models.hodgkin_huxley import HodgkinHuxleyNeuron
 from sc_neurocore.neurons.models.inhomogeneous_poisson import InhomogeneousPoissonNeuron
 from sc_neurocore.neurons.models.izhikevich2007 import Izhikevich2007Neuron
 from sc_neurocore.neurons.models.perfect_integrator import PerfectIntegratorNeuron
+from sc_neurocore.neurons.models.pinsky_rinzel import PinskyRinzelNeuron
+from sc_neurocore.neurons.models.pospischil import PospischilNeuron
 from sc_neurocore.neurons.models.rulkov_map import RulkovMapNeuron
 from sc_neurocore.neurons.stochastic_lif import StochasticLIFNeuron
 
 import copy
+import math
 import os
 
 import numpy as np
@@ -37,10 +42,14 @@ from sc_neurocore.neurons.models.quadratic_if import QuadraticIFNeuron
 from sc_neurocore.neurons.models.resonate_and_fire import ResonateAndFireNeuron
 from sc_neurocore.neurons.models.sigmoid_rate import SigmoidRateNeuron
 from sc_neurocore.neurons.models.srm0 import SRM0Neuron
+from sc_neurocore.neurons.models.wang_buzsaki import WangBuzsakiNeuron
 from sc_neurocore.neurons.models.wilson_cowan import WilsonCowanUnit
 from sc_neurocore.neurons.models.theta import ThetaNeuron
 from sc_neurocore.neurons.models.threshold_linear_rate import ThresholdLinearRateNeuron
 
+from sc_neurocore.solvers import RK4Solver
+from sc_neurocore.synapses.bcm import BCMSynapse
+from sc_neurocore.synapses.dopamine_stdp import DopamineStdpSynapse
 from sc_neurocore.synapses.short_term_plasticity import ShortTermPlasticitySynapse
 from sc_neurocore.synapses.triplet_stdp import TripletSTDP
 
@@ -296,6 +305,81 @@ def tsodyks_markram():
     return train, range(PLASTICITY_STEPS), train.state, 1.0
 
 
+class RateTraces:
+    """Steps BCMSynapse, whose `step` takes rates, with the rates std Bcm estimates from the
+    replayed trains: exponential traces (tau 50 ms, in Hz) that jump by 1/tau at every pre
+    spike and at every post spike. SCN applies the spikes of step k at the start of the step
+    and then integrates, so call k gets the traces just after step k's jumps; the states are
+    reported as SCN's monitors sample them, before those jumps."""
+
+    TAU_MS = 50.0
+
+    def __init__(self, rule):
+        self.rule = rule
+        self.pre = replay_steps("plasticity_pre.csv")
+        self.post = {k + 1 for k in replay_steps("plasticity_kick.csv")}
+        self.x = self.y = 0.0
+
+    def step(self, k):
+        jump = 1000.0 / self.TAU_MS
+        x = self.x + jump * (k in self.pre)
+        y = self.y + jump * (k in self.post)
+        self.rule.step(x, y, dt=1.0)
+        decay = math.exp(-1.0 / self.TAU_MS)
+        self.x, self.y = x * decay, y * decay
+        return int(k in self.post)
+
+    def state(self):
+        return {"w": self.rule.weight * MV, "x": self.x, "y": self.y, "theta": self.rule.theta_m}
+
+
+def bcm():
+    """BCMSynapse (Euler, dt = 1 ms) on rates in Hz: dw/dt = eta y (y - theta) x with eta =
+    1e-7 s^2 = 1e-10 per Hz^3 per ms, the threshold tracking y^2 (std Bcm with y_0 = 1 Hz) with
+    tau_theta = 1000 ms from 10 Hz; w in units of w_max = 1 mV."""
+    syn = BCMSynapse(eta=1e-10, tau_theta=1000.0, theta_init=10.0, w_min=0.0, w_max=1.0, weight=0.5)
+    traces = RateTraces(syn)
+    return traces, range(PLASTICITY_STEPS), traces.state, 1.0
+
+
+class RewardedTrains:
+    """Steps DopamineStdpSynapse with the replayed pre and post trains and a reward, on SCN's
+    clock. Its call decays the traces and the eligibility, then applies the call's spikes and
+    moves w by Euler with the eligibility just after them; SCN applies step k's spikes at the
+    start of step k and then integrates, so call k gets step k's spikes. SCN's monitors sample
+    step k after step k - 1's decay and before step k's spikes: those states are read from a
+    copy stepped without spikes. The dopamine: SCN's post cell updates it by the reference's
+    Euler formula in step k, and a synapse reads a neuron's state after that step's update
+    (runtime/src/interp/peer.rs), so step k uses the value after step k's reward, as the
+    reference's call k does."""
+
+    def __init__(self, rule, reward_hz):
+        self.rule = rule
+        self.reward = reward_hz
+        self.pre = replay_steps("plasticity_pre.csv")
+        self.post = {k + 1 for k in replay_steps("plasticity_kick.csv")}
+
+    def step(self, k):
+        self.rule.step(k in self.pre, k in self.post, self.reward[k] / 1000.0)
+        return int(k in self.post)
+
+    def state(self):
+        decayed = copy.deepcopy(self.rule)
+        decayed.step(False, False, 0.0)
+        return {"w": self.rule.weight * MV, "c": decayed.eligibility, "x_pre": decayed.trace_pre, "x_post": decayed.trace_post}
+
+
+def reward_stdp():
+    """DopamineStdpSynapse with its defaults (tau_e = 1000 ms, tau_da = 200 ms, traces 20 ms,
+    a_plus = 1, a_minus = -1, lr = 0.001 per ms = 1 / tau_e: std RewardStdp's w_max / tau_c
+    with w in units of w_max = 1 mV), weight 0.5; reward 1 Hz from 500 to 1500 ms and 2 Hz from
+    2000 to 2500 ms (0.001 and 0.002 per ms)."""
+    syn = DopamineStdpSynapse(weight=0.5, w_max=1.0, a_plus=1.0, a_minus=-1.0, lr=0.001, dt=1.0)
+    reward = stepped([(1.0, 500, 1500), (2.0, 2000, 2500)], steps=PLASTICITY_STEPS, dt_ms=1.0)
+    trains = RewardedTrains(syn, reward)
+    return trains, range(PLASTICITY_STEPS), trains.state, 1.0
+
+
 class Raster:
     """A (steps x columns) 0/1 spike array: an encoder's output, one population `e{i}` per
     value (as the SCN network names them), or a population's spikes, one neuron per column."""
@@ -431,6 +515,179 @@ class ConductanceKicks:
         return {"v": n.v * MV, "g_e": (n.g_e + exc) * 1e-9, "g_i": (n.g_i + inh) * 1e-9}
 
 
+class AlphaKicks:
+    """AlphaNeuron fed the replayed trains as impulses: its `step(exc, inh)` takes drives held
+    over the step (da/dt = -a / tau + drive); a spike is the impulse drive A delta(t), which
+    moves the rise state a by A at once. A spike of step k reaches SCN's neuron for step
+    k + 1, and SCN's monitors sample after the delivery, so the impulses of step k are added
+    after the reference's call k. std AlphaCubaLif's alpha current i (peak w) drives
+    c_m dv/dt, the reference's i (in mV) drives tau_v dv/dt: i_ref = i tau_m / c_m, and the
+    rise state a is e y (y, std's auxiliary state)."""
+
+    C_M, TAU_M = 250e-12, 10e-3
+
+    def __init__(self, neuron, w_exc, w_inh):
+        self.neuron = neuron
+        self.pre = replay_steps("plasticity_pre.csv")
+        self.kick = replay_steps("plasticity_kick.csv")
+        self.mv_per_amp = self.TAU_M / self.C_M / MV
+        self.w_exc, self.w_inh = w_exc, w_inh
+
+    def step(self, k):
+        fired = self.neuron.step(0.0, 0.0)
+        self.neuron.a_exc += math.e * self.w_exc * self.mv_per_amp * (k in self.pre)
+        self.neuron.a_inh -= math.e * self.w_inh * self.mv_per_amp * (k in self.kick)
+        return fired
+
+    def state(self):
+        n, amps = self.neuron, 1.0 / self.mv_per_amp
+        return {
+            "v": n.v * MV,
+            "i_e": n.i_exc * amps,
+            "y_e": n.a_exc * amps / math.e,
+            "i_i": -n.i_inh * amps,
+            "y_i": -n.a_inh * amps / math.e,
+        }
+
+
+def alpha_cuba_lif():
+    """AlphaNeuron (exact flow): rest -70 mV, threshold -55 mV, tau_v = 10 ms, both alpha
+    kernels 2 ms, dt = 1 ms; 1 nA excitatory peaks per pre spike, -0.5 nA inhibitory per
+    kick (std AlphaCubaLif: c_m = 250 pF, t_ref = 0, v_reset = e_l)."""
+    n = AlphaNeuron(v=-70.0, v_rest=-70.0, v_threshold=-55.0, tau_v=10.0, tau_exc=2.0, tau_inh=2.0, dt=1.0)
+    kicks = AlphaKicks(n, 1e-9, -0.5e-9)
+    return kicks, range(PLASTICITY_STEPS), kicks.state, 1.0
+
+
+class Rk4Substeps:
+    """HodgkinHuxleyNeuron's RK4 path, one substep per SCN step. Its `step(I)` advances 1 ms
+    in RK4 substeps of dt and tests the spike (v_prev < v_threshold <= v) only at the end of
+    the call, so a spike that rises above and falls below 0 mV inside one call is missed.
+    This driver makes the same RK4Solver steps with the model's own right-hand side one
+    substep at a time and tests the same condition after each; a twin stepped by `step(I)`
+    must reach the same state bit for bit at every call boundary, which proves the substeps
+    are the model's."""
+
+    def __init__(self, neuron, twin, drive_per_call):
+        self.neuron, self.twin, self.drive = neuron, twin, drive_per_call
+        self.substeps = round(1.0 / neuron.dt)
+        self.state = np.array([neuron.v, neuron.m, neuron.h, neuron.n], dtype=np.float64)
+        self.solver = RK4Solver()
+
+    def step(self, k):
+        call, i = divmod(k, self.substeps)
+        current = self.drive[call]
+        v_prev = self.state[0]
+        self.state, _ = self.solver.step(lambda t, y: self.neuron._rhs(t, y, current), self.state, 0.0, self.neuron.dt)
+        if i + 1 == self.substeps:
+            self.twin.step(current)
+            twin = (self.twin.v, self.twin.m, self.twin.h, self.twin.n)
+            assert twin == tuple(float(x) for x in self.state), f"call {call}: substeps {self.state} vs step() {twin}"
+        th = self.neuron.v_threshold
+        return int(v_prev < th <= self.state[0])
+
+    def state_si(self):
+        v, m, h, n = (float(x) for x in self.state)
+        return {"v": v * MV, "NaHH.m": m, "NaHH.h": h, "KdrHH.n": n}
+
+
+def hodgkin_huxley():
+    """HodgkinHuxleyNeuron (integrator "rk4", dt = 0.01 ms) from std HodgkinHuxley's initial
+    state (gates at their steady state at -65 mV) with its leak reversal -54.387 mV; stepped
+    drive in uA/cm^2, 500 calls of 1 ms = 50000 steps of 0.01 ms."""
+    gates = {gate: hh_steady(-65.0, gate) for gate in "mhn"}
+    params = dict(v=-65.0, e_l=-54.387, dt=0.01, integrator="rk4", **gates)
+    drive = stepped([(10.0, 50, 500), (5.0, 150, 300), (-4.0, 300, 400)], steps=500, dt_ms=1.0)
+    hh = Rk4Substeps(HodgkinHuxleyNeuron(**params), HodgkinHuxleyNeuron(**params), drive)
+    return hh, range(500 * hh.substeps), hh.state_si, 0.01
+
+
+class PospischilSubsteps:
+    """PospischilNeuron's RK4 path, one substep per SCN step: its `step(I)` makes four RK4
+    substeps of dt (`_rk4_substep`) and tests the spike only at the end; this driver makes
+    the same substeps one at a time and tests v_prev < v_threshold <= v after each, and a
+    twin stepped by `step(I)` must reach the same state bit for bit every four substeps."""
+
+    SUBSTEPS = 4
+
+    def __init__(self, neuron, twin, drive_per_call):
+        self.neuron, self.twin, self.drive = neuron, twin, drive_per_call
+        self.state = (neuron.v, neuron.m, neuron.h, neuron.n, neuron.p)
+
+    def step(self, k):
+        call, i = divmod(k, self.SUBSTEPS)
+        v_prev = self.state[0]
+        self.state = self.neuron._rk4_substep(self.state, self.drive[call])
+        if i + 1 == self.SUBSTEPS:
+            self.twin.step(self.drive[call])
+            twin = (self.twin.v, self.twin.m, self.twin.h, self.twin.n, self.twin.p)
+            assert twin == self.state, f"call {call}: substeps {self.state} vs step() {twin}"
+        return int(v_prev < self.neuron.v_threshold <= self.state[0])
+
+    def state_si(self):
+        v, m, h, n, p = self.state
+        return {"v": v * MV, "NaTraub.m": m, "NaTraub.h": h, "KdrTraub.n": n, "KM.p": p}
+
+
+def pospischil():
+    """PospischilNeuron (RK4, dt = 0.025 ms), regular spiking: g_M = 0.07 mS/cm^2, V_T =
+    -56.2 mV, tau_max = 608 ms (its defaults), E_K = -100 mV (Pospischil et al. 2008; the
+    class's default is -90 mV) and spikes at 0 mV as in std Pospischil, from rest -70 mV with every gate at its steady state there
+    (std Pospischil's initial state); stepped drive in uA/cm^2, 5000 calls of 0.1 ms."""
+    gates = dict(zip("mhnp", POSPISCHIL_GATES_AT_REST))
+    params = dict(v=-70.0, e_k=-100.0, dt=0.025, v_threshold=0.0, integrator="rk4", **gates)
+    drive = stepped([(4.0, 50, 500), (2.0, 150, 300), (-2.0, 300, 400)])
+    cell = PospischilSubsteps(PospischilNeuron(**params), PospischilNeuron(**params), drive)
+    return cell, range(len(drive) * cell.SUBSTEPS), cell.state_si, 0.025
+
+
+#: std Pospischil's gates at -70 mV with V_T = -56.2 mV (its initial steady states, read from
+#: `scn run`'s first sample: SC-NeuroCore has no steady-state helper for this class).
+POSPISCHIL_GATES_AT_REST = (7.011202707788078e-4, 9.998801455931822e-1, 3.2033785092450595e-3, 2.931223075135631e-2)
+
+
+def pinsky_rinzel():
+    """PinskyRinzelNeuron (one RK4 step of dt = 0.02 ms per call), its defaults (Pinsky &
+    Rinzel 1994: c_m = 3 uF/cm^2, g_c = 2.1 mS/cm^2, p = 0.5), spikes at -10 mV as std
+    PinskyRinzel, from std PinskyRinzel's initial state (both compartments at -64.6 mV, the
+    gates at their steady states there, read from `scn run`'s first sample, ca = 0.2);
+    stepped somatic drive in uA/cm^2, 25000 steps."""
+    gates = dict(zip("hnscq", PINSKY_RINZEL_GATES_AT_REST))
+    n = PinskyRinzelNeuron(v_s=-64.6, v_d=-64.6, ca=0.2, v_threshold=-10.0, dt=0.02, **gates)
+    drive = stepped([(1.5, 50, 500), (1.0, 150, 300), (-1.0, 300, 400)], steps=25000, dt_ms=0.02)
+    return n, drive, lambda: {
+        "soma.v": n.v_s * MV, "dend.v": n.v_d * MV, "soma.NaPR.h": n.h, "soma.KdrPR.n": n.n,
+        "dend.CaPR.s": n.s, "dend.KcPR.c": n.c, "dend.KahpPR.q": n.q, "dend.ca": n.ca,
+    }, 0.02
+
+
+#: std PinskyRinzel's gates h, n, s, c, q at -64.6 mV.
+PINSKY_RINZEL_GATES_AT_REST = (9.987434327246415e-1, 4.892416105916788e-4, 9.41670388682324e-3, 6.9881303665206e-3, 3.98406374501992e-3)
+
+
+def wang_buzsaki():
+    """WangBuzsakiNeuron with dt = 0.01 ms: each call advances 0.5 ms in 50 semi-implicit
+    Euler substeps and reports a spike when v crossed -20 mV between the call's start and
+    end. From std WangBuzsaki's initial state (-65 mV, h and n at their steady states there,
+    read from `scn run`'s first sample); stepped drive in uA/cm^2, 1000 calls; states and
+    spikes per call, at SCN's steps (50 per call)."""
+    h, n = WANG_BUZSAKI_GATES_AT_REST
+    cell = WangBuzsakiNeuron(v=-65.0, h=h, n=n, dt=0.01)
+    drive = stepped([(1.0, 50, 500), (1.0, 150, 300), (-0.5, 300, 400)], steps=1000, dt_ms=0.5)
+    return cell, drive, lambda: {"v": cell.v * MV, "NaWB.h": cell.h, "KdrWB.n": cell.n}, 0.5, 50
+
+
+#: std WangBuzsaki's gates h and n at -65 mV.
+WANG_BUZSAKI_GATES_AT_REST = (8.045789772702732e-1, 8.255363030234175e-2)
+
+
+def hh_steady(v, gate):
+    """The steady state alpha / (alpha + beta) of a gate of HodgkinHuxleyNeuron at v."""
+    n = HodgkinHuxleyNeuron()
+    a, b = getattr(n, "_alpha_" + gate)(v), getattr(n, "_beta_" + gate)(v)
+    return a / (a + b)
+
+
 def coba_lif():
     """COBALIFNeuron (RK4): its defaults (200 pF, 10 nS, E_L = -65 mV, E_e = 0, E_i = -80 mV,
     tau_e = 5, tau_i = 10 ms); stepped current in pA and conductance kicks."""
@@ -457,6 +714,13 @@ STDLIB_CASES = {
     "StdRankOrderEncoder": lambda: Raster(encoders.rank_order_encode(ENCODED, 4)),
     "StdDeltaEncoder": lambda: Raster(encoders.delta_encode(SIGNAL, threshold=0.125)),
     "StdSigmaDeltaEncoder": lambda: Raster(encoders.sigma_delta_encode(SIGNAL, threshold=0.25)),
+    "StdBcm": bcm,
+    "StdWangBuzsaki": wang_buzsaki,
+    "StdRewardStdp": reward_stdp,
+    "StdPinskyRinzel": pinsky_rinzel,
+    "StdPospischil": pospischil,
+    "StdHodgkinHuxley": hodgkin_huxley,
+    "StdAlphaCubaLif": alpha_cuba_lif,
     "StdTripletStdp": triplet_stdp,
     "StdStdp": pair_stdp,
     "StdTsodyksMarkram": tsodyks_markram,

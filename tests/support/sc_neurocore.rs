@@ -99,19 +99,36 @@ pub fn spikes(out: &Path) -> Vec<Spike> {
     out
 }
 
-/// `states.csv` as variable → value per step; empty when the run monitored no states.
-pub fn traces(out: &Path) -> BTreeMap<String, Vec<f64>> {
-    let Ok(text) = std::fs::read_to_string(out.join("states.csv")) else { return BTreeMap::new() };
+/// The states of a `states.csv`: every variable sampled every `stride` steps from step 0.
+pub struct Sampled {
+    /// Steps between two samples (1 unless the monitor had `every = …`).
+    pub stride: u64,
+    /// Variable → value per sample.
+    pub values: BTreeMap<String, Vec<f64>>,
+}
+
+/// `states.csv` as variable → value per sample; no variables when the run monitored no states.
+/// The samples of a variable must be evenly spaced from step 0.
+pub fn traces(out: &Path) -> Sampled {
+    let Ok(text) = std::fs::read_to_string(out.join("states.csv")) else {
+        return Sampled { stride: 1, values: BTreeMap::new() };
+    };
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("step,time_ms,population,neuron,variable,value"), "{}", out.display());
     let mut m: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut stride = None;
     for l in lines {
         let f: Vec<&str> = l.split(',').collect();
         let v = m.entry(f[4].to_string()).or_default();
-        assert_eq!(v.len() as u64, f[0].parse::<u64>().unwrap(), "one sample per step in {}", out.display());
+        let step = f[0].parse::<u64>().unwrap();
+        if v.len() == 1 {
+            stride.get_or_insert(step);
+        }
+        let every = if v.is_empty() { 0 } else { *stride.get_or_insert(step) };
+        assert_eq!(v.len() as u64 * every, step, "evenly spaced samples from step 0 in {}", out.display());
         v.push(f[5].parse().unwrap());
     }
-    m
+    Sampled { stride: stride.unwrap_or(1).max(1), values: m }
 }
 
 /// How closely two runs must agree.
@@ -156,6 +173,8 @@ pub struct Runs {
     pub theirs: Vec<Spike>,
     /// Variable → (SCN trace, SC-NeuroCore trace).
     pub traces: BTreeMap<String, (Vec<f64>, Vec<f64>)>,
+    /// Steps between two samples of the traces.
+    pub stride: u64,
 }
 
 /// How far two runs agree.
@@ -174,43 +193,57 @@ pub struct Agreement {
 }
 
 impl Runs {
-    /// Reads the `spikes.csv` and `states.csv` of both directories; the monitored variables and
-    /// the numbers of samples must match.
+    /// Reads the `spikes.csv` and `states.csv` of both directories; the monitored variables, the
+    /// sampling intervals and the numbers of samples must match. States sampled every `stride`
+    /// steps compare spikes at that resolution: a spike counts at the first step of its interval
+    /// (a reference whose call advances `stride` steps reports its spikes per call).
     pub fn read(ours: &Path, theirs: &Path) -> Runs {
         let (t_ours, mut t_theirs) = (traces(ours), traces(theirs));
-        assert_eq!(t_ours.keys().collect::<Vec<_>>(), t_theirs.keys().collect::<Vec<_>>(), "monitored variables");
+        assert_eq!(
+            t_ours.values.keys().collect::<Vec<_>>(),
+            t_theirs.values.keys().collect::<Vec<_>>(),
+            "monitored variables"
+        );
+        assert_eq!(t_ours.stride, t_theirs.stride, "sampling intervals");
+        let stride = t_ours.stride;
         let traces = t_ours
+            .values
             .into_iter()
             .map(|(k, a)| {
-                let b = t_theirs.remove(&k).unwrap();
+                let b = t_theirs.values.remove(&k).unwrap();
                 assert_eq!(a.len(), b.len(), "{k}: samples");
                 (k, (a, b))
             })
             .collect();
-        Runs { ours: spikes(ours), theirs: spikes(theirs), traces }
+        let per_interval =
+            |spikes: Vec<Spike>| -> Vec<Spike> { spikes.into_iter().map(|(k, n)| (k - k % stride, n)).collect() };
+        Runs { ours: per_interval(spikes(ours)), theirs: per_interval(spikes(theirs)), traces, stride }
     }
 
     /// The agreement under `tol`. States are sampled at the start of a step, so a spike in step
-    /// k shows in the states from sample k + 1: a spike difference at step k diverges at k + 1.
+    /// k shows in the states from the next sample: a spike difference at step k diverges at
+    /// k + stride. Divergences are reported as steps.
     pub fn agreement(&self, tol: Tolerance) -> Agreement {
         if let Tolerance::Counts(sigmas) = tol {
             return self.count_agreement(sigmas);
         }
         let mut first: Option<usize> = None;
         let mut note = |k: usize| first = Some(first.map_or(k, |f| f.min(k)));
+        let stride = self.stride as usize;
         let apart = if let Tolerance::Solver { spike_steps, .. } = tol { spike_steps } else { 0 };
         let differ = |(a, b): (&Spike, &Spike)| a.1 != b.1 || a.0.abs_diff(b.0) > apart;
         if let Some(k) = self.ours.iter().zip(&self.theirs).position(differ) {
-            note(self.ours[k].0.min(self.theirs[k].0) as usize + 1);
+            note(self.ours[k].0.min(self.theirs[k].0) as usize + stride);
         } else if self.ours.len() != self.theirs.len() {
             let n = self.ours.len().min(self.theirs.len());
             let extra = self.ours.get(n).or(self.theirs.get(n)).unwrap();
-            note(extra.0 as usize + 1);
+            note(extra.0 as usize + stride);
         }
         // With different integrators a spike may come a few steps earlier on one side: the
         // states around it (its steps ± `apart`, and the sample after) are not compared.
         let near_spike = |k: usize| {
-            apart > 0 && self.ours.iter().chain(&self.theirs).any(|(s, _)| (k as u64).abs_diff(*s) <= apart + 1)
+            let step = (k * stride) as u64;
+            apart > 0 && self.ours.iter().chain(&self.theirs).any(|(s, _)| step.abs_diff(*s) <= apart + self.stride)
         };
         let mut worst = Vec::new();
         for (var, (a, b)) in &self.traces {
@@ -218,7 +251,7 @@ impl Runs {
             let compared =
                 || a.iter().zip(b).enumerate().filter(|(k, _)| !near_spike(*k)).map(|(k, (x, y))| (k, (x - y).abs()));
             if let Some((k, _)) = compared().find(|(_, d)| !tol.allows(*d, scale)) {
-                note(k);
+                note(k * stride);
             }
             let w = compared().map(|(_, d)| d).fold(0.0f64, f64::max);
             worst.push((var.clone(), if scale > 0.0 { w / scale } else { w }));
