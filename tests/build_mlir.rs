@@ -17,6 +17,8 @@
 mod common;
 #[path = "support/hw.rs"]
 mod hw;
+#[path = "../compiler/props/tests/support/rng.rs"]
+mod rng;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -365,19 +367,6 @@ fn every_operator_and_predicate_matches_the_ir_evaluator_through_circt() {
     assert!(out.contains("CHECKED 0 mismatches"), "{out}");
 }
 
-/// splitmix64, so that a failure is reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 #[test]
 fn properties_become_ltl_and_verif_that_circt_exports_as_sva_and_that_agree_with_the_replayer() {
     use std::fmt::Write as _;
@@ -436,7 +425,7 @@ fn properties_become_ltl_and_verif_that_circt_exports_as_sva_and_that_agree_with
         .collect();
     let layout = &lowered.layout;
     let total: u64 = layout.pops.iter().map(|p| p.size).sum();
-    let mut rng = Rng(0x0C1C);
+    let mut rng = rng::Rng(0x0C1C);
     let mut hex = String::new();
     let mut traces = Vec::new();
     for _ in 0..TRACES {

@@ -4,9 +4,9 @@
 //! Every helper calls the very function the interpreter calls (`f64::exp`, `eval::pow`, the
 //! Philox draws, the exact solver's propagators), so a kernel computes the interpreter's bits.
 
-use scn_runtime::interp::Spike;
 use scn_runtime::interp::eval::{pow, round_half_even};
 use scn_runtime::interp::expm::{Matrix, propagators};
+use scn_runtime::interp::{PopView, Spike};
 use scn_runtime::random::{DrawCoord, Purpose, normal_pair, uniform_f64};
 
 /// What a compiled population kernel reads and writes, laid out for generated code: one
@@ -55,6 +55,46 @@ pub struct KernelArgs {
     pub hit: *const u32,
     /// Number of entries at `hit`.
     pub hit_len: u64,
+}
+
+/// A compiled population's own memory: the exact solver's per-element cache and the seed.
+pub struct PopMemory {
+    /// Per element `A`, `E`, `F` (n×n each, row-major).
+    pub exact: Vec<f64>,
+    /// Whether each element's cache holds its matrices.
+    pub exact_valid: Vec<u8>,
+    /// The network seed.
+    pub seed: u64,
+}
+
+impl KernelArgs {
+    /// The arguments of one kernel call over a population's live arrays and its own memory;
+    /// `spikes` is null for kernels that emit nothing.
+    pub fn new(v: &mut PopView<'_>, mem: &mut PopMemory, step: u64, t: f64, spikes: *mut Vec<Spike>) -> Self {
+        KernelArgs {
+            params: v.params.as_ptr(),
+            states: v.states.as_mut_ptr(),
+            inputs: v.inputs.as_ptr(),
+            port_sum: v.port_sum.as_mut_ptr(),
+            port_hit: v.port_hit.as_mut_ptr().cast(),
+            refractory_until: v.refractory_until.as_mut_ptr(),
+            held: v.held.as_mut_ptr(),
+            last_cond: v.last_cond.as_mut_ptr().cast(),
+            spiked: v.spiked.as_mut_ptr().cast(),
+            locals: v.locals.as_mut_ptr(),
+            exact: mem.exact.as_mut_ptr(),
+            exact_valid: mem.exact_valid.as_mut_ptr(),
+            size: v.size as u64,
+            entity_base: v.entity_base,
+            step,
+            t,
+            seed: mem.seed,
+            pop: v.pop as u64,
+            spikes,
+            hit: v.hit.as_ptr(),
+            hit_len: v.hit.len() as u64,
+        }
+    }
 }
 
 /// A field of [`KernelArgs`], by position (each is 8 bytes).

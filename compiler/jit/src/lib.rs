@@ -16,7 +16,7 @@ pub mod sc;
 
 pub mod solver;
 
-use abi::KernelArgs;
+use abi::{KernelArgs, PopMemory};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::default_libcall_names;
 use expr::{Known, Unsupported};
@@ -123,36 +123,12 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
 /// One population's kernels plus its exact-solver cache.
 struct JitPop {
     code: Rc<Compiled>,
-    exact: Vec<f64>,
-    exact_valid: Vec<u8>,
-    seed: u64,
+    mem: PopMemory,
 }
 
 impl JitPop {
     fn args(&mut self, v: &mut PopView<'_>, step: u64, t: f64, spikes: *mut Vec<Spike>) -> KernelArgs {
-        KernelArgs {
-            params: v.params.as_ptr(),
-            states: v.states.as_mut_ptr(),
-            inputs: v.inputs.as_ptr(),
-            port_sum: v.port_sum.as_mut_ptr(),
-            port_hit: v.port_hit.as_mut_ptr().cast(),
-            refractory_until: v.refractory_until.as_mut_ptr(),
-            held: v.held.as_mut_ptr(),
-            last_cond: v.last_cond.as_mut_ptr().cast(),
-            spiked: v.spiked.as_mut_ptr().cast(),
-            locals: v.locals.as_mut_ptr(),
-            exact: self.exact.as_mut_ptr(),
-            exact_valid: self.exact_valid.as_mut_ptr(),
-            size: v.size as u64,
-            entity_base: v.entity_base,
-            step,
-            t,
-            seed: self.seed,
-            pop: v.pop as u64,
-            spikes,
-            hit: v.hit.as_ptr(),
-            hit_len: v.hit.len() as u64,
-        }
+        KernelArgs::new(v, &mut self.mem, step, t, spikes)
     }
 }
 
@@ -222,9 +198,11 @@ pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
                     pi,
                     Box::new(JitPop {
                         code: code.clone(),
-                        exact: vec![0.0; size * 3 * n * n],
-                        exact_valid: vec![0; if n > 0 { size } else { 0 }],
-                        seed: net.seed,
+                        mem: PopMemory {
+                            exact: vec![0.0; size * 3 * n * n],
+                            exact_valid: vec![0; if n > 0 { size } else { 0 }],
+                            seed: net.seed,
+                        },
                     }),
                 );
                 populations.push(PopEngine::Jit);

@@ -141,8 +141,13 @@ fn exp_euler_step<'ctx>(
 fn sparse_product<'ctx>(g: &Gen<'_, 'ctx>, c: V<'ctx>, x: V<'ctx>) -> Result<V<'ctx>, Unsupported> {
     match c {
         // `== 0.0` holds for −0 too, as in the interpreter.
-        V::K(k) if k == 0.0 => Ok(V::K(-0.0)),
-        V::K(_) => g.mul(c, x),
+        V::K(k) => {
+            if k == 0.0 {
+                Ok(V::K(-0.0))
+            } else {
+                g.mul(c, x)
+            }
+        }
         V::R(_) => {
             let p = g.mul(c, x)?;
             let nz = g.cmp(CmpOp::Ne, c, V::K(0.0))?;

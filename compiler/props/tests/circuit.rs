@@ -11,21 +11,12 @@ use scn_props::{Monitor, Role, lower_properties};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 const TRACES: usize = 200;
 const STEPS: u64 = 48;
-
-/// splitmix64, so that a failure is reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 #[test]
 fn the_ir_monitor_circuit_and_the_replayer_agree_on_random_traces() {

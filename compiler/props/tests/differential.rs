@@ -17,25 +17,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 const TRACES: usize = 200;
 const STEPS: u64 = 48;
-
-/// A small deterministic generator (splitmix64), so a failure is reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 /// The first failing step of every check on every trace, `[trace][check]`.
 type FirstFailures = Vec<Vec<Option<u64>>>;
