@@ -17,12 +17,28 @@ fn the_q88_example_prints_a_verdict_per_check_and_method() {
     let out = common::scn(&["verify", "examples/lif_q88.scn", "-o", dir.to_str().unwrap()]);
     let (stdout, stderr) = common::text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    insta::assert_snapshot!(stdout.replace(dir.to_str().unwrap(), "OUT"));
+    // Every row has its time (seconds, three decimals); the snapshot replaces the digits.
+    let table = stdout.replace(dir.to_str().unwrap(), "OUT");
+    let rows = table.lines().filter(|l| l.contains(" s  ")).count();
+    assert_eq!(rows, 10, "a time on every row:\n{table}");
+    let timeless: Vec<String> = table
+        .lines()
+        .map(|l| match l.find(" s  ") {
+            Some(end) => {
+                let start = l[..end].rfind(' ').map_or(0, |k| k + 1);
+                assert!(l[start..end].parse::<f64>().is_ok(), "{l}");
+                format!("{}{:>width$}{}", &l[..start], "T", &l[end..], width = end - start)
+            }
+            None => l.to_string(),
+        })
+        .collect();
+    insta::assert_snapshot!(timeless.join("\n") + "\n");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("verify.json")).unwrap()).unwrap();
     let checks = json["checks"].as_array().unwrap();
     assert_eq!(checks.len(), 10);
     assert!(checks.iter().all(|c| c["status"].is_string() && c["bound"].is_u64() && c["method"].is_string()));
+    assert!(checks.iter().all(|c| c["seconds"].as_f64().is_some_and(|s| s >= 0.0)), "a time per check");
     // The failing `never` check's counterexample replays to the same violation.
     let cex = dir.join("cex-3-sim.json");
     let replay = common::scn(&[

@@ -19,6 +19,7 @@ use scn_props::{Monitor, Outcome, Status};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// How to check.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +93,9 @@ struct Row<'a> {
     method: String,
     #[serde(flatten)]
     outcome: Outcome,
+    /// Wall time of the run that decided this row (a simulation or replay decides all its
+    /// checks at once).
+    seconds: f64,
     counterexample: Option<String>,
 }
 
@@ -153,13 +157,24 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         })
         .collect();
     let mut results: Vec<Option<(Outcome, Option<String>)>> = vec![None; plan.len()];
+    // Seconds per row: the run that decided it (one simulation or replay serves all its checks).
+    let mut seconds = vec![0.0f64; plan.len()];
+    let time_rows = |seconds: &mut [f64], method: &str, s: f64| {
+        for (t, (_, m)) in seconds.iter_mut().zip(&plan) {
+            if m == method {
+                *t = s;
+            }
+        }
+    };
     let wants = |method: &str| plan.iter().any(|(_, m)| m == method);
     if wants("sim") {
         let Some(steps) = steps else {
             writeln!(err, "error: network `{}` has no `duration`; pass `--steps N`", net.name)?;
             return Ok(2);
         };
+        let started = Instant::now();
         let run = check_sim(&net, &monitors, steps);
+        time_rows(&mut seconds, "sim", started.elapsed().as_secs_f64());
         for (slot, (i, m)) in results.iter_mut().zip(&plan) {
             if m == "sim" {
                 *slot = Some((run.outcomes[*i].clone(), None));
@@ -182,7 +197,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
                 return Ok(2);
             }
         };
+        let started = Instant::now();
         let outcomes = scn_props::replay::check_trace(&net, &monitors, &trace);
+        time_rows(&mut seconds, "replay", started.elapsed().as_secs_f64());
         for (slot, (i, m)) in results.iter_mut().zip(&plan) {
             if m == "replay" {
                 *slot = Some((outcomes[*i].clone(), None));
@@ -190,9 +207,11 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         }
         cx.write_all(&mut results, &plan, &trace, "replay")?;
     }
-    for (slot, (i, m)) in results.iter_mut().zip(&plan) {
+    for ((slot, (i, m)), t) in results.iter_mut().zip(&plan).zip(&mut seconds) {
         if m == "static" {
+            let started = Instant::now();
             *slot = Some((scn_props::statics::check_static(&net, &monitors[*i]), None));
+            *t = started.elapsed().as_secs_f64();
         }
     }
     if wants("bmc") || wants("prove") || args.sva.is_some() {
@@ -200,11 +219,12 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
         if let (Some(path), Ok(d)) = (&args.sva, &design) {
             std::fs::write(path, d.sva(&monitors).text)?;
         }
-        for (slot, (i, m)) in results.iter_mut().zip(&plan) {
+        for ((slot, (i, m)), t) in results.iter_mut().zip(&plan).zip(&mut seconds) {
             let m = m.as_str();
             if m != "bmc" && m != "prove" {
                 continue;
             }
+            let started = Instant::now();
             let monitor = &monitors[*i];
             let depth =
                 args.depth.or(if m == "bmc" { monitor.depth } else { None }).unwrap_or(monitor.form.horizon() + 1);
@@ -223,12 +243,14 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
                 }
                 Err(why) => (Outcome::inconclusive(0, format!("the formal tools did not run: {why}")), None),
             });
+            *t = started.elapsed().as_secs_f64();
         }
     }
     let rows: Vec<Row<'_>> = plan
         .iter()
         .zip(results)
-        .map(|((i, method), r)| {
+        .zip(seconds)
+        .map(|(((i, method), r), seconds)| {
             let m: &Monitor = &monitors[*i];
             let (outcome, counterexample) = r.unwrap_or_else(|| {
                 (Outcome::inconclusive(0, format!("`{method}` is not implemented by `scn verify` yet")), None)
@@ -239,6 +261,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Re
                 kind: m.form.kind(),
                 method: method.clone(),
                 outcome,
+                seconds,
                 counterexample,
             }
         })
@@ -302,7 +325,7 @@ impl Cex<'_> {
 
 fn print_table(rows: &[Row<'_>], out: &mut dyn Write) -> std::io::Result<()> {
     let w = rows.iter().map(|r| r.check.len()).max().unwrap_or(5).max(5);
-    writeln!(out, "{:<w$}  {:<7}  {:>7}  {:<12}  evidence", "check", "method", "bound", "verdict")?;
+    writeln!(out, "{:<w$}  {:<7}  {:>7}  {:<12}  {:>8}  evidence", "check", "method", "bound", "verdict", "time")?;
     let mut property = "";
     for r in rows {
         if r.property != property {
@@ -311,11 +334,12 @@ fn print_table(rows: &[Row<'_>], out: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(
             out,
-            "{:<w$}  {:<7}  {:>7}  {:<12}  {}",
+            "{:<w$}  {:<7}  {:>7}  {:<12}  {:>8}  {}",
             r.check,
             r.method,
             r.outcome.bound,
             r.outcome.status.word(),
+            format!("{:.3} s", r.seconds),
             r.outcome.evidence
         )?;
         if let Some(c) = &r.counterexample {
