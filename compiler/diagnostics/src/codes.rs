@@ -808,16 +808,6 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
         explanation: "`scn build --target nir` writes the networks NIR has nodes for: populations of the neuron models `scn import` generates (NirLif, NirCubaLif, NirLi, NirCubaLi, NirIf, NirIntegrator, NirThreshold, with NIR's reset), connections without a synapse model and with one delay each, replayed spike traces as inputs. The message names the first construct of the network that NIR cannot express.\n\nExample:\n\n    stimulus poisson(rate = 20 Hz, n = 10) -> p.syn { all, weight = 1 A }\n\nFix: replace the construct (a Poisson source by `spikes(load(\"input.csv\"))`), or keep the model in SCN.",
     },
     CodeInfo {
-        code: "E0801",
-        title: "cannot read an input file",
-        explanation: "A file named on the command line (a model, a trace to replay, a directory to search for `.scn` files) does not exist, cannot be read, or is not UTF-8 text. The message names the file and gives the operating system's reason.\n\nExample:\n\n    scn check modles/lif.scn      # a misspelt directory\n\nFix: correct the path, or re-save the file as UTF-8 (SCN source is UTF-8; the message gives the offset of the first invalid byte).",
-    },
-    CodeInfo {
-        code: "E0802",
-        title: "cannot write an output",
-        explanation: "`scn` could not create or write an output file or directory (a run's results, a build, an imported model, a formatted file): the place is read-only, on a full disk, or a file stands where a directory is needed. Outputs are staged and renamed at the end, so nothing was written.\n\nExample:\n\n    scn run model.scn -o /proc/out\n\nFix: choose another place with `-o`, or free the space.",
-    },
-    CodeInfo {
         code: "E0730",
         title: "not supported by native libraries",
         explanation: "`scn build --target native` compiles a network into a shared library that runs without SCN: f64 neuron models (every solver except `rush_larsen`, the exact solver only when its propagators are constant), connections without a synapse model from populations, `poisson(…)`, `encode(…)` and `spikes(load(…))` stimuli, current stimuli. The message names the first construct of the network outside that set.\n\nExample:\n\n    connect exc -> exc.syn { p = 0.1, synapse = stdp(), weight = 1 nA }\n\nFix: replace the construct, or run the network with `scn run`, whose interpreter covers everything.",
@@ -826,6 +816,16 @@ Fix: name a state of the population's model, `always(n.v <= 1 mV)`.",
         code: "E0731",
         title: "native toolchain unavailable",
         explanation: "A native library needs LLVM (in the `scn` binary: built with `cargo build --features llvm`, which needs llvm-19-dev) and a C compiler `cc` to compile its run-time and link it; one of them is missing or failed, and the message says which.\n\nExample:\n\n    scn build model.scn --target native -o out   # with an scn built without LLVM\n\nFix: rebuild `scn` with `--features llvm`, install gcc, or run the network with `scn run`.",
+    },
+    CodeInfo {
+        code: "E0801",
+        title: "cannot read an input file",
+        explanation: "A file named on the command line (a model, a trace to replay, a directory to search for `.scn` files) does not exist, cannot be read, or is not UTF-8 text. The message names the file and gives the operating system's reason.\n\nExample:\n\n    scn check modles/lif.scn      # a misspelt directory\n\nFix: correct the path, or re-save the file as UTF-8 (SCN source is UTF-8; the message gives the offset of the first invalid byte).",
+    },
+    CodeInfo {
+        code: "E0802",
+        title: "cannot write an output",
+        explanation: "`scn` could not create or write an output file or directory (a run's results, a build, an imported model, a formatted file): the place is read-only, on a full disk, or a file stands where a directory is needed. Outputs are staged and renamed at the end, so nothing was written.\n\nExample:\n\n    scn run model.scn -o /proc/out\n\nFix: choose another place with `-o`, or free the space.",
     },
     CodeInfo {
         code: "W0001",
