@@ -14,6 +14,7 @@ mod expr;
 mod fixed;
 mod model;
 mod network;
+mod npy;
 mod replay;
 mod streams;
 mod synapse_inputs;

@@ -78,6 +78,11 @@ fn type_dims(t: &ast::Type, out: &mut Vec<ast::Expr>) {
 }
 
 /// Reads a CSV of numbers (no header, one row per line).
+/// Rows of numbers from a data file: a `.npy` array ([`crate::npy`]) or a CSV without header.
+pub(crate) fn read_numbers(path: &Path) -> Result<Vec<Vec<f64>>, String> {
+    if path.extension().is_some_and(|e| e == "npy") { crate::npy::read(path) } else { read_csv(path) }
+}
+
 pub(crate) fn read_csv(path: &Path) -> Result<Vec<Vec<f64>>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let mut rows = Vec::new();
@@ -151,13 +156,14 @@ impl<'p> Lowerer<'p> {
                     _ => None,
                 })
                 .ok_or_else(|| unsupported(value.span, "`load` of something other than a file name"))?;
-            if !file.ends_with(".csv") {
-                return Err(unsupported(value.span, "loading files other than CSV"));
+            if !file.ends_with(".csv") && !file.ends_with(".npy") {
+                return Err(unsupported(value.span, "loading files other than CSV and NumPy `.npy`"));
             }
             let path = self.model_dir().join(&file);
-            let rows = read_csv(&path).map_err(|m| {
-                Diagnostic::error("E0701", format!("cannot load `{file}`"), value.span, m)
-                    .with_help("give a CSV of numbers, no header, one row per line, next to the model file")
+            let rows = read_numbers(&path).map_err(|m| {
+                Diagnostic::error("E0701", format!("cannot load `{file}`"), value.span, m).with_help(
+                    "give a CSV of numbers (no header, one row per line) or a 1-D/2-D `.npy` array next to the model file",
+                )
             })?;
             let ncols = rows.first().map_or(0, Vec::len);
             let values: Vec<f64> = rows.iter().flatten().copied().collect();

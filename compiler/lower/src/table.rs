@@ -1,12 +1,12 @@
 //! Tables read from data files in element expressions: `load("w.csv")[index]` is one value of a
-//! one-dimensional CSV per element (a neuron's parameter, a connection's weight). The values are
+//! one-dimensional CSV (or `.npy` array) per element (a neuron's parameter, a connection's weight). The values are
 //! lowered into a balanced comparison tree over the index (exact, O(log n) per evaluation),
 //! which every engine evaluates like any other expression. Each use read with `index` is
 //! recorded so that the population or connection it belongs to can check that the table has a
 //! value for every element ([`check_covers`], E0707); another index expression past the end
 //! reads the last value.
 
-use crate::streams::read_csv;
+use crate::streams::read_numbers;
 use scn_diagnostics::{Diagnostic, Span};
 use scn_runtime::ir::{self, Expr};
 use std::path::Path;
@@ -26,13 +26,13 @@ pub struct TableUse {
 pub(crate) fn read_table(dir: &Path, file: &str, span: Span) -> Result<Vec<f64>, Diagnostic> {
     let cannot = |msg: String| {
         Diagnostic::error("E0707", format!("cannot use `{file}` as a table"), span, msg).with_help(
-            "give a CSV of numbers without a header next to the model file: one value per line, or one line of values",
+            "give a CSV of numbers without a header (one value per line, or one line of values) or a 1-D `.npy` array next to the model file",
         )
     };
-    if !file.ends_with(".csv") {
-        return Err(cannot("tables are read from CSV files".into()));
+    if !file.ends_with(".csv") && !file.ends_with(".npy") {
+        return Err(cannot("tables are read from CSV and NumPy `.npy` files".into()));
     }
-    let rows = read_csv(&dir.join(file)).map_err(cannot)?;
+    let rows = read_numbers(&dir.join(file)).map_err(cannot)?;
     let one_column = rows.iter().all(|r| r.len() == 1);
     if rows.len() > 1 && !one_column {
         return Err(cannot(format!("it has {} lines, not all of one value", rows.len())));
