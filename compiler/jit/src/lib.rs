@@ -12,20 +12,20 @@
 pub mod abi;
 pub mod expr;
 pub mod kernel;
+pub mod native;
 pub mod sc;
 
 pub mod solver;
 
-use abi::{KernelArgs, PopMemory};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::default_libcall_names;
 use expr::{Known, Unsupported};
 use kernel::{KernelFn, ModelInfo};
+use native::{CompiledModel, EntryPoints};
+use scn_runtime::interp::Simulation;
 use scn_runtime::interp::sim::exact_static;
 use scn_runtime::interp::solver::has_noise;
-use scn_runtime::interp::{PopKernel, PopView, Simulation, Spike};
-use scn_runtime::ir::{Network, Solver};
-use std::rc::Rc;
+use scn_runtime::ir::Network;
 use std::time::Instant;
 
 /// Which engine runs a population.
@@ -59,10 +59,13 @@ pub struct Attached {
 /// The compiled functions of one model, valid while `_module` lives.
 struct Compiled {
     _module: JITModule,
-    integrate: KernelFn,
-    conditions: KernelFn,
-    handlers: Option<KernelFn>,
-    fused: Option<KernelFn>,
+    entry: EntryPoints,
+}
+
+impl CompiledModel for Compiled {
+    fn entry_points(&self) -> &EntryPoints {
+        &self.entry
+    }
 }
 
 fn new_module() -> Result<JITModule, Unsupported> {
@@ -115,100 +118,22 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
     module.finalize_definitions().map_err(|e| Unsupported(format!("{e:?}")))?;
     // SAFETY: each function was defined with the signature `fn(*const KernelArgs) -> i64`.
     let get = |id| unsafe { std::mem::transmute::<*const u8, KernelFn>(module.get_finalized_function(id)) };
-    let (integrate, conditions, handlers) = (get(ids.integrate), get(ids.conditions), ids.handlers.map(get));
-    let fused = ids.fused.map(get);
-    Ok(Compiled { _module: module, integrate, conditions, handlers, fused })
-}
-
-/// One population's kernels plus its exact-solver cache.
-struct JitPop {
-    code: Rc<Compiled>,
-    mem: PopMemory,
-}
-
-impl JitPop {
-    fn args(&mut self, v: &mut PopView<'_>, step: u64, t: f64, spikes: *mut Vec<Spike>) -> KernelArgs {
-        KernelArgs::new(v, &mut self.mem, step, t, spikes)
-    }
-}
-
-impl PopKernel for JitPop {
-    fn integrate(&mut self, view: &mut PopView<'_>, step: u64, t: f64) -> Result<(), u64> {
-        let args = self.args(view, step, t, std::ptr::null_mut());
-        // SAFETY: the arguments describe the population's live arrays, sized for its model.
-        let r = unsafe { (self.code.integrate)(&args) };
-        if r < 0 { Ok(()) } else { Err(r as u64) }
-    }
-
-    fn conditions(&mut self, view: &mut PopView<'_>, step: u64, t: f64, spikes: &mut Vec<Spike>) {
-        let args = self.args(view, step, t, spikes);
-        // SAFETY: as above; `spikes` outlives the call.
-        unsafe { (self.code.conditions)(&args) };
-    }
-
-    fn integrate_and_conditions(
-        &mut self,
-        view: &mut PopView<'_>,
-        step: u64,
-        t: f64,
-        spikes: &mut Vec<Spike>,
-    ) -> Result<(), u64> {
-        let Some(f) = self.code.fused else {
-            self.integrate(view, step, t)?;
-            self.conditions(view, step, t, spikes);
-            return Ok(());
-        };
-        let args = self.args(view, step, t, spikes);
-        // SAFETY: as above; `spikes` outlives the call.
-        let r = unsafe { f(&args) };
-        if r < 0 { Ok(()) } else { Err(r as u64) }
-    }
-
-    fn handlers(&mut self, view: &mut PopView<'_>, step: u64, t: f64) {
-        if let Some(f) = self.code.handlers {
-            let args = self.args(view, step, t, std::ptr::null_mut());
-            // SAFETY: as above.
-            unsafe { f(&args) };
-        }
-    }
+    let entry = EntryPoints {
+        integrate: get(ids.integrate),
+        conditions: get(ids.conditions),
+        handlers: ids.handlers.map(get),
+        fused: ids.fused.map(get),
+    };
+    Ok(Compiled { _module: module, entry })
 }
 
 /// Compiles every f64 neuron model of `net` that the JIT covers and installs its kernels into
 /// `sim` for every population of that model; the other populations keep the interpreter.
 pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
     let started = Instant::now();
-    let mut compiled: Vec<(usize, Known, Result<Rc<Compiled>, Unsupported>)> = Vec::new();
-    let mut populations = Vec::new();
-    for (pi, p) in net.populations.iter().enumerate() {
-        let k = known(net, sim, pi);
-        let at = match compiled.iter().position(|(m, kk, _)| *m == p.model && kk.same(&k)) {
-            Some(at) => at,
-            None => {
-                let code = compile_model(net, p.model, &k).map(Rc::new);
-                compiled.push((p.model, k, code));
-                compiled.len() - 1
-            }
-        };
-        match &compiled[at].2 {
-            Ok(code) => {
-                let m = &net.models[p.model];
-                let n = if m.solver == Solver::Exact { m.odes.len() } else { 0 };
-                let size = p.size as usize;
-                sim.set_kernel(
-                    pi,
-                    Box::new(JitPop {
-                        code: code.clone(),
-                        mem: PopMemory {
-                            exact: vec![0.0; size * 3 * n * n],
-                            exact_valid: vec![0; if n > 0 { size } else { 0 }],
-                            seed: net.seed,
-                        },
-                    }),
-                );
-                populations.push(PopEngine::Jit);
-            }
-            Err(Unsupported(why)) => populations.push(PopEngine::Interp(why.clone())),
-        }
-    }
+    let populations = native::install(net, sim, |model, known| compile_model(net, model, known))
+        .into_iter()
+        .map(|why| why.map_or(PopEngine::Jit, PopEngine::Interp))
+        .collect();
     Attached { populations, compile_s: started.elapsed().as_secs_f64() }
 }

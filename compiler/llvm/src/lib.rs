@@ -22,15 +22,14 @@ use inkwell::OptimizationLevel;
 use inkwell::context::Context;
 use inkwell::execution_engine::ExecutionEngine;
 use kernel::ModelInfo;
-use scn_jit::abi::{KernelArgs, PopMemory};
 use scn_jit::expr::Known;
 use scn_jit::kernel::KernelFn;
+use scn_jit::native::{CompiledModel, EntryPoints};
+use scn_runtime::interp::Simulation;
 use scn_runtime::interp::sim::exact_static;
 use scn_runtime::interp::solver::has_noise;
-use scn_runtime::interp::{PopKernel, PopView, Simulation, Spike};
-use scn_runtime::ir::{Network, Solver};
+use scn_runtime::ir::Network;
 use std::mem::ManuallyDrop;
-use std::rc::Rc;
 use std::time::Instant;
 
 /// Which engine runs a population.
@@ -66,9 +65,13 @@ pub struct Attached {
 struct Compiled {
     engine: ManuallyDrop<ExecutionEngine<'static>>,
     _context: Box<Context>,
-    integrate: KernelFn,
-    conditions: KernelFn,
-    handlers: Option<KernelFn>,
+    entry: EntryPoints,
+}
+
+impl CompiledModel for Compiled {
+    fn entry_points(&self) -> &EntryPoints {
+        &self.entry
+    }
 }
 
 impl Drop for Compiled {
@@ -128,82 +131,24 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
         // SAFETY: each kernel was defined with the signature `i64 (ptr)`, which is `KernelFn`.
         Ok(unsafe { std::mem::transmute::<usize, KernelFn>(at) })
     };
-    let (integrate, conditions) = (get(&names.integrate)?, get(&names.conditions)?);
-    let handlers = names.handlers.as_deref().map(get).transpose()?;
-    Ok(Compiled { engine: ManuallyDrop::new(engine), _context: context, integrate, conditions, handlers })
-}
-
-/// One population's kernels plus its exact-solver cache.
-struct LlvmPop {
-    code: Rc<Compiled>,
-    mem: PopMemory,
-}
-
-impl LlvmPop {
-    fn args(&mut self, v: &mut PopView<'_>, step: u64, t: f64, spikes: *mut Vec<Spike>) -> KernelArgs {
-        KernelArgs::new(v, &mut self.mem, step, t, spikes)
-    }
-}
-
-impl PopKernel for LlvmPop {
-    fn integrate(&mut self, view: &mut PopView<'_>, step: u64, t: f64) -> Result<(), u64> {
-        let args = self.args(view, step, t, std::ptr::null_mut());
-        // SAFETY: the arguments describe the population's live arrays, sized for its model.
-        let r = unsafe { (self.code.integrate)(&args) };
-        if r < 0 { Ok(()) } else { Err(r as u64) }
-    }
-
-    fn conditions(&mut self, view: &mut PopView<'_>, step: u64, t: f64, spikes: &mut Vec<Spike>) {
-        let args = self.args(view, step, t, spikes);
-        // SAFETY: as above; `spikes` outlives the call.
-        unsafe { (self.code.conditions)(&args) };
-    }
-
-    fn handlers(&mut self, view: &mut PopView<'_>, step: u64, t: f64) {
-        if let Some(f) = self.code.handlers {
-            let args = self.args(view, step, t, std::ptr::null_mut());
-            // SAFETY: as above.
-            unsafe { f(&args) };
-        }
-    }
+    let entry = EntryPoints {
+        integrate: get(&names.integrate)?,
+        conditions: get(&names.conditions)?,
+        handlers: names.handlers.as_deref().map(get).transpose()?,
+        fused: None,
+    };
+    Ok(Compiled { engine: ManuallyDrop::new(engine), _context: context, entry })
 }
 
 /// Compiles every f64 neuron model of `net` that the backend covers and installs its kernels
 /// into `sim` for every population of that model; the other populations keep the interpreter.
 pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
     let started = Instant::now();
-    let mut compiled: Vec<(usize, Known, Result<Rc<Compiled>, Unsupported>)> = Vec::new();
-    let mut populations = Vec::new();
-    for (pi, p) in net.populations.iter().enumerate() {
-        let k = scn_jit::known(net, sim, pi);
-        let at = match compiled.iter().position(|(m, kk, _)| *m == p.model && kk.same(&k)) {
-            Some(at) => at,
-            None => {
-                let code = compile_model(net, p.model, &k).map(Rc::new);
-                compiled.push((p.model, k, code));
-                compiled.len() - 1
-            }
-        };
-        match &compiled[at].2 {
-            Ok(code) => {
-                let m = &net.models[p.model];
-                let n = if m.solver == Solver::Exact { m.odes.len() } else { 0 };
-                let size = p.size as usize;
-                sim.set_kernel(
-                    pi,
-                    Box::new(LlvmPop {
-                        code: code.clone(),
-                        mem: PopMemory {
-                            exact: vec![0.0; size * 3 * n * n],
-                            exact_valid: vec![0; if n > 0 { size } else { 0 }],
-                            seed: net.seed,
-                        },
-                    }),
-                );
-                populations.push(PopEngine::Llvm);
-            }
-            Err(Unsupported(why)) => populations.push(PopEngine::Interp(why.clone())),
-        }
-    }
+    let populations = scn_jit::native::install(net, sim, |model, known| {
+        compile_model(net, model, known).map_err(|Unsupported(why)| scn_jit::expr::Unsupported(why))
+    })
+    .into_iter()
+    .map(|why| why.map_or(PopEngine::Llvm, PopEngine::Interp))
+    .collect();
     Attached { populations, compile_s: started.elapsed().as_secs_f64() }
 }
