@@ -15,7 +15,7 @@ use scn_runtime::random::{DrawCoord, Purpose, normal_pair, uniform_f64};
 pub struct KernelArgs {
     /// Parameters, element-major.
     pub params: *const f64,
-    /// States, element-major.
+    /// States, slot-major (state `k` of element `i` at `k·size + i`).
     pub states: *mut f64,
     /// Continuous inputs, element-major.
     pub inputs: *const f64,

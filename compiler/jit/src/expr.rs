@@ -69,7 +69,7 @@ pub struct Gen<'a, 'b> {
     pub i: Value,
     /// `&params[i·np]`.
     pub params: Value,
-    /// `&states[i·ns]`.
+    /// `&states[i]`: state slot 0 of element `i` (slot `k` is [`Gen::state_off`] bytes on).
     pub states: Value,
     /// `&inputs[i·ni]`.
     pub inputs: Value,
@@ -89,7 +89,32 @@ pub struct Gen<'a, 'b> {
     pub known: &'a Known,
     /// The pointer fields of the arguments, by [`Field`] position, loaded once per call.
     pub bases: Vec<Value>,
+    /// How many consecutive elements (`i`, `i+1`, …) one value holds: 1 (scalar `f64`
+    /// values, `i8` truth values) or [`LANES`] (`f64x2` values, `i64x2` all-ones/zero masks).
+    pub lanes: u8,
+    /// Bytes from one element's params, states and inputs to the next's (the lane stride of
+    /// the arrays).
+    pub strides: [i32; 3],
 }
+
+impl Gen<'_, '_> {
+    /// The byte offset of state slot `k` from [`Gen::states`] (states are slot-major).
+    pub fn state_off(&self, k: usize) -> Result<i32, Unsupported> {
+        (k as u64)
+            .checked_mul(self.known.size)
+            .and_then(|x| x.checked_mul(8))
+            .and_then(|x| i32::try_from(x).ok())
+            .ok_or_else(|| Unsupported(format!("state slot {k} of {} elements is beyond 32-bit offsets", self.known.size)))
+    }
+}
+
+/// The lanes of a vector kernel: Cranelift's x86-64 backend has 128-bit vectors, two `f64`.
+pub const LANES: u8 = 2;
+
+/// The vector of `f64` lanes.
+const FV: Type = types::F64X2;
+/// The vector of lane masks.
+const MV: Type = types::I64X2;
 
 /// What is the same for every element of a population and every step, found when the
 /// population's kernels are compiled: such reads become constants of the kernel.
@@ -100,19 +125,29 @@ pub struct Known {
     /// Per input port: its value when no stimulus ever changes it (a spike port reads 0, a
     /// continuous port its default).
     pub inputs: Vec<Option<f64>>,
+    /// The number of elements (states are slot-major, so a slot's offset depends on it).
+    pub size: u64,
 }
 
 impl Known {
     /// Whether both know the same values, bit for bit (so `0.0` and `-0.0` differ).
     pub fn same(&self, other: &Known) -> bool {
         let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
-        bits(&self.params) == bits(&other.params) && bits(&self.inputs) == bits(&other.inputs)
+        bits(&self.params) == bits(&other.params) && bits(&self.inputs) == bits(&other.inputs) && self.size == other.size
     }
 }
 
 /// Memory flags for the kernel's own arrays: aligned and never trapping.
 pub fn flags() -> MemFlagsData {
     MemFlagsData::trusted()
+}
+
+/// Memory flags for vector accesses to the kernel's arrays: never trapping, but only 8-byte
+/// aligned.
+pub fn vector_flags() -> MemFlagsData {
+    let mut f = MemFlagsData::new();
+    f.set_notrap();
+    f
 }
 
 /// Imports the helper signatures into the current function.
@@ -166,14 +201,78 @@ impl Gen<'_, '_> {
     /// The value as an SSA value (a constant when known).
     pub fn val(&mut self, v: V) -> Value {
         match v {
+            V::K(c) if self.vector() => {
+                // A constant-pool vector, which x86 reads straight from memory at its use.
+                let bytes: Vec<u8> = (0..self.lanes).flat_map(|_| c.to_le_bytes()).collect();
+                let k = self.b.func.dfg.constants.insert(bytes.into());
+                self.b.ins().vconst(FV, k)
+            }
             V::K(c) => self.b.ins().f64const(c),
             V::R(x) => x,
+        }
+    }
+
+    /// Whether values are vectors of [`LANES`] elements.
+    pub fn vector(&self) -> bool {
+        self.lanes != 1
+    }
+
+    /// A vector of `ty` lanes (`F64X2` or `I64X2`) from one scalar per lane.
+    pub fn from_lanes(&mut self, ty: Type, mut lane: impl FnMut(&mut Self, u8) -> Value) -> Value {
+        let first = lane(self, 0);
+        let mut v = self.b.ins().scalar_to_vector(ty, first);
+        for l in 1..self.lanes {
+            let x = lane(self, l);
+            v = self.b.ins().insertlane(v, x, l);
+        }
+        v
+    }
+
+    /// Lane `l` of a vector value (the value itself when scalar).
+    pub fn lane(&mut self, v: Value, l: u8) -> Value {
+        if self.vector() { self.b.ins().extractlane(v, l) } else { v }
+    }
+
+    /// The lane mask (all ones where `c` is non-zero) of one `i8` truth value per lane.
+    pub fn mask_of(&mut self, mut c: impl FnMut(&mut Self, u8) -> Value) -> Value {
+        self.from_lanes(MV, |g, l| {
+            let x = c(g, l);
+            g.b.ins().bmask(types::I64, x)
+        })
+    }
+
+    /// An `f64` slot of the element-major array at `base` (the slot's address for lane 0),
+    /// `stride` bytes apart per element.
+    pub fn load_slot(&mut self, base: Value, off: i32, stride: i32) -> V {
+        if !self.vector() {
+            return V::R(self.b.ins().load(types::F64, flags(), base, off));
+        }
+        if stride == 8 {
+            return V::R(self.b.ins().load(FV, vector_flags(), base, off));
+        }
+        V::R(self.from_lanes(FV, |g, l| g.b.ins().load(types::F64, flags(), base, off + i32::from(l) * stride)))
+    }
+
+    /// Stores `v` into an `f64` slot (lane by lane for a vector).
+    pub fn store_slot(&mut self, v: V, base: Value, off: i32, stride: i32) {
+        let v = self.val(v);
+        if self.vector() && stride == 8 {
+            self.b.ins().store(vector_flags(), v, base, off);
+            return;
+        }
+        for l in 0..self.lanes {
+            let x = self.lane(v, l);
+            self.b.ins().store(flags(), x, base, off + i32::from(l) * stride);
         }
     }
 
     /// The truth value as an i8.
     pub fn cond(&mut self, c: C) -> Value {
         match c {
+            C::K(k) if self.vector() => {
+                let m = self.b.ins().iconst(types::I64, if k { -1 } else { 0 });
+                self.b.ins().splat(MV, m)
+            }
             C::K(k) => self.b.ins().iconst(types::I8, i64::from(k)),
             C::R(x) => x,
         }
@@ -182,10 +281,7 @@ impl Gen<'_, '_> {
     fn truth(&mut self, c: C) -> V {
         match c {
             C::K(k) => V::K(if k { 1.0 } else { 0.0 }),
-            C::R(c) => {
-                let (one, zero) = (self.b.ins().f64const(1.0), self.b.ins().f64const(0.0));
-                V::R(self.b.ins().select(c, one, zero))
-            }
+            C::R(_) => self.select(c, V::K(1.0), V::K(0.0)),
         }
     }
 
@@ -201,7 +297,14 @@ impl Gen<'_, '_> {
             }
             C::R(c) => {
                 let (x, y) = (self.val(x), self.val(y));
-                V::R(self.b.ins().select(c, x, y))
+                if self.vector() {
+                    let mut little = MemFlagsData::new();
+                    little.set_endianness(codegen::ir::Endianness::Little);
+                    let m = self.b.ins().bitcast(FV, little, c);
+                    V::R(self.b.ins().bitselect(m, x, y))
+                } else {
+                    V::R(self.b.ins().select(c, x, y))
+                }
             }
         }
     }
@@ -276,7 +379,8 @@ impl Gen<'_, '_> {
         C::R(self.b.ins().fcmp(cc, x, y))
     }
 
-    fn and(&mut self, a: C, b: C) -> C {
+    /// `a and b` (truth values or lane masks).
+    pub fn and(&mut self, a: C, b: C) -> C {
         match (a, b) {
             (C::K(false), _) | (_, C::K(false)) => C::K(false),
             (C::K(true), x) | (x, C::K(true)) => x,
@@ -284,7 +388,8 @@ impl Gen<'_, '_> {
         }
     }
 
-    fn or(&mut self, a: C, b: C) -> C {
+    /// `a or b` (truth values or lane masks).
+    pub fn or(&mut self, a: C, b: C) -> C {
         match (a, b) {
             (C::K(true), _) | (_, C::K(true)) => C::K(true),
             (C::K(false), x) | (x, C::K(false)) => x,
@@ -302,8 +407,16 @@ impl Gen<'_, '_> {
     pub fn call1(&mut self, f: extern "C" fn(f64) -> f64, x: V) -> V {
         match x {
             V::K(x) => V::K(f(x)),
-            V::R(x) => V::R(self.call_ptr(self.sigs.f1, f as usize, &[x]).expect("one result")),
+            V::R(x) => V::R(self.per_lane(|g, l| {
+                let x = g.lane(x, l);
+                g.call_ptr(g.sigs.f1, f as usize, &[x]).expect("one result")
+            })),
         }
+    }
+
+    /// A value computed one lane at a time by `lane` (the scalar itself when not a vector).
+    fn per_lane(&mut self, mut lane: impl FnMut(&mut Self, u8) -> Value) -> Value {
+        if self.vector() { self.from_lanes(FV, lane) } else { lane(self, 0) }
     }
 
     /// A binary helper: called now when both arguments are known, by the kernel otherwise.
@@ -312,15 +425,21 @@ impl Gen<'_, '_> {
             return V::K(f(x, y));
         }
         let (x, y) = (self.val(x), self.val(y));
-        V::R(self.call_ptr(self.sigs.f2, f as usize, &[x, y]).expect("one result"))
+        V::R(self.per_lane(|g, l| {
+            let (x, y) = (g.lane(x, l), g.lane(y, l));
+            g.call_ptr(g.sigs.f2, f as usize, &[x, y]).expect("one result")
+        }))
     }
 
     fn draw(&mut self, normal: bool, site: u16) -> V {
         let f: extern "C" fn(u64, u64, u64, u64) -> f64 =
             if normal { abi::scn_jit_normal } else { abi::scn_jit_uniform };
         let site = self.b.ins().iconst(types::I64, i64::from(site));
-        let args = [self.seed, self.entity, self.step, site];
-        V::R(self.call_ptr(self.sigs.draw, f as usize, &args).expect("one result"))
+        V::R(self.per_lane(|g, l| {
+            let entity = g.b.ins().iadd_imm_s(g.entity, i64::from(l));
+            let args = [g.seed, entity, g.step, site];
+            g.call_ptr(g.sigs.draw, f as usize, &args).expect("one result")
+        }))
     }
 
     /// Appends a spike of this element.
@@ -354,20 +473,28 @@ impl Gen<'_, '_> {
             Expr::Const(c) => V::K(*c),
             Expr::Param(k) => match self.known.params.get(*k as usize).copied().flatten() {
                 Some(c) => V::K(c),
-                None => V::R(self.b.ins().load(types::F64, flags(), self.params, 8 * i32::from(*k))),
+                None => self.load_slot(self.params, 8 * i32::from(*k), self.strides[0]),
             },
             Expr::State(k) => match env.states {
-                States::Memory => V::R(self.b.ins().load(types::F64, flags(), self.states, 8 * i32::from(*k))),
+                States::Memory => {
+                    let off = self.state_off(usize::from(*k))?;
+                    self.load_slot(self.states, off, self.strides[1])
+                }
                 States::Values(v) => *v.get(*k as usize).ok_or_else(|| Unsupported(format!("state slot {k}")))?,
             },
             Expr::Input(k) => match self.known.inputs.get(*k as usize).copied().flatten() {
                 Some(c) => V::K(c),
-                None => V::R(self.b.ins().load(types::F64, flags(), self.inputs, 8 * i32::from(*k))),
+                None => self.load_slot(self.inputs, 8 * i32::from(*k), self.strides[2]),
             },
+            Expr::Local(_) if self.vector() => return Err(Unsupported("a handler local in a vector kernel".into())),
             Expr::Local(k) => V::R(self.b.ins().load(types::F64, flags(), self.locals, 8 * i32::from(*k))),
+            Expr::Time if self.vector() => V::R(self.b.ins().splat(FV, self.t)),
             Expr::Time => V::R(self.t),
             Expr::Dt => V::K(env.dt),
-            Expr::Index => V::R(self.b.ins().fcvt_from_uint(types::F64, self.i)),
+            Expr::Index => V::R(self.per_lane(|g, l| {
+                let i = g.b.ins().iadd_imm_s(g.i, i64::from(l));
+                g.b.ins().fcvt_from_uint(types::F64, i)
+            })),
             Expr::Neg(x) => match self.expr(x, env)? {
                 V::K(c) => V::K(-c),
                 V::R(x) => V::R(self.b.ins().fneg(x)),
@@ -568,13 +695,16 @@ impl Gen<'_, '_> {
     /// Runs a handler or condition body as the interpreter's `exec`: states in memory,
     /// `emit`/`refractory` recorded in `fx`.
     pub fn stmts(&mut self, body: &[Stmt], fx: &Effects) -> Result<(), Unsupported> {
+        if self.vector() {
+            return Err(Unsupported("statements in a vector kernel".into()));
+        }
         let env = Env { states: States::Memory, dt: self.net_dt, noise_scale: 1.0 };
         for s in body {
             #[allow(unreachable_patterns)]
             match s {
                 Stmt::Assign { state, op, value } => {
                     let v = self.expr(value, &env)?;
-                    let off = 8 * i32::from(*state);
+                    let off = self.state_off(usize::from(*state))?;
                     let x = V::R(self.b.ins().load(types::F64, flags(), self.states, off));
                     let r = match op {
                         AssignOp::Set => v,

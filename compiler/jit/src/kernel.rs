@@ -4,7 +4,7 @@
 //! element-major arrays with the interpreter's operation order inside.
 
 use crate::abi::{Field, KernelArgs};
-use crate::expr::{C, Env, Gen, Known, States, Unsupported, V, effects, field, flags, import_sigs};
+use crate::expr::{C, Env, Gen, Known, LANES, States, Unsupported, V, effects, field, flags, import_sigs, vector_flags};
 use crate::solver;
 use cranelift::prelude::*;
 use cranelift_jit::JITModule;
@@ -48,22 +48,29 @@ pub fn declare(
     info: &ModelInfo<'_>,
     known: &Known,
 ) -> Result<Declared, Unsupported> {
-    let integrate = define(module, &format!("integrate_{tag}"), known, Over::All, |g, fail| {
+    let integrate = define(module, &format!("integrate_{tag}"), known, Over::All, None, &mut |g, fail| {
         integrate_element(g, info, fail).map(|_| ())
     })?;
-    let conditions =
-        define(module, &format!("conditions_{tag}"), known, Over::All, |g, _| conditions_element(g, info, None))?;
+    let conditions = define(module, &format!("conditions_{tag}"), known, Over::All, None, &mut |g, _| {
+        conditions_element(g, info, None)
+    })?;
     let handlers = if info.model.handlers.is_empty() {
         None
     } else {
-        Some(define(module, &format!("handlers_{tag}"), known, Over::Hit, |g, _| handlers_element(g, info))?)
+        Some(define(module, &format!("handlers_{tag}"), known, Over::Hit, None, &mut |g, _| handlers_element(g, info))?)
     };
     let fused = if info.model.invariants.is_empty() {
-        let f = define(module, &format!("step_{tag}"), known, Over::All, |g, fail| {
+        let name = format!("step_{tag}");
+        let mut scalar = |g: &mut Gen<'_, '_>, fail| {
             let fresh = integrate_element(g, info, fail)?;
             conditions_element(g, info, Some(fresh))
-        })?;
-        Some(f)
+        };
+        // Two elements at a time where the model's step has a vector form, else one.
+        let vector = define(module, &name, known, Over::All, Some(&mut |g, _| step_pair(g, info)), &mut scalar);
+        Some(match vector {
+            Ok(f) => f,
+            Err(_) => define(module, &name, known, Over::All, None, &mut scalar)?,
+        })
     } else {
         None
     };
@@ -79,15 +86,21 @@ enum Over {
     Hit,
 }
 
-/// Defines `fn(args) -> i64` looping `per_element` over the elements `over` names;
-/// `per_element` gets the generator for element `i` and a block that returns `i` (an invariant
-/// failure; only for [`Over::All`]).
+/// The code of one element (or of [`LANES`] consecutive elements), given the block that
+/// returns the failing element (an invariant failure; only for [`Over::All`]).
+type Body<'f> = &'f mut dyn FnMut(&mut Gen<'_, '_>, Block) -> Result<(), Unsupported>;
+
+/// Defines `fn(args) -> i64` looping over the elements `over` names: with `per_pair`, first
+/// [`LANES`] elements at a time through it (vector code), then the rest one at a time through
+/// `per_element`. The function is declared only once its code is built, so a failed attempt
+/// leaves nothing behind in the module.
 fn define(
     module: &mut JITModule,
     name: &str,
     known: &Known,
     over: Over,
-    per_element: impl FnOnce(&mut Gen<'_, '_>, Block) -> Result<(), Unsupported>,
+    per_pair: Option<Body<'_>>,
+    per_element: Body<'_>,
 ) -> Result<FuncId, Unsupported> {
     let config = module.target_config();
     let ptr = config.pointer_type();
@@ -95,9 +108,8 @@ fn define(
     let mut sig = module.make_signature();
     sig.params.push(AbiParam::new(ptr));
     sig.returns.push(AbiParam::new(types::I64));
-    let id = module.declare_function(name, Linkage::Local, &sig).map_err(|e| Unsupported(e.to_string()))?;
     let mut ctx = module.make_context();
-    ctx.func.signature = sig;
+    ctx.func.signature = sig.clone();
     let mut fctx = FunctionBuilderContext::new();
     {
         let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
@@ -121,65 +133,103 @@ fn define(
         let iv = b.declare_var(types::I64);
         let zero = b.ins().iconst(types::I64, 0);
         b.def_var(iv, zero);
-        let (header, body, exit, fail) = (b.create_block(), b.create_block(), b.create_block(), b.create_block());
-        b.ins().jump(header, &[]);
-        b.switch_to_block(header);
-        let i = b.use_var(iv);
-        let done = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, size);
-        b.ins().brif(done, exit, &[], body, &[]);
-        b.switch_to_block(body);
-        let k = i;
-        let i = match over {
-            Over::All => k,
-            Over::Hit => {
-                let at = b.ins().imul_imm_s(k, 4);
-                let at = b.ins().iadd(hit, at);
-                b.ins().uload32(flags(), at, 0)
-            }
-        };
-        let entity = b.ins().iadd(entity_base, i);
+        let fail = b.create_block();
         let placeholder = b.ins().iconst(ptr, 0);
         let mut g = Gen {
             b: &mut b,
             args,
             ptr,
             sigs,
-            i,
+            i: zero,
             params: placeholder,
             states: placeholder,
             inputs: placeholder,
             locals,
             seed,
-            entity,
+            entity: entity_base,
             step,
             t,
             net_dt: 0.0,
             known,
             bases,
+            lanes: 1,
+            strides: [0; 3],
         };
-        per_element(&mut g, fail)?;
-        let next = g.b.ins().iadd_imm_s(k, 1);
-        g.b.def_var(iv, next);
-        g.b.ins().jump(header, &[]);
+        let lp = Loop { iv, size, over, hit, entity_base, fail };
+        if let Some(pair) = per_pair {
+            lp.emit(&mut g, LANES, pair)?;
+        }
+        lp.emit(&mut g, 1, per_element)?;
+        let ok = g.b.ins().iconst(types::I64, -1);
+        g.b.ins().return_(&[ok]);
         b.switch_to_block(fail);
         let failed = b.use_var(iv);
         b.ins().return_(&[failed]);
-        b.switch_to_block(exit);
-        let ok = b.ins().iconst(types::I64, -1);
-        b.ins().return_(&[ok]);
         b.seal_all_blocks();
         b.finalize(config);
     }
+    let id = module.declare_function(name, Linkage::Local, &sig).map_err(|e| Unsupported(e.to_string()))?;
+    let dump = std::env::var_os("SCN_JIT_DUMP").is_some();
+    if dump {
+        ctx.set_disasm(true);
+    }
     module.define_function(id, &mut ctx).map_err(|e| Unsupported(format!("{e:?}")))?;
+    if dump {
+        let code = ctx.compiled_code().and_then(|c| c.vcode.clone()).unwrap_or_default();
+        eprintln!("== {name}\n{}\n{code}", ctx.func.display());
+    }
     module.clear_context(&mut ctx);
     Ok(id)
+}
+
+/// The loop of a kernel over its elements: the counter, the bound and where elements come from.
+struct Loop {
+    iv: Variable,
+    size: Value,
+    over: Over,
+    hit: Value,
+    entity_base: Value,
+    fail: Block,
+}
+
+impl Loop {
+    /// `while k + width <= size { body(element k…k+width-1); k += width }`, continuing from
+    /// the counter's current value; the builder is left after the loop.
+    fn emit(&self, g: &mut Gen<'_, '_>, width: u8, body: Body<'_>) -> Result<(), Unsupported> {
+        let (header, blk, after) = (g.b.create_block(), g.b.create_block(), g.b.create_block());
+        g.b.ins().jump(header, &[]);
+        g.b.switch_to_block(header);
+        let k = g.b.use_var(self.iv);
+        let last = g.b.ins().iadd_imm_s(k, i64::from(width) - 1);
+        let done = g.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, last, self.size);
+        g.b.ins().brif(done, after, &[], blk, &[]);
+        g.b.switch_to_block(blk);
+        g.i = match self.over {
+            Over::All => k,
+            Over::Hit => {
+                let at = g.b.ins().imul_imm_s(k, 4);
+                let at = g.b.ins().iadd(self.hit, at);
+                g.b.ins().uload32(flags(), at, 0)
+            }
+        };
+        g.entity = g.b.ins().iadd(self.entity_base, g.i);
+        g.lanes = width;
+        body(g, self.fail)?;
+        let next = g.b.ins().iadd_imm_s(k, i64::from(width));
+        g.b.def_var(self.iv, next);
+        g.b.ins().jump(header, &[]);
+        g.b.switch_to_block(after);
+        Ok(())
+    }
 }
 
 /// Points the generator at element `i` of a model with these slot counts.
 fn locate(g: &mut Gen<'_, '_>, m: &Model, dt: f64) {
     g.params = g.elem_addr(Field::Params, m.params.len(), 0, 8);
-    g.states = g.elem_addr(Field::States, m.states.len(), 0, 8);
+    g.states = g.elem_addr(Field::States, 1, 0, 8);
     g.inputs = g.elem_addr(Field::Inputs, m.inputs.len(), 0, 8);
+    let stride = |n: usize| 8 * n as i32;
+    g.strides = [stride(m.params.len()), stride(1), stride(m.inputs.len())];
     g.net_dt = dt;
 }
 
@@ -223,8 +273,12 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
     let refractory = g.b.ins().icmp(IntCC::UnsignedLessThan, g.step, until);
     let zero = g.b.ins().iconst(types::I64, 0);
     let held = g.b.ins().select(refractory, held, zero);
-    let old: Vec<V> =
-        (0..m.states.len()).map(|k| V::R(g.b.ins().load(types::F64, flags(), g.states, 8 * k as i32))).collect();
+    let old: Vec<V> = (0..m.states.len())
+        .map(|k| {
+            let off = g.state_off(k)?;
+            Ok(V::R(g.b.ins().load(types::F64, flags(), g.states, off)))
+        })
+        .collect::<Result<_, Unsupported>>()?;
     let mut cur = old.clone();
     let mut written = vec![false; old.len()];
     // Only a state some `refractory ... clamp` names can be held.
@@ -257,7 +311,8 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
     for (k, v) in cur.iter().enumerate() {
         if written[k] {
             let v = g.val(*v);
-            g.b.ins().store(flags(), v, g.states, 8 * k as i32);
+            let off = g.state_off(k)?;
+            g.b.ins().store(flags(), v, g.states, off);
         }
     }
     if !m.invariants.is_empty() {
@@ -360,6 +415,125 @@ fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fresh: Option<F
         g.b.ins().jump(after, &[]);
         g.b.switch_to_block(after);
     }
+    Ok(())
+}
+
+/// One step of [`LANES`] consecutive elements in vector code: integration as in
+/// [`integrate_element`], lane by lane only where the model calls a helper; then the
+/// conditions are evaluated for all lanes at once, and only when some lane has something to do
+/// (a level condition holding outside the refractory period, an edge condition changing) do
+/// those lanes' conditions run as scalar code ([`conditions_element`], which re-reads the
+/// stored states and so computes the same truth values). A lane with nothing to do only has
+/// its spiked flag cleared, as the scalar code would.
+fn step_pair(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupported> {
+    let m = info.model;
+    locate(g, m, info.dt);
+    let (first, entity) = (g.i, g.entity);
+    // Refractory lanes (`step < until`, unsigned: both sides biased by 2^63 for the signed
+    // vector comparison) and their held masks, two lanes per load.
+    let until_addr = g.elem_addr(Field::RefractoryUntil, 1, 0, 8);
+    let held_addr = g.elem_addr(Field::Held, 1, 0, 8);
+    let bias = g.b.ins().iconst(types::I64, i64::MIN);
+    let bias = g.b.ins().splat(types::I64X2, bias);
+    let until = g.b.ins().load(types::I64X2, vector_flags(), until_addr, 0);
+    let until = g.b.ins().bxor(until, bias);
+    let now = g.b.ins().splat(types::I64X2, g.step);
+    let now = g.b.ins().bxor(now, bias);
+    let refractory = g.b.ins().icmp(IntCC::SignedGreaterThan, until, now);
+    let held = g.b.ins().load(types::I64X2, vector_flags(), held_addr, 0);
+    let held = g.b.ins().band(held, refractory);
+    let ns = m.states.len();
+    let stride = g.strides[1];
+    let old: Vec<V> = (0..ns)
+        .map(|k| {
+            let off = g.state_off(k)?;
+            Ok(g.load_slot(g.states, off, stride))
+        })
+        .collect::<Result<_, Unsupported>>()?;
+    let mut cur = old.clone();
+    let mut written = vec![false; ns];
+    let clampable = clampable(m);
+    let held_mask = |g: &mut Gen<'_, '_>, s: u16| {
+        let b = g.b.ins().iconst(types::I64, bit(s));
+        let b = g.b.ins().splat(types::I64X2, b);
+        let h = g.b.ins().band(held, b);
+        C::R(g.b.ins().icmp(IntCC::Equal, h, b))
+    };
+    if !m.odes.is_empty() {
+        cur = solver::advance(g, info, &old)?;
+        for (s, _) in &m.odes {
+            let s = *s;
+            if clampable & bit(s) != 0 {
+                let h = held_mask(g, s);
+                cur[s as usize] = g.select(h, old[s as usize], cur[s as usize]);
+            }
+            written[s as usize] = true;
+        }
+    }
+    if !m.nexts.is_empty() {
+        let env = Env { states: States::Values(&old), dt: info.dt, noise_scale: 1.0 };
+        let new = m.nexts.iter().map(|(_, e)| g.expr(e, &env)).collect::<Result<Vec<_>, _>>()?;
+        for ((s, _), v) in m.nexts.iter().zip(new) {
+            let s = *s;
+            cur[s as usize] = if clampable & bit(s) != 0 {
+                let h = held_mask(g, s);
+                g.select(h, cur[s as usize], v)
+            } else {
+                v
+            };
+            written[s as usize] = true;
+        }
+    }
+    for (k, v) in cur.iter().enumerate() {
+        if written[k] {
+            let off = g.state_off(k)?;
+            g.store_slot(*v, g.states, off, stride);
+        }
+    }
+    let spiked = g.elem_addr(Field::Spiked, 1, 0, 1);
+    let z8 = g.b.ins().iconst(types::I8, 0);
+    for l in 0..i32::from(LANES) {
+        g.b.ins().store(flags(), z8, spiked, l);
+    }
+    if m.conditions.is_empty() {
+        return Ok(());
+    }
+    let env = Env { states: States::Values(&cur), dt: info.dt, noise_scale: 1.0 };
+    let awake = C::R(g.b.ins().bnot(refractory));
+    let nc = m.conditions.len();
+    let last = g.elem_addr(Field::LastCond, nc, 0, 1);
+    let mut busy = C::K(false);
+    for (k, c) in m.conditions.iter().enumerate() {
+        let now = g.truth_of(&c.cond, &env)?;
+        let act = if c.trigger == Trigger::Level {
+            g.and(now, awake)
+        } else {
+            let prev = g.mask_of(|g, l| {
+                let p = g.b.ins().load(types::I8, flags(), last, (nc * usize::from(l) + k) as i32);
+                g.b.ins().icmp_imm_s(IntCC::NotEqual, p, 0)
+            });
+            let now = g.cond(now);
+            C::R(g.b.ins().bxor(now, prev))
+        };
+        busy = g.or(busy, act);
+    }
+    let busy = match busy {
+        C::K(false) => return Ok(()),
+        other => g.cond(other),
+    };
+    let any = g.b.ins().vany_true(busy);
+    let (slow, done) = (g.b.create_block(), g.b.create_block());
+    g.b.ins().brif(any, slow, &[], done, &[]);
+    g.b.switch_to_block(slow);
+    g.lanes = 1;
+    for l in 0..i64::from(LANES) {
+        g.i = g.b.ins().iadd_imm_s(first, l);
+        g.entity = g.b.ins().iadd_imm_s(entity, l);
+        conditions_element(g, info, None)?;
+    }
+    g.lanes = LANES;
+    g.b.ins().jump(done, &[]);
+    g.b.switch_to_block(done);
     Ok(())
 }
 

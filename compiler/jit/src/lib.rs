@@ -96,7 +96,7 @@ pub fn known(net: &Network, sim: &Simulation<'_>, pop: usize) -> Known {
             (!driven).then_some(if port.spike { 0.0 } else { port.default })
         })
         .collect();
-    Known { params, inputs }
+    Known { params, inputs, size: p.size }
 }
 
 /// Compiles the kernels of model `index` of `net` for populations with `known` values.

@@ -271,6 +271,9 @@ fn exact_step(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, x: &[V], h: f64) -> Res
             return Ok(propagate(g, info, x, &e, &f, &f0));
         }
     }
+    if g.vector() {
+        return Err(Unsupported("an exact solver with a per-element cache in a vector kernel".into()));
+    }
     let cache = g.elem_addr(Field::Exact, 3 * nn, 0, 8);
     let bvars: Vec<Variable> = (0..n).map(|_| g.b.declare_var(types::F64)).collect();
     let (probe_blk, reuse_blk, merge) = (g.b.create_block(), g.b.create_block(), g.b.create_block());

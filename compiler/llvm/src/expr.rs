@@ -106,7 +106,7 @@ pub struct Gen<'a, 'ctx> {
     pub i: IntValue<'ctx>,
     /// `&params[i·np]`.
     pub params: PointerValue<'ctx>,
-    /// `&states[i·ns]`.
+    /// `&states[i]`: state slot 0 of element `i` (see [`Gen::state_slot`]).
     pub states: PointerValue<'ctx>,
     /// `&inputs[i·ni]`.
     pub inputs: PointerValue<'ctx>,
@@ -163,6 +163,28 @@ impl<'ctx> Gen<'_, 'ctx> {
     /// `base + 8·k`, as a pointer to an 8-byte slot.
     pub fn slot(&self, base: PointerValue<'ctx>, k: usize) -> Result<PointerValue<'ctx>, Unsupported> {
         self.byte_offset(base, self.i64c(8 * k as u64))
+    }
+
+    /// State slot `k` of the element at [`Gen::states`] (states are slot-major: slot `k` of
+    /// element `i` is `states[k·size + i]`).
+    pub fn state_slot(&self, k: usize) -> Result<PointerValue<'ctx>, Unsupported> {
+        let at = (k as u64)
+            .checked_mul(self.known.size)
+            .ok_or_else(|| Unsupported(format!("state slot {k} of {} elements", self.known.size)))?;
+        self.slot(self.states, at as usize)
+    }
+
+    /// Loads state slot `k` of the element.
+    pub fn load_state(&self, k: usize) -> Result<FloatValue<'ctx>, Unsupported> {
+        let at = self.state_slot(k)?;
+        Ok(self.b.build_load(self.cx.f64_type(), at, "s")?.into_float_value())
+    }
+
+    /// Stores `v` into state slot `k` of the element.
+    pub fn store_state(&self, k: usize, v: FloatValue<'ctx>) -> Result<(), Unsupported> {
+        let at = self.state_slot(k)?;
+        self.b.build_store(at, v)?;
+        Ok(())
     }
 
     /// `base + off` bytes.
@@ -414,7 +436,7 @@ impl<'ctx> Gen<'_, 'ctx> {
                 None => V::R(self.load_f64(self.params, *k as usize)?),
             },
             Expr::State(k) => match env.states {
-                States::Memory => V::R(self.load_f64(self.states, *k as usize)?),
+                States::Memory => V::R(self.load_state(*k as usize)?),
                 States::Values(v) => *v.get(*k as usize).ok_or_else(|| Unsupported(format!("state slot {k}")))?,
             },
             Expr::Input(k) => match self.known.inputs.get(*k as usize).copied().flatten() {
@@ -598,7 +620,7 @@ impl<'ctx> Gen<'_, 'ctx> {
                 Stmt::Assign { state, op, value } => {
                     let v = self.expr(value, &env)?;
                     let k = *state as usize;
-                    let x = V::R(self.load_f64(self.states, k)?);
+                    let x = V::R(self.load_state(k)?);
                     let r = match op {
                         AssignOp::Set => v,
                         AssignOp::Add => self.add(x, v)?,
@@ -608,7 +630,7 @@ impl<'ctx> Gen<'_, 'ctx> {
                         #[allow(unreachable_patterns)]
                         other => return Err(Unsupported(format!("assignment {other:?}"))),
                     };
-                    self.store_f64(self.states, k, self.val(r))?;
+                    self.store_state(k, self.val(r))?;
                 }
                 Stmt::Let { local, value } => {
                     let v = self.expr(value, &env)?;

@@ -24,6 +24,8 @@ pub struct Declared {
     pub conditions: String,
     /// Port handlers (absent when the model has none).
     pub handlers: Option<String>,
+    /// Integration and conditions in one call (absent when the model has invariants).
+    pub fused: Option<String>,
 }
 
 /// Builds the three functions of `info` into `module`, named after `tag`.
@@ -35,17 +37,69 @@ pub fn declare<'ctx>(
     known: &Known,
 ) -> Result<Declared, Unsupported> {
     let integrate = format!("integrate_{tag}");
-    define(cx, module, &integrate, known, |g, fail| integrate_element(g, info, fail))?;
+    define(cx, module, &integrate, known, |g, fail| integrate_element(g, info, fail).map(|_| ()), None)?;
     let conditions = format!("conditions_{tag}");
-    define(cx, module, &conditions, known, |g, _| conditions_element(g, info))?;
+    define(cx, module, &conditions, known, |g, _| conditions_element(g, info), None)?;
     let handlers = if info.model.handlers.is_empty() {
         None
     } else {
         let name = format!("handlers_{tag}");
-        define(cx, module, &name, known, |g, _| handlers_element(g, info))?;
+        define(cx, module, &name, known, |g, _| handlers_element(g, info), None)?;
         Some(name)
     };
-    Ok(Declared { integrate, conditions, handlers })
+    let fused = if info.model.invariants.is_empty() {
+        let name = format!("step_{tag}");
+        let integrate_and_mark = |g: &mut Gen<'_, 'ctx>, fail| {
+            let fresh = integrate_element(g, info, fail)?;
+            mark_busy(g, info, &fresh)
+        };
+        define(cx, module, &name, known, integrate_and_mark, Some(&mut |g| conditions_element(g, info)))?;
+        Some(name)
+    } else {
+        None
+    };
+    Ok(Declared { integrate, conditions, handlers, fused })
+}
+
+/// What the integration of an element leaves for the fused kernel's busy mark: the
+/// committed states and whether the element is refractory.
+struct Fresh<'ctx> {
+    states: Vec<V<'ctx>>,
+    refractory: IntValue<'ctx>,
+}
+
+/// The fused kernel's first pass ends each element by marking in its spiked flag whether its
+/// conditions have anything to do (a level condition holding outside the refractory period,
+/// an edge condition whose value changed); the second pass runs the conditions of the marked
+/// elements only ([`conditions_element`] clears the flag first). Every element's conditions
+/// touch only its own slots, so running them after the whole population's integration gives
+/// the interpreter's results; the first pass is straight-line code for models without helper
+/// calls, which LLVM vectorises.
+fn mark_busy<'ctx>(g: &mut Gen<'_, 'ctx>, info: &ModelInfo<'_>, fresh: &Fresh<'ctx>) -> Result<(), Unsupported> {
+    let m = info.model;
+    let i8t = g.cx.i8_type();
+    let env = Env { states: States::Values(&fresh.states), dt: info.dt, noise_scale: 1.0 };
+    let awake = g.b.build_not(fresh.refractory, "awake")?;
+    let nc = m.conditions.len();
+    let last = g.elem_addr(Field::LastCond, nc, 0, 1)?;
+    let mut busy = g.cx.bool_type().const_zero();
+    for (k, c) in m.conditions.iter().enumerate() {
+        let v = g.expr(&c.cond, &env)?;
+        let now = g.nonzero(v)?;
+        let now = g.cond(now);
+        let act = if c.trigger == Trigger::Level {
+            g.b.build_and(now, awake, "act")?
+        } else {
+            let at = g.byte_offset(last, g.i64c(k as u64))?;
+            let prev = g.load_int(i8t, at)?;
+            let prev = g.b.build_int_compare(IntPredicate::NE, prev, g.i8c(0), "prev")?;
+            g.b.build_xor(now, prev, "changed")?
+        };
+        busy = g.b.build_or(busy, act, "busy")?;
+    }
+    let flag = g.b.build_int_z_extend(busy, i8t, "busy")?;
+    g.b.build_store(g.elem_addr(Field::Spiked, 1, 0, 1)?, flag)?;
+    Ok(())
 }
 
 /// Defines `i64 name(ptr args)` looping `per_element` over the elements; `per_element` gets
@@ -56,6 +110,7 @@ fn define<'ctx>(
     name: &str,
     known: &Known,
     per_element: impl FnOnce(&mut Gen<'_, 'ctx>, BasicBlock<'ctx>) -> Result<(), Unsupported>,
+    marked: Option<&mut dyn FnMut(&mut Gen<'_, 'ctx>) -> Result<(), Unsupported>>,
 ) -> Result<FunctionValue<'ctx>, Unsupported> {
     let (i64t, f64t, ptr) = (cx.i64_type(), cx.f64_type(), cx.ptr_type(Default::default()));
     let func = module.add_function(name, i64t.fn_type(&[ptr.into()], false), Some(Linkage::External));
@@ -122,14 +177,80 @@ fn define<'ctx>(
     let failed = b.build_load(i64t, iv, "failed")?;
     b.build_return(Some(&failed))?;
     b.position_at_end(exit);
+    if let Some(marked) = marked {
+        scan_marked(&mut g, size, entity_base, marked)?;
+    }
     b.build_return(Some(&i64t.const_all_ones()))?;
     Ok(func)
+}
+
+/// Runs `marked` for every element whose spiked flag is set, ascending, skipping eight
+/// unmarked flags at a time; leaves the builder after the scan.
+fn scan_marked<'ctx>(
+    g: &mut Gen<'_, 'ctx>,
+    size: IntValue<'ctx>,
+    entity_base: IntValue<'ctx>,
+    marked: &mut dyn FnMut(&mut Gen<'_, 'ctx>) -> Result<(), Unsupported>,
+) -> Result<(), Unsupported> {
+    let (i8t, i64t) = (g.cx.i8_type(), g.cx.i64_type());
+    let flags = g.bases[Field::Spiked as usize];
+    let (jv, kv) = (g.entry_slot(i64t.into())?, g.entry_slot(i64t.into())?);
+    g.b.build_store(jv, g.i64c(0))?;
+    let [header, word, check, skip, run8, inner, body, mark, next, done, end] =
+        ["scan", "scan_word", "scan_check", "scan_skip", "scan_run", "scan_inner", "scan_body", "scan_mark", "scan_next", "scan_done", "scan_end"]
+            .map(|name| g.block(name));
+    g.b.build_unconditional_branch(header)?;
+    g.b.position_at_end(header);
+    let j = g.load_int(i64t, jv)?;
+    let finished = g.b.build_int_compare(IntPredicate::UGE, j, size, "finished")?;
+    g.b.build_conditional_branch(finished, end, word)?;
+    g.b.position_at_end(word);
+    let j8 = g.b.build_int_add(j, g.i64c(8), "j8")?;
+    let full = g.b.build_int_compare(IntPredicate::ULE, j8, size, "full")?;
+    g.b.build_conditional_branch(full, check, run8)?;
+    g.b.position_at_end(check);
+    let at = g.byte_offset(flags, j)?;
+    let w = g.b.build_load(i64t, at, "flags")?;
+    if let Some(load) = inkwell::values::BasicValue::as_instruction_value(&w) {
+        load.set_alignment(1).map_err(|e| Unsupported(e.to_string()))?;
+    }
+    let none = g.b.build_int_compare(IntPredicate::EQ, w.into_int_value(), g.i64c(0), "none")?;
+    g.b.build_conditional_branch(none, skip, run8)?;
+    g.b.position_at_end(skip);
+    g.b.build_store(jv, j8)?;
+    g.b.build_unconditional_branch(header)?;
+    g.b.position_at_end(run8);
+    let stop = g.b.build_select(full, j8, size, "stop")?.into_int_value();
+    g.b.build_store(kv, j)?;
+    g.b.build_unconditional_branch(inner)?;
+    g.b.position_at_end(inner);
+    let k = g.load_int(i64t, kv)?;
+    let over = g.b.build_int_compare(IntPredicate::UGE, k, stop, "over")?;
+    g.b.build_conditional_branch(over, done, body)?;
+    g.b.position_at_end(body);
+    let f = g.load_int(i8t, g.byte_offset(flags, k)?)?;
+    let set = g.b.build_int_compare(IntPredicate::NE, f, g.i8c(0), "set")?;
+    g.b.build_conditional_branch(set, mark, next)?;
+    g.b.position_at_end(mark);
+    g.i = k;
+    g.entity = g.b.build_int_add(entity_base, k, "entity")?;
+    marked(g)?;
+    g.b.build_unconditional_branch(next)?;
+    g.b.position_at_end(next);
+    let k1 = g.b.build_int_add(k, g.i64c(1), "k1")?;
+    g.b.build_store(kv, k1)?;
+    g.b.build_unconditional_branch(inner)?;
+    g.b.position_at_end(done);
+    g.b.build_store(jv, stop)?;
+    g.b.build_unconditional_branch(header)?;
+    g.b.position_at_end(end);
+    Ok(())
 }
 
 /// Points the generator at element `i` of a model with these slot counts.
 fn locate(g: &mut Gen<'_, '_>, m: &Model, dt: f64) -> Result<(), Unsupported> {
     g.params = g.elem_addr(Field::Params, m.params.len(), 0, 8)?;
-    g.states = g.elem_addr(Field::States, m.states.len(), 0, 8)?;
+    g.states = g.elem_addr(Field::States, 1, 0, 8)?;
     g.inputs = g.elem_addr(Field::Inputs, m.inputs.len(), 0, 8)?;
     g.net_dt = dt;
     Ok(())
@@ -145,7 +266,7 @@ fn integrate_element<'ctx>(
     g: &mut Gen<'_, 'ctx>,
     info: &ModelInfo<'_>,
     fail: BasicBlock<'ctx>,
-) -> Result<(), Unsupported> {
+) -> Result<Fresh<'ctx>, Unsupported> {
     let m = info.model;
     locate(g, m, info.dt)?;
     let i64t = g.cx.i64_type();
@@ -153,7 +274,7 @@ fn integrate_element<'ctx>(
     let held = g.load_int(i64t, g.elem_addr(Field::Held, 1, 0, 8)?)?;
     let refractory = g.b.build_int_compare(IntPredicate::ULT, g.step, until, "refractory")?;
     let held = g.b.build_select(refractory, held, g.i64c(0), "held")?.into_int_value();
-    let old: Vec<V<'ctx>> = (0..m.states.len()).map(|k| g.load_f64(g.states, k).map(V::R)).collect::<Result<_, _>>()?;
+    let old: Vec<V<'ctx>> = (0..m.states.len()).map(|k| g.load_state(k).map(V::R)).collect::<Result<_, _>>()?;
     let mut cur = old.clone();
     let mut written = vec![false; old.len()];
     if !m.odes.is_empty() {
@@ -177,7 +298,7 @@ fn integrate_element<'ctx>(
     }
     for (k, v) in cur.iter().enumerate() {
         if written[k] {
-            g.store_f64(g.states, k, g.val(*v))?;
+            g.store_state(k, g.val(*v))?;
         }
     }
     if !m.invariants.is_empty() {
@@ -195,7 +316,7 @@ fn integrate_element<'ctx>(
         g.b.build_conditional_branch(g.cond(any), fail, cont)?;
         g.b.position_at_end(cont);
     }
-    Ok(())
+    Ok(Fresh { states: cur, refractory })
 }
 
 fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupported> {

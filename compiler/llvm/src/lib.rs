@@ -118,6 +118,13 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
     let module = cx.create_module(&format!("scn_model_{index}"));
     let names = kernel::declare(cx, &module, &index.to_string(), &info, known)?;
     target::optimise(cx, &module, &machine)?;
+    if let Some(dir) = std::env::var_os("SCN_LLVM_DUMP") {
+        // The optimised assembly of every model, for reading what the optimiser made of it.
+        let path = std::path::Path::new(&dir).join(format!("scn_model_{index}.s"));
+        machine
+            .write_to_file(&module, inkwell::targets::FileType::Assembly, &path)
+            .map_err(|e| Unsupported(format!("cannot write {}: {e}", path.display())))?;
+    }
     let engine = module
         .create_jit_execution_engine(OptimizationLevel::Aggressive)
         .map_err(|e| Unsupported(format!("no LLVM JIT: {e}")))?;
@@ -135,7 +142,7 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
         integrate: get(&names.integrate)?,
         conditions: get(&names.conditions)?,
         handlers: names.handlers.as_deref().map(get).transpose()?,
-        fused: None,
+        fused: names.fused.as_deref().map(get).transpose()?,
     };
     Ok(Compiled { engine: ManuallyDrop::new(engine), _context: context, entry })
 }

@@ -87,10 +87,14 @@ impl std::fmt::Display for RunError {
 }
 
 struct PopState {
+    /// Number of elements.
+    n: usize,
     np: usize,
     ns: usize,
     ni: usize,
     params: Vec<f64>,
+    /// Slot-major: state `k` of element `i` at `k·n + i` (so a slot of consecutive elements
+    /// is contiguous, what vector kernels load).
     states: Vec<f64>,
     inputs: Vec<f64>,
     port_sum: Vec<f64>,
@@ -113,6 +117,36 @@ struct PopState {
 }
 
 impl PopState {
+    /// Element `i`'s states, in slot order.
+    fn states_of(&self, i: usize) -> Vec<f64> {
+        (0..self.ns).map(|k| self.states[k * self.n + i]).collect()
+    }
+
+    /// Copies element `i`'s states into `buf` (of length `ns`).
+    fn gather(&self, i: usize, buf: &mut [f64]) {
+        for (k, x) in buf.iter_mut().enumerate() {
+            *x = self.states[k * self.n + i];
+        }
+    }
+
+    /// Writes `buf` (of length `ns`) as element `i`'s states.
+    fn scatter(&mut self, i: usize, buf: &[f64]) {
+        for (k, x) in buf.iter().enumerate() {
+            self.states[k * self.n + i] = *x;
+        }
+    }
+
+    /// Calls `f` with element `i`'s states as one slice.
+    fn with_states<R>(&self, i: usize, f: impl FnOnce(&[f64]) -> R) -> R {
+        let mut small = [0.0; 16];
+        if self.ns <= small.len() {
+            self.gather(i, &mut small[..self.ns]);
+            f(&small[..self.ns])
+        } else {
+            f(&self.states_of(i))
+        }
+    }
+
     /// Moves the elements marked in `hit_bits` into `hit`, ascending, and clears the marks.
     fn take_hits(&mut self) {
         self.hit.clear();
@@ -195,8 +229,9 @@ pub struct Simulation<'n> {
 }
 
 /// The arrays of one f64 population that a per-population kernel reads and writes: element
-/// `i`'s slots are `params[i·np..]`, `states[i·ns..]`, `inputs[i·ni..]` (and `port_sum`,
-/// `port_hit` likewise), `last_cond[i·nc..]` for its conditions.
+/// `i`'s slots are `params[i·np..]`, `inputs[i·ni..]` (and `port_sum`, `port_hit` likewise),
+/// `last_cond[i·nc..]` for its conditions; states are slot-major, state `k` of element `i`
+/// at `states[k·size + i]`.
 pub struct PopView<'a> {
     /// Index of the population in the network.
     pub pop: usize,
@@ -204,7 +239,7 @@ pub struct PopView<'a> {
     pub size: usize,
     /// Parameters, element-major.
     pub params: &'a [f64],
-    /// States, element-major.
+    /// States, slot-major (`states[k·size + i]`).
     pub states: &'a mut [f64],
     /// Continuous input values this step, element-major.
     pub inputs: &'a [f64],
@@ -370,6 +405,7 @@ impl<'n> Simulation<'n> {
             let (np, ns, ni) = (m.params.len(), m.states.len(), m.inputs.len());
             let n = p.size as usize;
             let mut st = PopState {
+                n,
                 np,
                 ns,
                 ni,
@@ -449,7 +485,7 @@ impl<'n> Simulation<'n> {
                     states[k] = eval(e, &f);
                 }
                 st.params[i * np..(i + 1) * np].copy_from_slice(&params);
-                st.states[i * ns..(i + 1) * ns].copy_from_slice(&states);
+                st.scatter(i, &states);
                 st.inputs[i * ni..(i + 1) * ni].copy_from_slice(&inputs);
             }
             entity += p.size;
@@ -561,12 +597,11 @@ impl<'n> Simulation<'n> {
             );
             if let Err(i) = failed {
                 let m = &self.net.models[p.model];
-                let at = i as usize * st.ns;
                 return Err(RunError::Invariant {
                     pop: p.name.clone(),
                     neuron: i,
                     step: t_step,
-                    states: m.states.iter().cloned().zip(st.states[at..at + st.ns].iter().copied()).collect(),
+                    states: m.states.iter().cloned().zip(st.states_of(i as usize)).collect(),
                 });
             }
         }
@@ -684,12 +719,11 @@ impl<'n> Simulation<'n> {
                     let st = &mut self.pops[pi];
                     let failed = k.integrate(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
                     if let Err(i) = failed {
-                        let at = i as usize * st.ns;
                         return Err(RunError::Invariant {
                             pop: p.name.clone(),
                             neuron: i,
                             step: t_step,
-                            states: m.states.iter().cloned().zip(st.states[at..at + st.ns].iter().copied()).collect(),
+                            states: m.states.iter().cloned().zip(st.states_of(i as usize)).collect(),
                         });
                     }
                     continue;
@@ -704,8 +738,10 @@ impl<'n> Simulation<'n> {
                     noisy: m.odes.iter().any(|(_, e)| super::solver::has_noise(e)),
                 };
                 let st = &mut self.pops[pi];
+                let mut buf = vec![0.0; st.ns];
                 for i in 0..p.size as usize {
                     let held = if t_step < st.refractory_until[i] { st.held[i] } else { 0 };
+                    st.gather(i, &mut buf);
                     let draws = Draws {
                         seed: net.seed,
                         purpose: Purpose::StepDraws,
@@ -714,7 +750,7 @@ impl<'n> Simulation<'n> {
                     };
                     let (params, states, inputs) = (
                         &st.params[i * st.np..(i + 1) * st.np],
-                        &mut st.states[i * st.ns..(i + 1) * st.ns],
+                        &mut buf[..],
                         &st.inputs[i * st.ni..(i + 1) * st.ni],
                     );
                     // `next` reads the pre-update state; copy it only for models that have one.
@@ -752,12 +788,14 @@ impl<'n> Simulation<'n> {
                         draws,
                         noise_scale: 1.0,
                     };
-                    if m.invariants.iter().any(|inv| eval(inv, &f) == 0.0) {
+                    let bad = m.invariants.iter().any(|inv| eval(inv, &f) == 0.0);
+                    st.scatter(i, &buf);
+                    if bad {
                         return Err(RunError::Invariant {
                             pop: p.name.clone(),
                             neuron: i as u64,
                             step: t_step,
-                            states: m.states.iter().cloned().zip(states.iter().copied()).collect(),
+                            states: m.states.iter().cloned().zip(buf.iter().copied()).collect(),
                         });
                     }
                 }
@@ -783,10 +821,10 @@ impl<'n> Simulation<'n> {
                         entity: st.entity_base + i as u64,
                         step: t_step,
                     };
-                    let holds: Vec<bool> = {
+                    let holds: Vec<bool> = st.with_states(i, |states| {
                         let f = Frame {
                             params: &st.params[i * st.np..(i + 1) * st.np],
-                            states: &st.states[i * st.ns..(i + 1) * st.ns],
+                            states,
                             inputs: &st.inputs[i * st.ni..(i + 1) * st.ni],
                             locals: &[],
                             t,
@@ -796,7 +834,7 @@ impl<'n> Simulation<'n> {
                             noise_scale: 1.0,
                         };
                         m.conditions.iter().map(|c| eval(&c.cond, &f) != 0.0).collect()
-                    };
+                    });
                     for (k, c) in m.conditions.iter().enumerate() {
                         let prev = st.last_cond[i * m.conditions.len() + k];
                         st.last_cond[i * m.conditions.len() + k] = holds[k];
@@ -1069,10 +1107,9 @@ impl<'n> Simulation<'n> {
                 let st = &self.pops[*pop];
                 let fixed = &self.net.models[self.net.populations[*pop].model].fixed;
                 for i in *from..*to {
-                    let at = i as usize * st.ns + *state as usize;
                     let value = match (fixed, &st.fx) {
-                        (Some(fx), Some(f)) => fx_si(fx, *state as usize, f.states[at]),
-                        _ => st.states[at],
+                        (Some(fx), Some(f)) => fx_si(fx, *state as usize, f.states[i as usize * st.ns + *state as usize]),
+                        _ => st.states[*state as usize * st.n + i as usize],
                     };
                     self.samples.push(Sample { step, monitor: k, neuron: i, value });
                 }
@@ -1083,10 +1120,9 @@ impl<'n> Simulation<'n> {
     /// The current value of a state.
     pub fn state(&self, pop: usize, neuron: u64, state: u16) -> f64 {
         let st = &self.pops[pop];
-        let at = neuron as usize * st.ns + state as usize;
         match (&self.net.models[self.net.populations[pop].model].fixed, &st.fx) {
-            (Some(fx), Some(f)) => fx_si(fx, state as usize, f.states[at]),
-            _ => st.states[at],
+            (Some(fx), Some(f)) => fx_si(fx, state as usize, f.states[neuron as usize * st.ns + state as usize]),
+            _ => st.states[state as usize * st.n + neuron as usize],
         }
     }
 
@@ -1164,23 +1200,25 @@ fn exec(
 ) {
     for s in body {
         let value_of = |e: &Expr, st: &PopState, locals: &[f64]| {
-            let f = Frame {
-                params: &st.params[i * st.np..(i + 1) * st.np],
-                states: &st.states[i * st.ns..(i + 1) * st.ns],
-                inputs: &st.inputs[i * st.ni..(i + 1) * st.ni],
-                locals,
-                t,
-                dt,
-                index: i as u64,
-                draws,
-                noise_scale: 1.0,
-            };
-            eval(e, &f)
+            st.with_states(i, |states| {
+                let f = Frame {
+                    params: &st.params[i * st.np..(i + 1) * st.np],
+                    states,
+                    inputs: &st.inputs[i * st.ni..(i + 1) * st.ni],
+                    locals,
+                    t,
+                    dt,
+                    index: i as u64,
+                    draws,
+                    noise_scale: 1.0,
+                };
+                eval(e, &f)
+            })
         };
         match s {
             Stmt::Assign { state, op, value } => {
                 let v = value_of(value, st, locals);
-                let x = &mut st.states[i * st.ns + *state as usize];
+                let x = &mut st.states[*state as usize * st.n + i];
                 apply(x, *op, v);
             }
             Stmt::Let { local, value } => {
@@ -1260,7 +1298,7 @@ fn synapse_draws(seed: u64, k: usize, c: usize, step: u64) -> Draws {
 /// A state of element `i` of population `pop`, as the f64 engine holds it.
 fn state_of(pops: &[PopState], pop: usize, i: usize, slot: u16) -> f64 {
     let st = &pops[pop];
-    st.states[i * st.ns + slot as usize]
+    st.states[slot as usize * st.n + i]
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1275,7 +1313,9 @@ fn run_synapse(
     dt: f64,
 ) -> Option<f64> {
     let (np, ns) = (m.params.len(), m.states.len());
+    // One element, so slot-major and element-major coincide.
     let mut st = PopState {
+        n: 1,
         np,
         ns,
         ni: inputs.len(),

@@ -62,7 +62,7 @@ void scn_jit_emit(const kernel_args *a, uint64_t neuron) {
 typedef struct {
     uint64_t size, np, ns, ni, nc, exact_n, entity_base;
     const uint64_t *params; /* f64 bits, element-major */
-    const uint64_t *states; /* f64 bits, element-major */
+    const uint64_t *states; /* f64 bits, slot-major (state k of element i at k*n + i) */
     const double *defaults; /* per input port (0 for spike ports) */
     kernel_fn integrate, conditions, handlers;
 } pop_table;

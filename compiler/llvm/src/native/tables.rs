@@ -96,8 +96,9 @@ pub fn emit<'ctx>(
         let (np, ns) = (m.params.len(), m.states.len());
         let size = p.size as usize;
         let params = sim.params(pi).to_vec();
-        let states: Vec<f64> = (0..size)
-            .flat_map(|i| (0..ns).map(move |s| (i, s)))
+        // Slot-major, as the kernels address states.
+        let states: Vec<f64> = (0..ns)
+            .flat_map(|s| (0..size).map(move |i| (i, s)))
             .map(|(i, s)| sim.state(pi, i as u64, s as u16))
             .collect();
         if params.len() != size * np {
