@@ -104,7 +104,9 @@ impl Gen<'_, '_> {
             .checked_mul(self.known.size)
             .and_then(|x| x.checked_mul(8))
             .and_then(|x| i32::try_from(x).ok())
-            .ok_or_else(|| Unsupported(format!("state slot {k} of {} elements is beyond 32-bit offsets", self.known.size)))
+            .ok_or_else(|| {
+                Unsupported(format!("state slot {k} of {} elements is beyond 32-bit offsets", self.known.size))
+            })
     }
 }
 
@@ -133,7 +135,9 @@ impl Known {
     /// Whether both know the same values, bit for bit (so `0.0` and `-0.0` differ).
     pub fn same(&self, other: &Known) -> bool {
         let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
-        bits(&self.params) == bits(&other.params) && bits(&self.inputs) == bits(&other.inputs) && self.size == other.size
+        bits(&self.params) == bits(&other.params)
+            && bits(&self.inputs) == bits(&other.inputs)
+            && self.size == other.size
     }
 }
 

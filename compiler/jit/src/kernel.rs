@@ -4,7 +4,9 @@
 //! element-major arrays with the interpreter's operation order inside.
 
 use crate::abi::{Field, KernelArgs};
-use crate::expr::{C, Env, Gen, Known, LANES, States, Unsupported, V, effects, field, flags, import_sigs, vector_flags};
+use crate::expr::{
+    C, Env, Gen, Known, LANES, States, Unsupported, V, effects, field, flags, import_sigs, vector_flags,
+};
 use crate::solver;
 use cranelift::prelude::*;
 use cranelift_jit::JITModule;

@@ -37,14 +37,14 @@ pub fn declare<'ctx>(
     known: &Known,
 ) -> Result<Declared, Unsupported> {
     let integrate = format!("integrate_{tag}");
-    define(cx, module, &integrate, known, |g, fail| integrate_element(g, info, fail).map(|_| ()), None)?;
+    define(cx, module, &integrate, known, Over::All, |g, fail| integrate_element(g, info, fail).map(|_| ()), None)?;
     let conditions = format!("conditions_{tag}");
-    define(cx, module, &conditions, known, |g, _| conditions_element(g, info), None)?;
+    define(cx, module, &conditions, known, Over::All, |g, _| conditions_element(g, info), None)?;
     let handlers = if info.model.handlers.is_empty() {
         None
     } else {
         let name = format!("handlers_{tag}");
-        define(cx, module, &name, known, |g, _| handlers_element(g, info), None)?;
+        define(cx, module, &name, known, Over::Hit, |g, _| handlers_element(g, info), None)?;
         Some(name)
     };
     let fused = if info.model.invariants.is_empty() {
@@ -53,7 +53,7 @@ pub fn declare<'ctx>(
             let fresh = integrate_element(g, info, fail)?;
             mark_busy(g, info, &fresh)
         };
-        define(cx, module, &name, known, integrate_and_mark, Some(&mut |g| conditions_element(g, info)))?;
+        define(cx, module, &name, known, Over::All, integrate_and_mark, Some(&mut |g| conditions_element(g, info)))?;
         Some(name)
     } else {
         None
@@ -102,15 +102,29 @@ fn mark_busy<'ctx>(g: &mut Gen<'_, 'ctx>, info: &ModelInfo<'_>, fresh: &Fresh<'c
     Ok(())
 }
 
-/// Defines `i64 name(ptr args)` looping `per_element` over the elements; `per_element` gets
-/// the generator for element `i` and a block that returns `i` (an invariant failure).
+/// The code run for each element a fused kernel's first pass marked.
+type Marked<'f, 'ctx> = &'f mut dyn FnMut(&mut Gen<'_, 'ctx>) -> Result<(), Unsupported>;
+
+/// Which elements a kernel visits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Over {
+    /// Every element, in order.
+    All,
+    /// The elements listed in `hit` (those whose ports were hit), in order.
+    Hit,
+}
+
+/// Defines `i64 name(ptr args)` looping `per_element` over the elements `over` names;
+/// `per_element` gets the generator for element `i` and a block that returns `i` (an
+/// invariant failure); `marked`, when given, then runs for every element the first pass marked.
 fn define<'ctx>(
     cx: &'ctx Context,
     module: &Module<'ctx>,
     name: &str,
     known: &Known,
+    over: Over,
     per_element: impl FnOnce(&mut Gen<'_, 'ctx>, BasicBlock<'ctx>) -> Result<(), Unsupported>,
-    marked: Option<&mut dyn FnMut(&mut Gen<'_, 'ctx>) -> Result<(), Unsupported>>,
+    marked: Option<Marked<'_, 'ctx>>,
 ) -> Result<FunctionValue<'ctx>, Unsupported> {
     let (i64t, f64t, ptr) = (cx.i64_type(), cx.f64_type(), cx.ptr_type(Default::default()));
     let func = module.add_function(name, i64t.fn_type(&[ptr.into()], false), Some(Linkage::External));
@@ -127,6 +141,10 @@ fn define<'ctx>(
         Ok(b.build_load(i64t, field_at(f)?, "field")?.into_int_value())
     };
     let size = load_int(Field::Size)?;
+    let count = match over {
+        Over::All => size,
+        Over::Hit => load_int(Field::HitLen)?,
+    };
     let seed = load_int(Field::Seed)?;
     let step = load_int(Field::Step)?;
     let t = b.build_load(f64t, field_at(Field::T)?, "t")?.into_float_value();
@@ -144,10 +162,20 @@ fn define<'ctx>(
     let (exit, fail) = (cx.append_basic_block(func, "exit"), cx.append_basic_block(func, "fail"));
     b.build_unconditional_branch(header)?;
     b.position_at_end(header);
-    let i = b.build_load(i64t, iv, "i")?.into_int_value();
-    let done = b.build_int_compare(IntPredicate::UGE, i, size, "done")?;
+    let k = b.build_load(i64t, iv, "k")?.into_int_value();
+    let done = b.build_int_compare(IntPredicate::UGE, k, count, "done")?;
     b.build_conditional_branch(done, exit, body)?;
     b.position_at_end(body);
+    let i = match over {
+        Over::All => k,
+        Over::Hit => {
+            let hit = b.build_load(ptr, field_at(Field::Hit)?, "hit")?.into_pointer_value();
+            // SAFETY (for LLVM): `k` is below the hit list's length.
+            let at = unsafe { b.build_in_bounds_gep(cx.i32_type(), hit, &[k], "at")? };
+            let i = b.build_load(cx.i32_type(), at, "i")?.into_int_value();
+            b.build_int_z_extend(i, i64t, "i")?
+        }
+    };
     let entity = b.build_int_add(entity_base, i, "entity")?;
     let placeholder = ptr.const_null();
     let mut g = Gen {
@@ -170,7 +198,7 @@ fn define<'ctx>(
         bases,
     };
     per_element(&mut g, fail)?;
-    let next = b.build_int_add(i, i64t.const_int(1, false), "next")?;
+    let next = b.build_int_add(k, i64t.const_int(1, false), "next")?;
     b.build_store(iv, next)?;
     b.build_unconditional_branch(header)?;
     b.position_at_end(fail);
@@ -190,15 +218,26 @@ fn scan_marked<'ctx>(
     g: &mut Gen<'_, 'ctx>,
     size: IntValue<'ctx>,
     entity_base: IntValue<'ctx>,
-    marked: &mut dyn FnMut(&mut Gen<'_, 'ctx>) -> Result<(), Unsupported>,
+    marked: Marked<'_, 'ctx>,
 ) -> Result<(), Unsupported> {
     let (i8t, i64t) = (g.cx.i8_type(), g.cx.i64_type());
     let flags = g.bases[Field::Spiked as usize];
     let (jv, kv) = (g.entry_slot(i64t.into())?, g.entry_slot(i64t.into())?);
     g.b.build_store(jv, g.i64c(0))?;
-    let [header, word, check, skip, run8, inner, body, mark, next, done, end] =
-        ["scan", "scan_word", "scan_check", "scan_skip", "scan_run", "scan_inner", "scan_body", "scan_mark", "scan_next", "scan_done", "scan_end"]
-            .map(|name| g.block(name));
+    let [header, word, check, skip, run8, inner, body, mark, next, done, end] = [
+        "scan",
+        "scan_word",
+        "scan_check",
+        "scan_skip",
+        "scan_run",
+        "scan_inner",
+        "scan_body",
+        "scan_mark",
+        "scan_next",
+        "scan_done",
+        "scan_end",
+    ]
+    .map(|name| g.block(name));
     g.b.build_unconditional_branch(header)?;
     g.b.position_at_end(header);
     let j = g.load_int(i64t, jv)?;

@@ -135,6 +135,9 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
     }
     let get = |name: &str| -> Result<KernelFn, Unsupported> {
         let at = engine.get_function_address(name).map_err(|e| Unsupported(format!("{name}: {e:?}")))?;
+        if std::env::var_os("SCN_LLVM_DUMP").is_some() {
+            eprintln!("{name} at {at:#x}");
+        }
         // SAFETY: each kernel was defined with the signature `i64 (ptr)`, which is `KernelFn`.
         Ok(unsafe { std::mem::transmute::<usize, KernelFn>(at) })
     };

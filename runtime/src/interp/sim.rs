@@ -748,11 +748,8 @@ impl<'n> Simulation<'n> {
                         entity: st.entity_base + i as u64,
                         step: t_step,
                     };
-                    let (params, states, inputs) = (
-                        &st.params[i * st.np..(i + 1) * st.np],
-                        &mut buf[..],
-                        &st.inputs[i * st.ni..(i + 1) * st.ni],
-                    );
+                    let (params, states, inputs) =
+                        (&st.params[i * st.np..(i + 1) * st.np], &mut buf[..], &st.inputs[i * st.ni..(i + 1) * st.ni]);
                     // `next` reads the pre-update state; copy it only for models that have one.
                     let old: Vec<f64> = if m.nexts.is_empty() { Vec::new() } else { states.to_vec() };
                     let el = Element { params, inputs, t, index: i as u64, draws };
@@ -1108,7 +1105,9 @@ impl<'n> Simulation<'n> {
                 let fixed = &self.net.models[self.net.populations[*pop].model].fixed;
                 for i in *from..*to {
                     let value = match (fixed, &st.fx) {
-                        (Some(fx), Some(f)) => fx_si(fx, *state as usize, f.states[i as usize * st.ns + *state as usize]),
+                        (Some(fx), Some(f)) => {
+                            fx_si(fx, *state as usize, f.states[i as usize * st.ns + *state as usize])
+                        }
                         _ => st.states[*state as usize * st.n + i as usize],
                     };
                     self.samples.push(Sample { step, monitor: k, neuron: i, value });

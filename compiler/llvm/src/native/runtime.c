@@ -36,6 +36,8 @@ typedef struct {
     double t;
     uint64_t seed, pop;
     spike_list *spikes;
+    const uint32_t *hit; /* the elements whose ports were hit, ascending (for the handlers) */
+    uint64_t hit_len;
 } kernel_args;
 
 typedef int64_t (*kernel_fn)(const kernel_args *);
@@ -111,6 +113,9 @@ typedef struct {
     uint8_t *port_hit, *last_cond, *spiked, *exact_valid;
     uint64_t *refractory_until, *held;
     int inputs_dirty; /* whether `inputs` may differ from the defaults */
+    uint32_t *hit;    /* the elements whose ports were hit this step */
+    size_t hit_len, hit_cap;
+    uint8_t *marked; /* per element: listed in `hit` */
 } pop_state;
 
 struct scn_sim {
@@ -135,7 +140,7 @@ static void free_sim(struct scn_sim *s) {
         pop_state *st = &s->pops[p];
         free(st->params), free(st->states), free(st->inputs), free(st->port_sum), free(st->exact);
         free(st->port_hit), free(st->last_cond), free(st->spiked), free(st->exact_valid);
-        free(st->refractory_until), free(st->held);
+        free(st->refractory_until), free(st->held), free(st->hit), free(st->marked);
     }
     for (int k = 0; k < SCN_PROJS; k++) {
         if (!s->rings[k]) continue;
@@ -160,8 +165,9 @@ static struct scn_sim *new_sim(void) {
         st->port_sum = zeroed(n * t->ni, 8), st->exact = zeroed(n * 3 * t->exact_n * t->exact_n, 8);
         st->port_hit = zeroed(n * t->ni, 1), st->last_cond = zeroed(n * t->nc, 1), st->spiked = zeroed(n, 1);
         st->exact_valid = zeroed(n, 1), st->refractory_until = zeroed(n, 8), st->held = zeroed(n, 8);
+        st->marked = zeroed(n, 1);
         ok = ok && st->params && st->states && st->inputs && st->port_sum && st->exact && st->port_hit &&
-             st->last_cond && st->spiked && st->exact_valid && st->refractory_until && st->held;
+             st->last_cond && st->spiked && st->exact_valid && st->refractory_until && st->held && st->marked;
         if (!ok) break;
         memcpy(st->params, t->params, n * t->np * 8);
         memcpy(st->states, t->states, n * t->ns * 8);
@@ -183,7 +189,7 @@ static kernel_args args_of(struct scn_sim *s, int p, double t) {
     pop_state *st = &s->pops[p];
     return (kernel_args){st->params, st->states, st->inputs, st->port_sum, st->port_hit, st->refractory_until,
                          st->held, st->last_cond, st->spiked, s->locals, st->exact, st->exact_valid, tb->size,
-                         tb->entity_base, s->step, t, SCN_SEED, (uint64_t)p, &s->spikes};
+                         tb->entity_base, s->step, t, SCN_SEED, (uint64_t)p, &s->spikes, st->hit, st->hit_len};
 }
 
 static int schedule(struct scn_sim *s, int k, uint64_t source) {
@@ -271,16 +277,26 @@ static int64_t step_once(struct scn_sim *s, int *failed_pop) {
         uint64_t ni = scn_net_pops[pr->target].ni;
         for (size_t a = 0; a < arriving->len; a++) {
             uint32_t c = arriving->items[a];
-            uint64_t slot = pr->targets[c] * ni + pr->port;
+            uint64_t j = pr->targets[c], slot = j * ni + pr->port;
+            if (!tgt->marked[j]) {
+                if (!grow((void **)&tgt->hit, &tgt->hit_cap, tgt->hit_len + 1, sizeof(uint32_t))) return -1;
+                tgt->hit[tgt->hit_len++] = (uint32_t)j;
+                tgt->marked[j] = 1;
+            }
             tgt->port_hit[slot] = 1;
             tgt->port_sum[slot] += from_bits(pr->weights[c]);
         }
         arriving->len = 0;
     }
     for (int p = 0; p < SCN_POPS; p++) {
-        if (!scn_net_pops[p].handlers) continue;
-        kernel_args a = args_of(s, p, t);
-        scn_net_pops[p].handlers(&a);
+        pop_state *st = &s->pops[p];
+        if (scn_net_pops[p].handlers) {
+            qsort(st->hit, st->hit_len, sizeof(uint32_t), by_index);
+            kernel_args a = args_of(s, p, t);
+            scn_net_pops[p].handlers(&a);
+        }
+        for (size_t x = 0; x < st->hit_len; x++) st->marked[st->hit[x]] = 0;
+        st->hit_len = 0;
     }
     s->step += 1;
     return 0;
