@@ -41,6 +41,8 @@ pub struct Declared {
     /// Integration and conditions in one pass over the elements (absent when the model has
     /// invariants: an invariant failure must stop the step before any condition runs).
     pub fused: Option<FuncId>,
+    /// Whether that pass handles [`LANES`] elements per vector instruction (else one).
+    pub vector: bool,
 }
 
 /// Builds the three functions of `info` into `module`.
@@ -61,6 +63,7 @@ pub fn declare(
     } else {
         Some(define(module, &format!("handlers_{tag}"), known, Over::Hit, None, &mut |g, _| handlers_element(g, info))?)
     };
+    let mut vector = false;
     let fused = if info.model.invariants.is_empty() {
         let name = format!("step_{tag}");
         let mut scalar = |g: &mut Gen<'_, '_>, fail| {
@@ -68,15 +71,18 @@ pub fn declare(
             conditions_element(g, info, Some(fresh))
         };
         // Two elements at a time where the model's step has a vector form, else one.
-        let vector = define(module, &name, known, Over::All, Some(&mut |g, _| step_pair(g, info)), &mut scalar);
-        Some(match vector {
-            Ok(f) => f,
+        let attempt = define(module, &name, known, Over::All, Some(&mut |g, _| step_pair(g, info)), &mut scalar);
+        Some(match attempt {
+            Ok(f) => {
+                vector = true;
+                f
+            }
             Err(_) => define(module, &name, known, Over::All, None, &mut scalar)?,
         })
     } else {
         None
     };
-    Ok(Declared { integrate, conditions, handlers, fused })
+    Ok(Declared { integrate, conditions, handlers, fused, vector })
 }
 
 /// Which elements a kernel visits.

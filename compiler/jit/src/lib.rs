@@ -52,6 +52,9 @@ impl PopEngine {
 pub struct Attached {
     /// Per population, the engine that runs it.
     pub populations: Vec<PopEngine>,
+    /// Per population, whether its integration and conditions run as vector code
+    /// ([`expr::LANES`] elements per instruction).
+    pub vector: Vec<bool>,
     /// Seconds spent generating and compiling code.
     pub compile_s: f64,
 }
@@ -60,6 +63,7 @@ pub struct Attached {
 struct Compiled {
     _module: JITModule,
     entry: EntryPoints,
+    vector: bool,
 }
 
 impl CompiledModel for Compiled {
@@ -124,16 +128,28 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
         handlers: ids.handlers.map(get),
         fused: ids.fused.map(get),
     };
-    Ok(Compiled { _module: module, entry })
+    Ok(Compiled { _module: module, entry, vector: ids.vector })
 }
 
 /// Compiles every f64 neuron model of `net` that the JIT covers and installs its kernels into
 /// `sim` for every population of that model; the other populations keep the interpreter.
 pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
     let started = Instant::now();
-    let populations = native::install(net, sim, |model, known| compile_model(net, model, known))
-        .into_iter()
-        .map(|why| why.map_or(PopEngine::Jit, PopEngine::Interp))
+    let mut vector_models = Vec::new();
+    let populations: Vec<PopEngine> = native::install(net, sim, |model, known| {
+        let c = compile_model(net, model, known)?;
+        vector_models.push((model, known.clone(), c.vector));
+        Ok(c)
+    })
+    .into_iter()
+    .map(|why| why.map_or(PopEngine::Jit, PopEngine::Interp))
+    .collect();
+    let vector = (0..net.populations.len())
+        .map(|pi| {
+            let k = known(net, sim, pi);
+            let model = net.populations[pi].model;
+            populations[pi] == PopEngine::Jit && vector_models.iter().any(|(m, kk, v)| *m == model && kk.same(&k) && *v)
+        })
         .collect();
-    Attached { populations, compile_s: started.elapsed().as_secs_f64() }
+    Attached { populations, vector, compile_s: started.elapsed().as_secs_f64() }
 }
