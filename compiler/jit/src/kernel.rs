@@ -71,7 +71,9 @@ pub fn declare(
             conditions_element(g, info, Some(fresh))
         };
         // Two elements at a time where the model's step has a vector form, else one.
-        let attempt = define(module, &name, known, Over::All, Some(&mut |g, _| step_pair(g, info)), &mut scalar);
+        let part =
+            VectorPart { pair: &mut |g, _| step_pair(g, info), marked: &mut |g| conditions_element(g, info, None) };
+        let attempt = define(module, &name, known, Over::All, Some(part), &mut scalar);
         Some(match attempt {
             Ok(f) => {
                 vector = true;
@@ -98,16 +100,26 @@ enum Over {
 /// returns the failing element (an invariant failure; only for [`Over::All`]).
 type Body<'f> = &'f mut dyn FnMut(&mut Gen<'_, '_>, Block) -> Result<(), Unsupported>;
 
-/// Defines `fn(args) -> i64` looping over the elements `over` names: with `per_pair`, first
-/// [`LANES`] elements at a time through it (vector code), then the rest one at a time through
-/// `per_element`. The function is declared only once its code is built, so a failed attempt
-/// leaves nothing behind in the module.
+/// The vector part of a kernel: `pair`, the code of [`LANES`] consecutive elements, marks in
+/// each element's spiked flag whether `marked` must run for it; `marked` then runs for the
+/// marked elements, in order, as scalar code. Keeping `marked` (which calls helpers) out of the
+/// vector loop lets the loop keep its constants in registers: a call would clobber them.
+struct VectorPart<'f> {
+    pair: Body<'f>,
+    marked: &'f mut dyn FnMut(&mut Gen<'_, '_>) -> Result<(), Unsupported>,
+}
+
+/// Defines `fn(args) -> i64` looping over the elements `over` names: with `vector`, first
+/// [`LANES`] elements at a time through its `pair` (vector code) and its `marked` for the
+/// elements that pass marked, then the rest one at a time through `per_element`. The function
+/// is declared only once its code is built, so a failed attempt leaves nothing behind in the
+/// module.
 fn define(
     module: &mut JITModule,
     name: &str,
     known: &Known,
     over: Over,
-    per_pair: Option<Body<'_>>,
+    vector: Option<VectorPart<'_>>,
     per_element: Body<'_>,
 ) -> Result<FuncId, Unsupported> {
     let config = module.target_config();
@@ -164,8 +176,10 @@ fn define(
             strides: [0; 3],
         };
         let lp = Loop { iv, size, over, hit, entity_base, fail };
-        if let Some(pair) = per_pair {
-            lp.emit(&mut g, LANES, pair)?;
+        if let Some(v) = vector {
+            lp.emit(&mut g, LANES, v.pair)?;
+            let end = g.b.use_var(iv);
+            lp.scan_marked(&mut g, end, v.marked)?;
         }
         lp.emit(&mut g, 1, per_element)?;
         let ok = g.b.ins().iconst(types::I64, -1);
@@ -201,6 +215,65 @@ struct Loop {
 }
 
 impl Loop {
+    /// Runs `marked` for every element below `end` whose spiked flag is set, ascending,
+    /// skipping eight unmarked flags per load; the builder is left after the scan.
+    fn scan_marked(
+        &self,
+        g: &mut Gen<'_, '_>,
+        end: Value,
+        marked: &mut dyn FnMut(&mut Gen<'_, '_>) -> Result<(), Unsupported>,
+    ) -> Result<(), Unsupported> {
+        let flags_base = g.bases[Field::Spiked as usize];
+        let (jv, kv) = (g.b.declare_var(types::I64), g.b.declare_var(types::I64));
+        let zero = g.b.ins().iconst(types::I64, 0);
+        g.b.def_var(jv, zero);
+        let [header, word, check, skip, run, inner, body, mark, next, done, after] =
+            [(); 11].map(|_| g.b.create_block());
+        g.b.ins().jump(header, &[]);
+        g.b.switch_to_block(header);
+        let j = g.b.use_var(jv);
+        let finished = g.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, j, end);
+        g.b.ins().brif(finished, after, &[], word, &[]);
+        g.b.switch_to_block(word);
+        let j8 = g.b.ins().iadd_imm_s(j, 8);
+        let full = g.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, j8, end);
+        g.b.ins().brif(full, check, &[], run, &[]);
+        g.b.switch_to_block(check);
+        let at = g.b.ins().iadd(flags_base, j);
+        let w = g.b.ins().load(types::I64, vector_flags(), at, 0);
+        g.b.ins().brif(w, run, &[], skip, &[]);
+        g.b.switch_to_block(skip);
+        g.b.def_var(jv, j8);
+        g.b.ins().jump(header, &[]);
+        g.b.switch_to_block(run);
+        let stop = g.b.ins().select(full, j8, end);
+        g.b.def_var(kv, j);
+        g.b.ins().jump(inner, &[]);
+        g.b.switch_to_block(inner);
+        let k = g.b.use_var(kv);
+        let over = g.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, k, stop);
+        g.b.ins().brif(over, done, &[], body, &[]);
+        g.b.switch_to_block(body);
+        let at = g.b.ins().iadd(flags_base, k);
+        let f = g.b.ins().load(types::I8, flags(), at, 0);
+        g.b.ins().brif(f, mark, &[], next, &[]);
+        g.b.switch_to_block(mark);
+        g.i = k;
+        g.entity = g.b.ins().iadd(self.entity_base, k);
+        g.lanes = 1;
+        marked(g)?;
+        g.b.ins().jump(next, &[]);
+        g.b.switch_to_block(next);
+        let k1 = g.b.ins().iadd_imm_s(k, 1);
+        g.b.def_var(kv, k1);
+        g.b.ins().jump(inner, &[]);
+        g.b.switch_to_block(done);
+        g.b.def_var(jv, stop);
+        g.b.ins().jump(header, &[]);
+        g.b.switch_to_block(after);
+        Ok(())
+    }
+
     /// `while k + width <= size { body(element k…k+width-1); k += width }`, continuing from
     /// the counter's current value; the builder is left after the loop.
     fn emit(&self, g: &mut Gen<'_, '_>, width: u8, body: Body<'_>) -> Result<(), Unsupported> {
@@ -428,15 +501,15 @@ fn conditions_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fresh: Option<F
 
 /// One step of [`LANES`] consecutive elements in vector code: integration as in
 /// [`integrate_element`], lane by lane only where the model calls a helper; then the
-/// conditions are evaluated for all lanes at once, and only when some lane has something to do
-/// (a level condition holding outside the refractory period, an edge condition changing) do
-/// those lanes' conditions run as scalar code ([`conditions_element`], which re-reads the
-/// stored states and so computes the same truth values). A lane with nothing to do only has
-/// its spiked flag cleared, as the scalar code would.
+/// conditions are evaluated for all lanes at once, and each lane's spiked flag marks whether
+/// its conditions have anything to do (a level condition holding outside the refractory
+/// period, an edge condition changing). The kernel's second pass runs [`conditions_element`]
+/// for the marked elements only; it clears the flag and re-reads the stored states, so it
+/// computes the same truth values. An unmarked element is left with its flag cleared, as the
+/// scalar code would leave it.
 fn step_pair(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupported> {
     let m = info.model;
     locate(g, m, info.dt);
-    let (first, entity) = (g.i, g.entity);
     // Refractory lanes (`step < until`, unsigned: both sides biased by 2^63 for the signed
     // vector comparison) and their held masks, two lanes per load.
     let until_addr = g.elem_addr(Field::RefractoryUntil, 1, 0, 8);
@@ -499,14 +572,27 @@ fn step_pair(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupporte
         }
     }
     let spiked = g.elem_addr(Field::Spiked, 1, 0, 1);
-    let z8 = g.b.ins().iconst(types::I8, 0);
-    for l in 0..i32::from(LANES) {
-        g.b.ins().store(flags(), z8, spiked, l);
-    }
-    if m.conditions.is_empty() {
-        return Ok(());
-    }
-    let env = Env { states: States::Values(&cur), dt: info.dt, noise_scale: 1.0 };
+    let busy = if m.conditions.is_empty() { C::K(false) } else { busy_lanes(g, info, &cur, refractory)? };
+    // Each lane's spiked flag: whether its conditions must run (they clear it first).
+    let flags16 = match busy {
+        C::K(b) => g.b.ins().iconst(types::I16, if b { 0x0101 } else { 0 }),
+        C::R(mask) => {
+            let bits = g.b.ins().vhigh_bits(types::I16, mask);
+            let lane0 = g.b.ins().band_imm_s(bits, 1);
+            let lane1 = g.b.ins().band_imm_s(bits, 2);
+            let lane1 = g.b.ins().ishl_imm_s(lane1, 7);
+            g.b.ins().bor(lane0, lane1)
+        }
+    };
+    g.b.ins().store(vector_flags(), flags16, spiked, 0);
+    Ok(())
+}
+
+/// The lanes whose conditions have something to do: a level condition holding outside the
+/// refractory period, an edge condition whose value changed.
+fn busy_lanes(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, cur: &[V], refractory: Value) -> Result<C, Unsupported> {
+    let m = info.model;
+    let env = Env { states: States::Values(cur), dt: info.dt, noise_scale: 1.0 };
     let awake = C::R(g.b.ins().bnot(refractory));
     let nc = m.conditions.len();
     let last = g.elem_addr(Field::LastCond, nc, 0, 1);
@@ -525,24 +611,7 @@ fn step_pair(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupporte
         };
         busy = g.or(busy, act);
     }
-    let busy = match busy {
-        C::K(false) => return Ok(()),
-        other => g.cond(other),
-    };
-    let any = g.b.ins().vany_true(busy);
-    let (slow, done) = (g.b.create_block(), g.b.create_block());
-    g.b.ins().brif(any, slow, &[], done, &[]);
-    g.b.switch_to_block(slow);
-    g.lanes = 1;
-    for l in 0..i64::from(LANES) {
-        g.i = g.b.ins().iadd_imm_s(first, l);
-        g.entity = g.b.ins().iadd_imm_s(entity, l);
-        conditions_element(g, info, None)?;
-    }
-    g.lanes = LANES;
-    g.b.ins().jump(done, &[]);
-    g.b.switch_to_block(done);
-    Ok(())
+    Ok(busy)
 }
 
 fn handlers_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupported> {
