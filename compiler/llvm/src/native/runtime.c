@@ -67,6 +67,7 @@ typedef struct {
     const uint64_t *states; /* f64 bits, slot-major (state k of element i at k*n + i) */
     const double *defaults; /* per input port (0 for spike ports) */
     kernel_fn integrate, conditions, handlers;
+    kernel_fn step; /* integration and conditions in one call; NULL for a model with invariants */
 } pop_table;
 
 typedef struct {
@@ -227,18 +228,30 @@ static int64_t step_once(struct scn_sim *s, int *failed_pop) {
         s->pops[c->target].inputs_dirty = 1;
         for (uint64_t i = 0; i < tb->size; i++) s->pops[c->target].inputs[i * tb->ni + c->port] += c->amplitude;
     }
-    for (int p = 0; p < SCN_POPS; p++) {
-        kernel_args a = args_of(s, p, t);
-        int64_t r = scn_net_pops[p].integrate(&a);
-        if (r >= 0) {
-            *failed_pop = p;
-            return r + 1;
+    /* Integration and conditions in one call per population when no model has invariants
+     * (as the interpreter's fused step: nothing can stop the step between them). */
+    int fused = 1;
+    for (int p = 0; p < SCN_POPS; p++) fused = fused && scn_net_pops[p].step != NULL;
+    if (fused) {
+        s->spikes.len = 0; /* the spikes of this step only */
+        for (int p = 0; p < SCN_POPS; p++) {
+            kernel_args a = args_of(s, p, t);
+            scn_net_pops[p].step(&a);
         }
-    }
-    s->spikes.len = 0; /* the spikes of this step only */
-    for (int p = 0; p < SCN_POPS; p++) {
-        kernel_args a = args_of(s, p, t);
-        scn_net_pops[p].conditions(&a);
+    } else {
+        for (int p = 0; p < SCN_POPS; p++) {
+            kernel_args a = args_of(s, p, t);
+            int64_t r = scn_net_pops[p].integrate(&a);
+            if (r >= 0) {
+                *failed_pop = p;
+                return r + 1;
+            }
+        }
+        s->spikes.len = 0; /* the spikes of this step only */
+        for (int p = 0; p < SCN_POPS; p++) {
+            kernel_args a = args_of(s, p, t);
+            scn_net_pops[p].conditions(&a);
+        }
     }
     for (int k = 0; k < SCN_PROJS; k++) {
         const proj_table *pr = &scn_net_projs[k];

@@ -118,17 +118,18 @@ pub fn emit<'ctx>(
         let _ = writeln!(c, "extern const uint64_t {gp}[], {gs}[];");
         let _ = writeln!(c, "int64_t {}(const kernel_args *);", k.integrate);
         let _ = writeln!(c, "int64_t {}(const kernel_args *);", k.conditions);
-        if let Some(h) = &k.handlers {
-            let _ = writeln!(c, "int64_t {h}(const kernel_args *);");
+        for f in [&k.handlers, &k.fused].into_iter().flatten() {
+            let _ = writeln!(c, "int64_t {f}(const kernel_args *);");
         }
         let exact_n = if m.solver == Solver::Exact { m.odes.len() } else { 0 };
         pops.push(format!(
-            "{{{size}ULL, {np}, {ns}, {}, {}, {exact_n}, {entity}ULL, {gp}, {gs}, {gd}, {}, {}, {}}}",
+            "{{{size}ULL, {np}, {ns}, {}, {}, {exact_n}, {entity}ULL, {gp}, {gs}, {gd}, {}, {}, {}, {}}}",
             m.inputs.len(),
             m.conditions.len(),
             k.integrate,
             k.conditions,
-            k.handlers.as_deref().unwrap_or("NULL")
+            k.handlers.as_deref().unwrap_or("NULL"),
+            k.fused.as_deref().unwrap_or("NULL")
         ));
         entity += p.size;
     }
