@@ -194,6 +194,52 @@ network Fd {
     assert_ne!(sim.outputs[0][0], sim.outputs[1][0], "the counts differ between frames");
 }
 
+/// `popcount(a & b)` where either side is an LFSR-encoded stream element is counted from the
+/// register's cycle without building that stream; it must equal the built streams' count in
+/// both operand orders, for an element also built in the same frame (before or after), for frames
+/// skipped by nobody, and for a threshold that another stream's count sets every frame.
+#[test]
+fn products_counted_without_building_the_stream_equal_the_built_ones() {
+    let text = "
+network Fused {
+    const L = 100
+    duration = 300 cycles
+    param p: prob[3] = [0.2, 0.5, 0.9]
+    stream x[i in 0..3] = encode(p[i], lfsr16(seed = 0x1234 + i), length = L)
+    stream w[o in 0..2][i in 0..3] = encode(p[(i + o) % 3], lfsr16(seed = 77 + 5 * (o * 3 + i)), length = L)
+    stream v = encode(decode(x[0]), lfsr16(seed = 4242), length = L)
+    output left[o in 0..2] = sum(i in 0..3, popcount(w[o][i] & x[i]))
+    output right[o in 0..2] = sum(i in 0..3, popcount(x[i] & w[o][i]))
+    output built_first = popcount(w[1][2]) + popcount(w[1][2] & x[0])
+    output counted_first = popcount(w[0][1] & x[0]) + popcount(w[0][1])
+    output moving = popcount(v & x[1])
+}
+";
+    let net = lower_text("fused.scn", text, None);
+    let sim = run(&net, 300);
+    assert_eq!(sim.outputs.len(), 3);
+    let p = [0.2, 0.5, 0.9];
+    for k in 0..3 {
+        let x: Vec<Bitstream> = (0..3).map(|i| lfsr_frame(0x1234 + i as i64, p[i], 100, k)).collect();
+        let dot = |o: usize| -> f64 {
+            (0..3)
+                .map(|i| {
+                    let w = lfsr_frame(77 + 5 * (o * 3 + i) as i64, p[(i + o) % 3], 100, k);
+                    w.and(&x[i]).unwrap().popcount() as f64
+                })
+                .sum()
+        };
+        let expected: Vec<f64> = (0..2).map(dot).collect();
+        assert_eq!(sim.outputs[k][0], expected, "frame {k}");
+        assert_eq!(sim.outputs[k][1], expected, "frame {k}, operands swapped");
+        let both = |w: Bitstream| w.popcount() as f64 + w.and(&x[0]).unwrap().popcount() as f64;
+        assert_eq!(sim.outputs[k][2], vec![both(lfsr_frame(77 + 5 * 5, p[0], 100, k))], "frame {k}");
+        assert_eq!(sim.outputs[k][3], vec![both(lfsr_frame(77 + 5, p[1], 100, k))], "frame {k}");
+        let v = lfsr_frame(4242, x[0].popcount() as f64 / 100.0, 100, k);
+        assert_eq!(sim.outputs[k][4], vec![v.and(&x[1]).unwrap().popcount() as f64], "frame {k}");
+    }
+}
+
 #[test]
 fn partial_frames_give_no_output() {
     let net = lower_text("multi.scn", MULTI, None);

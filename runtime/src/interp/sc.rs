@@ -10,7 +10,8 @@
 use crate::ir::{BinOp, ScExpr, ScNetwork, ScSource, StreamExpr};
 use crate::random::{DrawCoord, Purpose};
 use crate::sc::kernels::and_popcount;
-use crate::sc::lfsr_cycle::{encode_lfsr16, skip};
+use crate::sc::lfsr::LfsrDialect;
+use crate::sc::lfsr_cycle::{advance_position, cycle, encode_lfsr16, first_position, skip};
 use crate::sc::{BernoulliSource, Bitstream, Halton2, Lfsr16, ScError, Sobol16, Threshold, computed_seed, encode};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -66,8 +67,8 @@ pub struct ScState {
     frame: Option<u64>,
     /// Stream elements of that frame, per stream, per flat element (computed on demand).
     cache: Vec<Vec<Option<Rc<Bitstream>>>>,
-    /// The LFSR registers of streams whose whole value is one `encode`, per stream, per flat
-    /// element: the next frame they will produce and the register at its start.
+    /// The LFSR sources of streams whose whole value is one `encode`, per stream, per flat
+    /// element (set at the element's first use).
     element_registers: Vec<Vec<Option<ElementRegister>>>,
 }
 
@@ -101,15 +102,17 @@ pub fn elements(dims: &[u64]) -> usize {
     dims.iter().map(|&d| d as usize).product()
 }
 
-/// The LFSR register of a stream element whose whole value is one `encode`.
+/// The LFSR source of a stream element whose whole value is one `encode`, as a position on
+/// its register's cycle: the source keeps running across frames, so frame f compares from
+/// `origin + f·L` on, whichever frames were asked for before.
 #[derive(Clone, Copy, Debug)]
 struct ElementRegister {
-    /// The next frame it will produce.
-    next: u64,
-    /// The register at the start of that frame.
-    lfsr: Lfsr16,
-    /// The comparator threshold, when neither the value nor the seed depends on the frame
-    /// (then they are evaluated once, not in every frame).
+    /// The position of the first state compared in frame 0 (the seed's register).
+    origin: u32,
+    /// The register's dialect (which cycle).
+    dialect: LfsrDialect,
+    /// The comparator threshold, when the value does not depend on the frame (then it is
+    /// evaluated once, not in every frame).
     threshold: Option<Threshold>,
 }
 
@@ -267,14 +270,7 @@ impl ScState {
             }
             // The SC multiply-accumulate: the product is counted without being built.
             ScExpr::Popcount(s) => match s.as_ref() {
-                StreamExpr::And(a, b) => {
-                    let x = self.sexpr(net, frame, a, env, depth)?;
-                    let y = self.sexpr(net, frame, b, env, depth)?;
-                    if x.len() != y.len() {
-                        return Err(ScError::LengthMismatch { left: x.len(), right: y.len() }.to_string());
-                    }
-                    and_popcount(x.words(), y.words()) as f64
-                }
+                StreamExpr::And(a, b) => self.and_popcount(net, frame, a, b, env, depth)? as f64,
                 _ => self.sexpr(net, frame, s, env, depth)?.popcount() as f64,
             },
             ScExpr::Decode { bipolar, count, length } => {
@@ -316,14 +312,9 @@ impl ScState {
             unreachable!("called for encode expressions only")
         };
         let len = *length as usize;
-        if let Some((stream, elem)) = element
-            && let Some(ElementRegister { next, mut lfsr, threshold: Some(t) }) = self.element_registers[stream][elem]
-            && next <= frame
-        {
-            skip(&mut lfsr, (frame - next) * len as u64);
-            let b = encode_lfsr16(&mut lfsr, t, len);
-            self.element_registers[stream][elem] = Some(ElementRegister { next: frame + 1, lfsr, threshold: Some(t) });
-            return Ok(b);
+        if let (Some((stream, elem)), ScSource::Lfsr16(_)) = (element, source) {
+            let (at, t, reg) = self.element_source(net, frame, stream, elem, e, env, depth)?;
+            return Ok(cycle(reg.dialect).compare_at(at, t, len));
         }
         let v = self.num(net, frame, value, env, depth)?;
         let t = if *bipolar { Threshold::from_bipolar(v) } else { Threshold::from_prob(v) }.map_err(err)?;
@@ -331,10 +322,7 @@ impl ScState {
         Ok(match source {
             ScSource::Lfsr16(dialect) => {
                 let seed16 = computed_seed(as_index(s)?);
-                let known = match element {
-                    Some((stream, elem)) => self.element_registers[stream][elem].map(|r| (r.next, r.lfsr)),
-                    None => self.lfsrs.get(site).and_then(|m| m.get(env.as_slice())).copied(),
-                };
+                let known = self.lfsrs.get(site).and_then(|m| m.get(env.as_slice())).copied();
                 let mut entry = match known {
                     Some((next, l)) if next <= frame => (next, l),
                     _ => (0, Lfsr16::with_dialect(seed16, *dialect).map_err(err)?),
@@ -343,20 +331,11 @@ impl ScState {
                 skip(&mut entry.1, (frame - entry.0) * len as u64);
                 let b = encode_lfsr16(&mut entry.1, t, len);
                 let now = (frame + 1, entry.1);
-                match element {
-                    Some((stream, elem)) => {
-                        let fixed = frame_invariant(value) && frame_invariant(seed);
-                        self.element_registers[stream][elem] =
-                            Some(ElementRegister { next: now.0, lfsr: now.1, threshold: fixed.then_some(t) });
-                    }
+                let site = self.lfsrs.entry(*site).or_default();
+                match site.get_mut(env.as_slice()) {
+                    Some(slot) => *slot = now,
                     None => {
-                        let site = self.lfsrs.entry(*site).or_default();
-                        match site.get_mut(env.as_slice()) {
-                            Some(slot) => *slot = now,
-                            None => {
-                                site.insert(env.clone(), now);
-                            }
-                        }
+                        site.insert(env.clone(), now);
                     }
                 }
                 b
@@ -374,6 +353,114 @@ impl ScState {
                 encode(&mut BernoulliSource::starting_at(coord, frame * *length), t, len)
             }
         })
+    }
+
+    /// Where frame `frame` of the LFSR-encoded stream element (`stream`, `elem`), whose value
+    /// `e` is one `encode` evaluated in the element's binder values `env`, starts on its
+    /// register's cycle, with its threshold and source. The value is evaluated before the seed
+    /// (at the first use; afterwards only a value that depends on the frame is).
+    #[allow(clippy::too_many_arguments)]
+    fn element_source(
+        &mut self,
+        net: &ScNetwork,
+        frame: u64,
+        stream: usize,
+        elem: usize,
+        e: &StreamExpr,
+        env: &mut Vec<i64>,
+        depth: u32,
+    ) -> Result<(u32, Threshold, ElementRegister), String> {
+        let err = |e: crate::sc::ScError| e.to_string();
+        let StreamExpr::Encode { bipolar, value, source: ScSource::Lfsr16(dialect), seed, length, .. } = e else {
+            unreachable!("called for LFSR-encoded elements only")
+        };
+        let known = self.element_registers[stream][elem];
+        let t = match known.and_then(|r| r.threshold) {
+            Some(t) => t,
+            None => {
+                let v = self.num(net, frame, value, env, depth)?;
+                if *bipolar { Threshold::from_bipolar(v) } else { Threshold::from_prob(v) }.map_err(err)?
+            }
+        };
+        let reg = match known {
+            Some(r) => r,
+            None => {
+                let s = self.num(net, frame, seed, env, depth)?;
+                let l = Lfsr16::with_dialect(computed_seed(as_index(s)?), *dialect).map_err(err)?;
+                let r = ElementRegister {
+                    origin: first_position(&l),
+                    dialect: *dialect,
+                    threshold: frame_invariant(value).then_some(t),
+                };
+                self.element_registers[stream][elem] = Some(r);
+                r
+            }
+        };
+        Ok((advance_position(reg.origin, frame * *length), t, reg))
+    }
+
+    /// For a reference to an element of a stream whose value is one LFSR `encode`, and that
+    /// this frame has not built yet: where its bits start, its threshold, length and source,
+    /// so a caller can count them without building the stream (the bits are a function of
+    /// the frame, so building it later gives the same).
+    fn lfsr_element(
+        &mut self,
+        net: &ScNetwork,
+        frame: u64,
+        s: &StreamExpr,
+        env: &mut Vec<i64>,
+        depth: u32,
+    ) -> Result<Option<(u32, Threshold, usize, LfsrDialect)>, String> {
+        let StreamExpr::Ref { stream, index } = s else { return Ok(None) };
+        let decl = &net.streams[*stream];
+        let e @ StreamExpr::Encode { source: ScSource::Lfsr16(_), length, .. } = &decl.value else {
+            return Ok(None);
+        };
+        let idx = self.indices(net, frame, index, env, depth)?;
+        let f = flat(&decl.dims, &idx, &decl.name)?;
+        if matches!(self.cache[*stream].get(f), Some(Some(_))) {
+            return Ok(None);
+        }
+        if depth > 256 {
+            return Err(format!("stream `{}` refers to itself", decl.name));
+        }
+        let mut own = unflatten(&decl.dims, f);
+        let (at, t, reg) = self.element_source(net, frame, *stream, f, e, &mut own, depth + 1)?;
+        Ok(Some((at, t, *length as usize, reg.dialect)))
+    }
+
+    /// `popcount(a & b)`, counted straight from the register's cycle when `a` or `b` refers to
+    /// an LFSR-encoded stream element (the dense layer's weights: each used once per frame),
+    /// else from the built streams.
+    fn and_popcount(
+        &mut self,
+        net: &ScNetwork,
+        frame: u64,
+        a: &StreamExpr,
+        b: &StreamExpr,
+        env: &mut Vec<i64>,
+        depth: u32,
+    ) -> Result<u64, String> {
+        let mismatch = |left: usize, right: usize| ScError::LengthMismatch { left, right }.to_string();
+        if let Some((at, t, len, dialect)) = self.lfsr_element(net, frame, a, env, depth)? {
+            let y = self.sexpr(net, frame, b, env, depth)?;
+            if y.len() != len {
+                return Err(mismatch(len, y.len()));
+            }
+            return Ok(cycle(dialect).and_popcount_at(at, t, len, y.words()));
+        }
+        let x = self.sexpr(net, frame, a, env, depth)?;
+        if let Some((at, t, len, dialect)) = self.lfsr_element(net, frame, b, env, depth)? {
+            if x.len() != len {
+                return Err(mismatch(x.len(), len));
+            }
+            return Ok(cycle(dialect).and_popcount_at(at, t, len, x.words()));
+        }
+        let y = self.sexpr(net, frame, b, env, depth)?;
+        if x.len() != y.len() {
+            return Err(mismatch(x.len(), y.len()));
+        }
+        Ok(and_popcount(x.words(), y.words()))
     }
 
     fn sexpr(

@@ -44,25 +44,67 @@ impl Cycle {
     /// `len` comparator bits: bit k is `state_k < t`, where `state_0 = first` and each next
     /// state is one step later.
     pub fn compare(&self, first: u16, t: Threshold, len: usize) -> Bitstream {
+        self.compare_at(self.position_of(first), t, len)
+    }
+
+    /// The position of a (non-zero) state on the cycle.
+    pub fn position_of(&self, state: u16) -> u32 {
+        self.position[state as usize]
+    }
+
+    /// `len` comparator bits from the state at `position` on: bit k is `state_k < t`.
+    pub fn compare_at(&self, position: u32, t: Threshold, len: usize) -> Bitstream {
+        let mut words = vec![0u64; words_for(len)];
+        self.each_word(position, t, len, |w, bits| words[w] = bits);
+        Bitstream::from_raw_words(len, words)
+    }
+
+    /// `popcount(compare_at(position, t, len) & other)` without building the compared
+    /// stream (`other` holds at least `len` bits).
+    pub fn and_popcount_at(&self, position: u32, t: Threshold, len: usize, other: &[u64]) -> u64 {
+        let mut count = 0u64;
+        self.each_word(position, t, len, |w, bits| count += u64::from((bits & other[w]).count_ones()));
+        count
+    }
+
+    /// Calls `f(w, bits)` for word `w` of the `len` comparator bits from `position` on.
+    fn each_word(&self, position: u32, t: Threshold, len: usize, mut f: impl FnMut(usize, u64)) {
         let t = t.get();
         let below = below_fn();
-        let mut words = vec![0u64; words_for(len)];
-        let mut at = self.position[first as usize] as usize;
-        for (w, word) in words.iter_mut().enumerate() {
+        let mut at = position as usize % PERIOD;
+        for w in 0..words_for(len) {
             let n = (len - 64 * w).min(64);
             let mask = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
-            *word = match t {
-                0 => 0,
-                65536.. => mask,
-                _ => below(&self.states[at..at + 64], t as u16) & mask,
-            };
+            f(
+                w,
+                match t {
+                    0 => 0,
+                    65536.. => mask,
+                    _ => below(&self.states[at..at + 64], t as u16) & mask,
+                },
+            );
             at += 64;
             if at >= PERIOD {
                 at -= PERIOD;
             }
         }
-        Bitstream::from_raw_words(len, words)
     }
+}
+
+/// The position on its cycle of the first state `encode_lfsr16` compares from the register
+/// `l` (the canonical register compares its state, the other dialects advance first).
+pub fn first_position(l: &Lfsr16) -> u32 {
+    let c = cycle(l.dialect());
+    let at = c.position_of(l.state());
+    match l.dialect() {
+        LfsrDialect::Canonical => at,
+        LfsrDialect::StepFirst | LfsrDialect::EdgeRight => (at + 1) % PERIOD as u32,
+    }
+}
+
+/// The position `steps` steps after `position`.
+pub fn advance_position(position: u32, steps: u64) -> u32 {
+    ((u64::from(position) + steps % PERIOD as u64) % PERIOD as u64) as u32
 }
 
 /// The comparator of 64 values this CPU runs fastest: bit k set where `values[k] < t`.
@@ -160,6 +202,27 @@ mod tests {
     use super::*;
     use crate::sc::encode::encode;
     use crate::sc::source::NumberSource;
+
+    #[test]
+    fn positions_give_the_encoders_bits_and_counts() {
+        for d in [LfsrDialect::Canonical, LfsrDialect::StepFirst, LfsrDialect::EdgeRight] {
+            for (seed, len, t) in [(0xACE1u16, 1000usize, 30_000u32), (1, 64, 1), (0xFFFF, 65, 65_536), (7, 3000, 0)] {
+                let t = Threshold::from_raw(t).unwrap();
+                let mut l = Lfsr16::with_dialect(seed, d).unwrap();
+                let origin = first_position(&l);
+                let other = encode(&mut Lfsr16::with_dialect(seed ^ 0x5A5A, d).unwrap(), t, len);
+                for frame in 0..3u64 {
+                    let at = advance_position(origin, frame * len as u64);
+                    let expected = encode(&mut l, t, len);
+                    let got = cycle(d).compare_at(at, t, len);
+                    assert_eq!(got, expected, "{d:?} seed {seed} len {len} frame {frame}");
+                    let count: u32 =
+                        expected.words().iter().zip(other.words()).map(|(a, b)| (a & b).count_ones()).sum();
+                    assert_eq!(cycle(d).and_popcount_at(at, t, len, other.words()), u64::from(count));
+                }
+            }
+        }
+    }
 
     #[test]
     fn matches_the_bit_by_bit_encoder() {
