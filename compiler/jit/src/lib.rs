@@ -11,6 +11,7 @@
 
 pub mod abi;
 pub mod expr;
+pub mod fixed;
 pub mod kernel;
 pub mod native;
 pub mod sc;
@@ -68,7 +69,7 @@ impl CompiledModel for Compiled {
     }
 }
 
-fn new_module() -> Result<JITModule, Unsupported> {
+pub(crate) fn new_module() -> Result<JITModule, Unsupported> {
     let builder = JITBuilder::with_flags(&[("opt_level", "speed")], default_libcall_names())
         .map_err(|e| Unsupported(format!("no native code generator: {e}")))?;
     Ok(JITModule::new(builder))
@@ -131,9 +132,12 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
 /// `sim` for every population of that model; the other populations keep the interpreter.
 pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
     let started = Instant::now();
-    let populations = native::install(net, sim, |model, known| compile_model(net, model, known))
+    let mut populations: Vec<PopEngine> = native::install(net, sim, |model, known| compile_model(net, model, known))
         .into_iter()
         .map(|why| why.map_or(PopEngine::Jit, PopEngine::Interp))
         .collect();
+    for (pi, why) in fixed::install(net, sim) {
+        populations[pi] = why.map_or(PopEngine::Jit, PopEngine::Interp);
+    }
     Attached { populations, compile_s: started.elapsed().as_secs_f64() }
 }
