@@ -22,7 +22,16 @@ fn fixed_point_network_matches(file: &str, steps: &str) {
     for engine in ["interp", "jit"] {
         let dir = engines::out_dir(&format!("fx-{name}"), engine);
         let _ = std::fs::remove_dir_all(&dir);
-        let out = common::scn(&["run", path.to_str().unwrap(), "--steps", steps, "--engine", engine, "-o", dir.to_str().unwrap()]);
+        let out = common::scn(&[
+            "run",
+            path.to_str().unwrap(),
+            "--steps",
+            steps,
+            "--engine",
+            engine,
+            "-o",
+            dir.to_str().unwrap(),
+        ]);
         assert!(out.status.success(), "{name} on {engine}: {}", common::text(&out).1);
         outputs.push(engines::files(&dir));
         let _ = std::fs::remove_dir_all(&dir);

@@ -5,9 +5,12 @@
 //! interpreter computes: the same f64 operations in the same order, the same helper functions
 //! for everything transcendental, the same Philox draws.
 //!
-//! A model the JIT cannot compile (a fixed-point model, more than
-//! [`solver::MAX_SUBSTEPS`] substeps, an IR construct it does not know) keeps the interpreter's
-//! code; [`attach`] reports which engine runs each population and why.
+//! Fixed-point models (a `precision` member) compile through [`fixed`] into kernels
+//! bit-identical to the fixed-point interpreter.
+//!
+//! A model the JIT cannot compile (more than [`solver::MAX_SUBSTEPS`] substeps, an IR
+//! construct it does not know) keeps the interpreter's code; [`attach`] reports which engine
+//! runs each population and why.
 
 pub mod abi;
 pub mod expr;

@@ -163,7 +163,10 @@ fn base_network() -> Network {
     let mut net = scn_lower::lower_network(&analysis, None).expect("the base network lowers");
     let m = &net.models[net.populations[0].model];
     let fixed = m.fixed.as_ref().expect("a fixed-point model");
-    assert_eq!((fixed.int_params.as_slice(), fixed.int_states.as_slice()), (&[false, true][..], &[false, false, true][..]));
+    assert_eq!(
+        (fixed.int_params.as_slice(), fixed.int_states.as_slice()),
+        (&[false, true][..], &[false, false, true][..])
+    );
     assert!(m.inputs[0].spike && !m.inputs[1].spike);
     net.populations[0].param_overrides =
         vec![(0, Expr::Bin(BinOp::Mul, Box::new(Expr::Const(0.25)), Box::new(Expr::Index)))];

@@ -86,13 +86,7 @@ const _: () = assert!(std::mem::size_of::<FxArgs>() == 18 * 8);
 
 impl FxArgs {
     /// The arguments of one kernel call over a population's live arrays.
-    pub fn new(
-        v: &mut FxView<'_>,
-        step: u64,
-        seed: u64,
-        spikes: *mut Vec<Spike>,
-        fault: &mut Option<Fault>,
-    ) -> Self {
+    pub fn new(v: &mut FxView<'_>, step: u64, seed: u64, spikes: *mut Vec<Spike>, fault: &mut Option<Fault>) -> Self {
         FxArgs {
             params: v.params.as_ptr(),
             states: v.states.as_mut_ptr(),
@@ -361,5 +355,83 @@ pub unsafe extern "C" fn scn_fx_emit(args: *const FxArgs, neuron: u64) {
     unsafe {
         let a = &*args;
         (*a.spikes).push(Spike { step: a.step, pop: a.pop as usize, neuron });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scn_runtime::fixed::{Overflow, Rounding};
+
+    fn spec(rounding: Rounding) -> FixedSpec {
+        FixedSpec { signed: true, width: 16, frac: 8, overflow: Overflow::Trap, rounding }
+    }
+
+    fn call(spec: &FixedSpec, op: SlowOp, x: FVal, y: FVal, fault: &mut Option<Fault>) -> (u64, FxCall) {
+        let split = |v: FVal| match v {
+            FVal::Int(n) => (0, n as u64, (n >> 64) as u64),
+            FVal::Fix(r) => (1, r as u64, (r >> 64) as u64),
+        };
+        let ((xk, xl, xh), (yk, yl, yh)) = (split(x), split(y));
+        let mut c = FxCall {
+            spec,
+            seed: 7,
+            entity: 3,
+            step: 11,
+            phase: Phase::Conditions as u64,
+            counter: 2,
+            op: op as u64,
+            x_kind: xk,
+            x_lo: xl,
+            x_hi: xh,
+            y_kind: yk,
+            y_lo: yl,
+            y_hi: yh,
+            fault,
+        };
+        // SAFETY: the block is filled and its pointers live.
+        let r = unsafe { scn_fx_slow(&mut c) };
+        (r, c)
+    }
+
+    #[test]
+    fn the_draw_is_the_interpreters() {
+        let q = Quant::new(&spec(Rounding::Stochastic), 7, 3, 11, Phase::Ports);
+        q.counter.set(5);
+        let want = q.rand();
+        assert_eq!(scn_fx_draw(7, 3, 11, ((Phase::Ports as u64) << 24) | 5), want);
+    }
+
+    #[test]
+    fn slow_operations_are_the_interpreters_with_their_draws_and_faults() {
+        let s = spec(Rounding::Stochastic);
+        let mut fault = None;
+        let (r, c) = call(&s, SlowOp::Div, FVal::Fix(256), FVal::Fix(768), &mut fault);
+        let q = Quant::new(&s, 7, 3, 11, Phase::Conditions);
+        q.counter.set(2);
+        let want = q.bin(BinOp::Div, FVal::Fix(256), FVal::Fix(768)).unwrap();
+        assert_eq!((r, fval(c.x_kind, c.x_lo, c.x_hi)), (0, want));
+        assert_eq!(c.counter, u64::from(q.counter.get()), "the counter advances by the draws taken");
+        let (r, _) = call(&s, SlowOp::Div, FVal::Fix(256), FVal::Fix(0), &mut fault);
+        assert_eq!((r, fault.take()), (1, Some(Fault::DivByZero)));
+        let (r, _) = call(&s, SlowOp::Shl, FVal::Fix(0x4000), FVal::Int(1), &mut fault);
+        assert_eq!((r, fault.take()), (1, Some(Fault::Overflow(128.0))));
+        let (r, c) = call(&s, SlowOp::Cmp, FVal::Int(1), FVal::Fix(255), &mut fault);
+        assert_eq!((r, fval(c.x_kind, c.x_lo, c.x_hi)), (0, FVal::Int(1)));
+        let (_, c) = call(&s, SlowOp::Requantize, FVal::Fix(-(1 << 100)), FVal::Int(8), &mut fault);
+        assert_eq!(fault.take(), Some(Fault::Overflow(-(2f64.powi(100)) / 256.0)));
+        let _ = c;
+    }
+
+    #[test]
+    fn inline_faults_carry_the_exact_value() {
+        let mut slot = None;
+        // SAFETY: the slot is live.
+        unsafe { scn_fx_fault(&mut slot, FaultKind::Overflow as u64, 33000, 0, 8) };
+        assert_eq!(slot, Some(Fault::Overflow(33000.0 / 256.0)));
+        unsafe { scn_fx_fault(&mut slot, FaultKind::BadShift as u64, u64::MAX, u64::MAX, 0) };
+        assert_eq!(slot, Some(Fault::BadShift(-1.0)));
+        unsafe { scn_fx_fault(&mut slot, FaultKind::TooWide as u64, 0, 0, 0) };
+        assert_eq!(slot, Some(Fault::TooWide));
     }
 }

@@ -212,10 +212,10 @@ impl FxGen<'_, '_> {
         put(self, k, CallField::Counter);
         let opv = self.c64(op as i64);
         put(self, opv, CallField::Op);
-        for ((kind, raw), (fk, fl, fh)) in [x, y]
-            .into_iter()
-            .zip([(CallField::XKind, CallField::XLo, CallField::XHi), (CallField::YKind, CallField::YLo, CallField::YHi)])
-        {
+        for ((kind, raw), (fk, fl, fh)) in [x, y].into_iter().zip([
+            (CallField::XKind, CallField::XLo, CallField::XHi),
+            (CallField::YKind, CallField::YLo, CallField::YHi),
+        ]) {
             let kv = self.c64(i64::from(!kind));
             put(self, kv, fk);
             let (lo, hi) = self.b.ins().isplit(raw);
@@ -336,7 +336,11 @@ impl FxGen<'_, '_> {
             return self.slow(SlowOp::Requantize, (false, raw), (true, f), false);
         }
         let rand = (self.spec.rounding == Rounding::Stochastic).then(|| self.draw());
-        let y = if shift >= 0 { self.shl(raw, shift as u32) } else { self.round(raw, (-shift) as u32, self.spec.rounding, rand) };
+        let y = if shift >= 0 {
+            self.shl(raw, shift as u32)
+        } else {
+            self.round(raw, (-shift) as u32, self.spec.rounding, rand)
+        };
         let v = self.fit(y, raw, frac);
         self.fix(v)
     }

@@ -81,7 +81,12 @@ impl Effects {
             b.def_var(v, z);
             v
         };
-        Effects { emitted: var(types::I8), has_refractory: var(types::I8), steps: var(types::I64), mask: var(types::I64) }
+        Effects {
+            emitted: var(types::I8),
+            has_refractory: var(types::I8),
+            steps: var(types::I64),
+            mask: var(types::I64),
+        }
     }
 }
 
