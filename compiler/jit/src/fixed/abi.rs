@@ -3,9 +3,9 @@
 //! own code (`fixed_eval::Quant`, the Philox draw), so a kernel computes its bits and faults.
 
 use scn_runtime::fixed::Exact;
-use scn_runtime::interp::fixed_eval::{FVal, Fault, Phase, Quant};
+use scn_runtime::interp::fixed_eval::{FFrame, FVal, Fault, Phase, Quant, feval};
 use scn_runtime::interp::{FxView, Spike};
-use scn_runtime::ir::{AssignOp, BinOp, FixedSpec};
+use scn_runtime::ir::{AssignOp, BinOp, Expr, FixedSpec, Func};
 use scn_runtime::random::{DrawCoord, Purpose};
 use std::cmp::Ordering;
 
@@ -144,6 +144,14 @@ pub enum SlowOp {
     Abs,
     /// `Quant::q` of the exact value `x_raw · 2^-y_raw` (x and y kinds ignored).
     Requantize,
+    /// `floor(x)` as `feval` computes it.
+    Floor,
+    /// `ceil(x)` as `feval` computes it.
+    Ceil,
+    /// `round(x)` as `feval` computes it.
+    Round,
+    /// `Quant::constant` of the f64 whose bits are `x_lo` (a constant off the format's grid).
+    Constant,
 }
 
 impl SlowOp {
@@ -273,9 +281,29 @@ fn slow(c: &FxCall, spec: &FixedSpec) -> (Result<FVal, Fault>, u32) {
             FVal::Int(n) => n.checked_abs().map(FVal::Int).ok_or(Fault::TooWide),
             FVal::Fix(r) => q.q(Exact::new(r.abs(), q.fmt.frac())).map(FVal::Fix),
         },
-        _ => {
+        op if op == SlowOp::Constant as u64 => q.constant(f64::from_bits(c.x_lo)),
+        op if op == SlowOp::Requantize as u64 => {
             let (FVal::Int(raw) | FVal::Fix(raw)) = x;
             q.q(Exact::new(raw, c.y_lo as u32)).map(FVal::Fix)
+        }
+        op => {
+            let func = match op {
+                op if op == SlowOp::Floor as u64 => Func::Floor,
+                op if op == SlowOp::Ceil as u64 => Func::Ceil,
+                _ => Func::Round,
+            };
+            let locals = [x];
+            let frame = FFrame {
+                params: &[],
+                int_params: &[],
+                states: &[],
+                int_states: &[],
+                inputs: &[],
+                locals: &locals,
+                index: 0,
+                q: &q,
+            };
+            feval(&Expr::Call(func, vec![Expr::Local(0)]), &frame)
         }
     };
     (r, q.counter.get())

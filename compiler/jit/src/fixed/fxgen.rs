@@ -25,6 +25,21 @@ pub struct Fx {
     pub bits: u32,
     /// Whether the raw integer is known to lie inside the format.
     pub in_fmt: bool,
+    /// When the kind is only known at run time (an `if` or `min` choosing between an integer
+    /// and a fixed-point value): an i8 that is 1 for an integer; `int` is then meaningless.
+    pub dynk: Option<Value>,
+}
+
+impl Fx {
+    /// An exact integer with `|raw| ≤ 2^bits`.
+    pub fn integer(v: Value, bits: u32) -> Fx {
+        Fx { int: true, v, bits, in_fmt: false, dynk: None }
+    }
+
+    /// A value of statically known kind.
+    pub fn of(int: bool, v: Value, bits: u32, in_fmt: bool) -> Fx {
+        Fx { int, v, bits, in_fmt: in_fmt && !int, dynk: None }
+    }
 }
 
 /// The least `b` with `|v| ≤ 2^b`.
@@ -152,7 +167,7 @@ impl FxGen<'_, '_> {
 
     /// A value of the format computed by the kernel.
     pub fn fix(&self, v: Value) -> Fx {
-        Fx { int: false, v, bits: self.fmt_bits(), in_fmt: true }
+        Fx::of(false, v, self.fmt_bits(), true)
     }
 
     /// The random bits of the next stochastic rounding (`Quant::rand`).
@@ -194,9 +209,18 @@ impl FxGen<'_, '_> {
         self.b.ins().call_indirect(self.sigs.emit, f, &[self.args, neuron]);
     }
 
-    /// Runs a slow operation on `x` and `y` (each a kind and a raw value); the result is an
-    /// integer when `int`.
-    pub fn slow(&mut self, op: SlowOp, x: (bool, Value), y: (bool, Value), int: bool) -> Fx {
+    /// The i8 that is 1 when `x` is an integer.
+    pub fn kind(&mut self, x: &Fx) -> Value {
+        match x.dynk {
+            Some(k) => k,
+            None => self.b.ins().iconst(types::I8, i64::from(x.int)),
+        }
+    }
+
+    /// Runs a slow operation on `x` and `y`; the result is an integer when `int` is
+    /// `Some(true)`, a value of the format when `Some(false)`, of the kind the interpreter
+    /// chose (known at run time) when `None`.
+    pub fn slow(&mut self, op: SlowOp, x: &Fx, y: &Fx, int: Option<bool>) -> Fx {
         let at = |f: CallField| f.offset();
         let put = |g: &mut Self, v: Value, f: CallField| {
             g.b.ins().stack_store(g.ptr, v, g.call, at(f));
@@ -212,13 +236,16 @@ impl FxGen<'_, '_> {
         put(self, k, CallField::Counter);
         let opv = self.c64(op as i64);
         put(self, opv, CallField::Op);
-        for ((kind, raw), (fk, fl, fh)) in [x, y].into_iter().zip([
+        for (v, (fk, fl, fh)) in [x, y].into_iter().zip([
             (CallField::XKind, CallField::XLo, CallField::XHi),
             (CallField::YKind, CallField::YLo, CallField::YHi),
         ]) {
-            let kv = self.c64(i64::from(!kind));
+            // The call's kinds: 0 an integer, 1 a value of the format.
+            let is_int = self.kind(v);
+            let fix = self.b.ins().bxor_imm_s(is_int, 1);
+            let kv = self.b.ins().uextend(types::I64, fix);
             put(self, kv, fk);
-            let (lo, hi) = self.b.ins().isplit(raw);
+            let (lo, hi) = self.b.ins().isplit(v.v);
             put(self, lo, fl);
             put(self, hi, fh);
         }
@@ -236,7 +263,15 @@ impl FxGen<'_, '_> {
         let lo = self.b.ins().stack_load(self.ptr, types::I64, self.call, at(CallField::XLo));
         let hi = self.b.ins().stack_load(self.ptr, types::I64, self.call, at(CallField::XHi));
         let v = self.b.ins().iconcat(lo, hi);
-        if int { Fx { int: true, v, bits: 127, in_fmt: false } } else { self.fix(v) }
+        match int {
+            Some(true) => Fx::integer(v, 127),
+            Some(false) => self.fix(v),
+            None => {
+                let kind = self.b.ins().stack_load(self.ptr, types::I64, self.call, at(CallField::XKind));
+                let is_int = self.b.ins().icmp_imm_s(IntCC::Equal, kind, 0);
+                Fx { int: false, v, bits: 127, in_fmt: false, dynk: Some(is_int) }
+            }
+        }
     }
 
     /// `round_ratio(raw, 2^s, mode, rand)` for `s ≤ 120`.
@@ -333,7 +368,8 @@ impl FxGen<'_, '_> {
         let inline = if shift >= 0 { i64::from(bits) + shift <= 126 } else { -shift <= 120 };
         if !inline {
             let f = self.c128(i128::from(frac));
-            return self.slow(SlowOp::Requantize, (false, raw), (true, f), false);
+            let (x, y) = (Fx::of(false, raw, 127, false), Fx::integer(f, 7));
+            return self.slow(SlowOp::Requantize, &x, &y, Some(false));
         }
         let rand = (self.spec.rounding == Rounding::Stochastic).then(|| self.draw());
         let y = if shift >= 0 {
@@ -347,6 +383,10 @@ impl FxGen<'_, '_> {
 
     /// `Quant::to_fix`: a value brought into a `fix` slot.
     pub fn to_fix(&mut self, x: Fx) -> Fx {
+        if x.dynk.is_some() {
+            let none = Fx::integer(x.v, 0);
+            return self.slow(SlowOp::ToFix, &x, &none, Some(false));
+        }
         if x.int {
             return self.q(x.v, 0, x.bits);
         }
@@ -372,19 +412,23 @@ impl FxGen<'_, '_> {
 
     /// `Quant::to_int`: a value brought into an `int` slot (rounded with the rounding mode).
     pub fn to_int(&mut self, x: Fx) -> Fx {
+        if x.dynk.is_some() {
+            let none = Fx::integer(x.v, 0);
+            return self.slow(SlowOp::ToInt, &x, &none, Some(true));
+        }
         if x.int {
             return x;
         }
         let f = self.spec.frac;
         let rand = (self.spec.rounding == Rounding::Stochastic).then(|| self.draw());
         let v = self.round(x.v, f, self.spec.rounding, rand);
-        Fx { int: true, v, bits: (x.bits.saturating_sub(f) + 1).min(127), in_fmt: false }
+        Fx::integer(v, (x.bits.saturating_sub(f) + 1).min(127))
     }
 
     /// A truth value (`FVal::Int` 0 or 1) of an i8 condition.
     pub fn truth(&mut self, c: Value) -> Fx {
         let v = self.b.ins().uextend(types::I128, c);
-        Fx { int: true, v, bits: 0, in_fmt: false }
+        Fx::integer(v, 0)
     }
 
     /// Whether a value is non-zero (an i8).

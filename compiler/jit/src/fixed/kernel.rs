@@ -99,6 +99,7 @@ fn define(
         let m = info.model;
         let states_vars: Vec<Variable> = (0..m.states.len()).map(|_| b.declare_var(types::I128)).collect();
         let local_vars: Vec<Variable> = (0..m.locals as usize).map(|_| b.declare_var(types::I128)).collect();
+        let local_kinds: Vec<Variable> = (0..m.locals as usize).map(|_| b.declare_var(types::I8)).collect();
         let (header, body, exit, fail) = (b.create_block(), b.create_block(), b.create_block(), b.create_block());
         b.ins().jump(header, &[]);
         b.switch_to_block(header);
@@ -131,6 +132,7 @@ fn define(
             index: i,
             states: states_vars,
             local_vars,
+            local_kinds,
             locals: vec![None; m.locals as usize],
             dt: info.dt,
         };
@@ -316,6 +318,8 @@ fn handlers_element(g: &mut FxGen<'_, '_>, el: &mut Element, info: &FxModelInfo<
         }
         let saved = el.locals.clone();
         g.b.def_var(el.local_vars[local], w);
+        let fix = g.b.ins().iconst(types::I8, 0);
+        g.b.def_var(el.local_kinds[local], fix);
         let fmt_bits = g.fmt_bits();
         el.locals[local] = Some(super::lower::LocalKind::of(false, fmt_bits, true));
         // Emit and refractory inside a port handler have no effect, as in the interpreter.

@@ -25,12 +25,13 @@ pub struct LocalKind {
     int: bool,
     bits: u32,
     in_fmt: bool,
+    dynamic: bool,
 }
 
 impl LocalKind {
     /// The kind and bound of a value.
     pub fn of(int: bool, bits: u32, in_fmt: bool) -> LocalKind {
-        LocalKind { int, bits, in_fmt }
+        LocalKind { int, bits, in_fmt, dynamic: false }
     }
 }
 
@@ -54,6 +55,8 @@ pub struct Element {
     pub states: Vec<Variable>,
     /// Each local's variable (i128).
     pub local_vars: Vec<Variable>,
+    /// Each local's kind when it is known only at run time (i8, 1 for an integer).
+    pub local_kinds: Vec<Variable>,
     /// Each local's kind where it is certainly assigned.
     pub locals: Vec<Option<LocalKind>>,
     /// The network's dt (refractory periods in time).
@@ -101,17 +104,17 @@ impl Element {
                 match self.params[k] {
                     ParamSrc::Known(v) => {
                         let x = g.c128(v);
-                        Fx { int, v: x, bits: bits_of(v), in_fmt: !int && g.spec.format().contains_raw(v) }
+                        Fx::of(int, x, bits_of(v), g.spec.format().contains_raw(v))
                     }
                     ParamSrc::Loaded(bits) => {
                         let v = g.b.ins().load(types::I128, flags(), self.params_addr, 16 * k as i32);
-                        if int { Fx { int, v, bits, in_fmt: false } } else { g.fix(v) }
+                        if int { Fx::integer(v, bits) } else { g.fix(v) }
                     }
                 }
             }
             Expr::State(k) => {
                 let v = g.b.use_var(self.states[*k as usize]);
-                if self.int_states[*k as usize] { Fx { int: true, v, bits: 127, in_fmt: false } } else { g.fix(v) }
+                if self.int_states[*k as usize] { Fx::integer(v, 127) } else { g.fix(v) }
             }
             Expr::Input(k) => {
                 let v = g.b.ins().load(types::I128, flags(), self.inputs_addr, 16 * i32::from(*k));
@@ -122,11 +125,12 @@ impl Element {
                     return Err(unsupported("a local read before it is certainly assigned"));
                 };
                 let v = g.b.use_var(self.local_vars[*k as usize]);
-                Fx { int: kind.int, v, bits: kind.bits, in_fmt: kind.in_fmt }
+                let dynk = kind.dynamic.then(|| g.b.use_var(self.local_kinds[*k as usize]));
+                Fx { int: kind.int, v, bits: kind.bits, in_fmt: kind.in_fmt, dynk }
             }
             Expr::Index => {
                 let v = g.b.ins().uextend(types::I128, self.index);
-                Fx { int: true, v, bits: 64, in_fmt: false }
+                Fx::integer(v, 64)
             }
             Expr::Neg(x) => {
                 let x = self.expr(g, x)?;
@@ -174,19 +178,19 @@ impl Element {
                 let h = g.holds(c);
                 let (bt, be, join) = (g.b.create_block(), g.b.create_block(), g.b.create_block());
                 g.b.append_block_param(join, types::I128);
+                g.b.append_block_param(join, types::I8);
                 g.b.ins().brif(h, bt, &[], be, &[]);
                 g.b.switch_to_block(bt);
                 let x = self.expr(g, a)?;
-                g.b.ins().jump(join, &[x.v.into()]);
+                let kx = g.kind(&x);
+                g.b.ins().jump(join, &[x.v.into(), kx.into()]);
                 g.b.switch_to_block(be);
                 let y = self.expr(g, b)?;
-                g.b.ins().jump(join, &[y.v.into()]);
+                let ky = g.kind(&y);
+                g.b.ins().jump(join, &[y.v.into(), ky.into()]);
                 g.b.switch_to_block(join);
-                if x.int != y.int {
-                    return Err(unsupported("an `if` whose branches mix integers and fixed-point values"));
-                }
-                let v = g.b.block_params(join)[0];
-                Fx { int: x.int, v, bits: x.bits.max(y.bits), in_fmt: x.in_fmt && y.in_fmt }
+                let (v, k) = (g.b.block_params(join)[0], g.b.block_params(join)[1]);
+                merged(x, y, v, k)
             }
             Expr::Call(func, args) => self.call(g, *func, args)?,
             Expr::Time => return Err(unsupported("`t` in a fixed-point model")),
@@ -226,6 +230,14 @@ impl Element {
             }
             Func::Floor | Func::Ceil | Func::Round => {
                 let x = self.expr(g, &args[0])?;
+                if x.dynk.is_some() || (!x.int && x.bits >= 126) {
+                    let op = match func {
+                        Func::Floor => SlowOp::Floor,
+                        Func::Ceil => SlowOp::Ceil,
+                        _ => SlowOp::Round,
+                    };
+                    return Ok(g.slow(op, &x, &x, None));
+                }
                 if x.int {
                     return Ok(x);
                 }
@@ -238,9 +250,6 @@ impl Element {
                     }
                     _ => g.round(x.v, f, Rounding::NearestEven, None),
                 };
-                if x.bits >= 126 {
-                    return Err(unsupported("`floor`/`ceil`/`round` of an unbounded value"));
-                }
                 g.q(k, 0, x.bits.saturating_sub(f) + 1)
             }
             Func::Heaviside => {
@@ -267,9 +276,9 @@ impl Element {
                     let k = *state as usize;
                     let int_slot = self.int_states[k];
                     let cur = g.b.use_var(self.states[k]);
-                    let old = if int_slot { Fx { int: true, v: cur, bits: 127, in_fmt: false } } else { g.fix(cur) };
+                    let old = if int_slot { Fx::integer(cur, 127) } else { g.fix(cur) };
                     let stored = match op {
-                        AssignOp::Div if int_slot => g.slow(SlowOp::AssignDivInt, (true, old.v), (v.int, v.v), true),
+                        AssignOp::Div if int_slot => g.slow(SlowOp::AssignDivInt, &old, &v, Some(true)),
                         _ => {
                             let new = match op {
                                 AssignOp::Set => v,
@@ -291,7 +300,10 @@ impl Element {
                         return Err(unsupported("a local beyond the model's count"));
                     }
                     g.b.def_var(self.local_vars[k], v.v);
-                    self.locals[k] = Some(LocalKind { int: v.int, bits: v.bits, in_fmt: v.in_fmt });
+                    let kind = g.kind(&v);
+                    g.b.def_var(self.local_kinds[k], kind);
+                    self.locals[k] =
+                        Some(LocalKind { int: v.int, bits: v.bits, in_fmt: v.in_fmt, dynamic: v.dynk.is_some() });
                 }
                 Stmt::Emit => {
                     let one = g.b.ins().iconst(types::I8, 1);
@@ -327,11 +339,16 @@ impl Element {
                     self.stmts(g, otherwise, fx)?;
                     g.b.ins().jump(join, &[]);
                     g.b.switch_to_block(join);
-                    // Certainly assigned after the `if`: assigned alike on both paths.
+                    // Certainly assigned after the `if`: assigned on both paths (of a kind known
+                    // only at run time when the paths disagree).
                     for (l, t) in self.locals.iter_mut().zip(after_then) {
-                        if *l != t {
-                            *l = None;
-                        }
+                        *l = match (*l, t) {
+                            (Some(a), Some(b)) if a == b => Some(a),
+                            (Some(a), Some(b)) => {
+                                Some(LocalKind { int: false, bits: a.bits.max(b.bits), in_fmt: false, dynamic: true })
+                            }
+                            _ => None,
+                        };
                     }
                 }
             }
@@ -347,24 +364,27 @@ fn constant(g: &mut FxGen<'_, '_>, c: f64) -> Result<Fx, Unsupported> {
     let (int, raw) = if scaled.is_finite() && scaled == scaled.trunc() && scaled.abs() < 2f64.powi(100) {
         let raw = scaled as i128;
         if !fmt.contains_raw(raw) && c == c.trunc() { (true, c as i128) } else { (false, raw) }
-    } else if g.spec.rounding == Rounding::Stochastic {
-        return Err(unsupported("a constant off the format's grid under stochastic rounding"));
     } else {
         match requantize_f64(c, fmt, g.spec.rounding, g.spec.overflow, 0) {
-            Ok(v) => (false, v.raw()),
-            Err(_) => return Err(unsupported("a constant that does not fit the format")),
+            Ok(v) if g.spec.rounding != Rounding::Stochastic => (false, v.raw()),
+            // A stochastic rounding draw or a fault: at run time, as the interpreter does it.
+            _ => {
+                let bits = g.c128(i128::from(c.to_bits()));
+                let x = Fx::integer(bits, 64);
+                return Ok(g.slow(SlowOp::Constant, &x, &x, Some(false)));
+            }
         }
     };
     let v = g.c128(raw);
-    Ok(Fx { int, v, bits: bits_of(raw), in_fmt: !int && fmt.contains_raw(raw) })
+    Ok(Fx::of(int, v, bits_of(raw), fmt.contains_raw(raw)))
 }
 
 /// `-x` (`feval`'s `Neg`) or `abs(x)`.
 fn neg_abs(g: &mut FxGen<'_, '_>, x: Fx, abs: bool) -> Fx {
     let op = if abs { SlowOp::Abs } else { SlowOp::Neg };
-    if x.bits >= 127 {
-        let zero = g.c128(0);
-        return g.slow(op, (x.int, x.v), (true, zero), x.int);
+    if x.dynk.is_some() || x.bits >= 127 {
+        let int = x.dynk.is_none().then_some(x.int);
+        return g.slow(op, &x, &x, int);
     }
     let n = g.b.ins().ineg(x.v);
     let v = if abs {
@@ -374,7 +394,7 @@ fn neg_abs(g: &mut FxGen<'_, '_>, x: Fx, abs: bool) -> Fx {
     } else {
         n
     };
-    if x.int { Fx { int: true, v, bits: x.bits, in_fmt: false } } else { g.q(v, g.spec.frac, x.bits) }
+    if x.int { Fx::integer(v, x.bits) } else { g.q(v, g.spec.frac, x.bits) }
 }
 
 /// A value aligned to F fractional bits (an integer shifted), if it provably fits.
@@ -388,8 +408,11 @@ fn aligned(g: &mut FxGen<'_, '_>, x: Fx) -> Option<(Value, u32)> {
 
 /// `Quant::bin` for every operator but `>>`.
 fn bin(g: &mut FxGen<'_, '_>, op: BinOp, x: Fx, y: Fx) -> Result<Fx, Unsupported> {
+    if x.dynk.is_some() || y.dynk.is_some() {
+        return Ok(g.slow(SlowOp::of(op), &x, &y, None));
+    }
     let both_int = x.int && y.int;
-    let slow = |g: &mut FxGen<'_, '_>, int: bool| g.slow(SlowOp::of(op), (x.int, x.v), (y.int, y.v), int);
+    let slow = |g: &mut FxGen<'_, '_>, int: bool| g.slow(SlowOp::of(op), &x, &y, Some(int));
     Ok(match op {
         BinOp::Add | BinOp::Sub => {
             let add = |g: &mut FxGen<'_, '_>, a: Value, b: Value| {
@@ -401,7 +424,7 @@ fn bin(g: &mut FxGen<'_, '_>, op: BinOp, x: Fx, y: Fx) -> Result<Fx, Unsupported
                     return Ok(slow(g, true));
                 }
                 let v = add(g, x.v, y.v);
-                return Ok(Fx { int: true, v, bits, in_fmt: false });
+                return Ok(Fx::integer(v, bits));
             }
             match (aligned(g, x), aligned(g, y)) {
                 (Some((a, ba)), Some((b, bb))) if ba.max(bb) < 126 => {
@@ -418,7 +441,7 @@ fn bin(g: &mut FxGen<'_, '_>, op: BinOp, x: Fx, y: Fx) -> Result<Fx, Unsupported
             }
             let v = g.b.ins().imul(x.v, y.v);
             if both_int {
-                return Ok(Fx { int: true, v, bits, in_fmt: false });
+                return Ok(Fx::integer(v, bits));
             }
             let frac = if x.int { 0 } else { g.spec.frac } + if y.int { 0 } else { g.spec.frac };
             g.q(v, frac, bits)
@@ -432,8 +455,9 @@ fn bin(g: &mut FxGen<'_, '_>, op: BinOp, x: Fx, y: Fx) -> Result<Fx, Unsupported
 
 /// `x >> k`: arithmetic, flooring, the kind of x.
 fn shr(g: &mut FxGen<'_, '_>, x: Fx, k: Fx) -> Result<Fx, Unsupported> {
-    if !k.int {
-        return Ok(g.slow(SlowOp::Shr, (x.int, x.v), (k.int, k.v), x.int));
+    if x.dynk.is_some() || k.dynk.is_some() || !k.int {
+        let int = x.dynk.is_none().then_some(x.int);
+        return Ok(g.slow(SlowOp::Shr, &x, &k, int));
     }
     // `shift_amount` of an integer: itself, refused when negative, at most 127 used.
     let zero = g.c128(0);
@@ -457,25 +481,43 @@ fn compare(g: &mut FxGen<'_, '_>, op: CmpOp, x: Fx, y: Fx) -> Value {
         CmpOp::Gt => IntCC::SignedGreaterThan,
         CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
     };
-    if x.int == y.int {
+    let dynamic = x.dynk.is_some() || y.dynk.is_some();
+    if !dynamic && x.int == y.int {
         return g.b.ins().icmp(cc, x.v, y.v);
     }
-    match (aligned(g, x), aligned(g, y)) {
-        (Some((a, _)), Some((b, _))) => g.b.ins().icmp(cc, a, b),
-        _ => {
-            let o = g.slow(SlowOp::Cmp, (x.int, x.v), (y.int, y.v), true);
+    let both = if dynamic { None } else { aligned(g, x).zip(aligned(g, y)) };
+    match both {
+        Some(((a, _), (b, _))) => g.b.ins().icmp(cc, a, b),
+        None => {
+            let o = g.slow(SlowOp::Cmp, &x, &y, Some(true));
             let zero = g.c128(0);
             g.b.ins().icmp(cc, o.v, zero)
         }
     }
 }
 
-/// `if x op y { x } else { y }` for two values of one kind (`min`, `max`, `clip`).
+/// `if x op y { x } else { y }` (`min`, `max`, `clip`).
 fn select_if(g: &mut FxGen<'_, '_>, op: CmpOp, x: Fx, y: Fx) -> Result<Fx, Unsupported> {
-    if x.int != y.int {
-        return Err(unsupported("`min`/`max`/`clip` mixing integers and fixed-point values"));
-    }
     let take = compare(g, op, x, y);
     let v = g.sel(take, x.v, y.v);
-    Ok(Fx { int: x.int, v, bits: x.bits.max(y.bits), in_fmt: x.in_fmt && y.in_fmt })
+    let k = if x.dynk.is_some() || y.dynk.is_some() || x.int != y.int {
+        let (kx, ky) = (g.kind(&x), g.kind(&y));
+        Some(g.b.ins().select(take, kx, ky))
+    } else {
+        None
+    };
+    Ok(match k {
+        Some(k) => merged(x, y, v, k),
+        None => Fx { v, bits: x.bits.max(y.bits), in_fmt: x.in_fmt && y.in_fmt, ..x },
+    })
+}
+
+/// The value `v` of kind `k` (an i8, 1 for an integer) that is either `x` or `y`.
+fn merged(x: Fx, y: Fx, v: Value, k: Value) -> Fx {
+    let bits = x.bits.max(y.bits);
+    if x.dynk.is_none() && y.dynk.is_none() && x.int == y.int {
+        return Fx { int: x.int, v, bits, in_fmt: x.in_fmt && y.in_fmt, dynk: None };
+    }
+    // Which one it is, is known only at run time.
+    Fx { int: false, v, bits, in_fmt: false, dynk: Some(k) }
 }
