@@ -323,16 +323,27 @@ impl FxGen<'_, '_> {
         self.b.ins().iadd(q, up)
     }
 
-    /// The overflow mode on a rounded raw value `v` of the exact value `raw · 2^-frac`.
-    fn fit(&mut self, v: Value, raw: Value, frac: u32) -> Value {
+    /// The overflow mode on a rounded raw value `v` of the exact value `raw · 2^-frac`;
+    /// `fits` (an i8), when given, is false where `v` is only the low 128 bits of a value
+    /// beyond `i128` (its sign is then that of `raw`, its low 64 bits are right).
+    fn fit(&mut self, v: Value, raw: Value, frac: u32, fits: Option<Value>) -> Value {
         let fmt = self.spec.format();
         let (min, max) = (self.c128(fmt.min_raw()), self.c128(fmt.max_raw()));
         match self.spec.overflow {
             Overflow::Saturate => {
                 let below = self.b.ins().icmp(IntCC::SignedLessThan, v, min);
-                let v = self.sel(below, min, v);
-                let above = self.b.ins().icmp(IntCC::SignedGreaterThan, v, max);
-                self.sel(above, max, v)
+                let s = self.sel(below, min, v);
+                let above = self.b.ins().icmp(IntCC::SignedGreaterThan, s, max);
+                let s = self.sel(above, max, s);
+                match fits {
+                    None => s,
+                    Some(fits) => {
+                        let zero = self.c128(0);
+                        let negative = self.b.ins().icmp(IntCC::SignedLessThan, raw, zero);
+                        let huge = self.sel(negative, min, max);
+                        self.sel(fits, s, huge)
+                    }
+                }
             }
             Overflow::Wrap => {
                 // `wrap_low_bits` of the low 64 bits (the identity inside the format).
@@ -354,7 +365,11 @@ impl FxGen<'_, '_> {
             Overflow::Trap => {
                 let below = self.b.ins().icmp(IntCC::SignedLessThan, v, min);
                 let above = self.b.ins().icmp(IntCC::SignedGreaterThan, v, max);
-                let out = self.b.ins().bor(below, above);
+                let mut out = self.b.ins().bor(below, above);
+                if let Some(fits) = fits {
+                    let huge = self.b.ins().icmp_imm_s(IntCC::Equal, fits, 0);
+                    out = self.b.ins().bor(out, huge);
+                }
                 self.fault_if(out, FaultKind::Overflow, raw, frac);
                 v
             }
@@ -365,20 +380,47 @@ impl FxGen<'_, '_> {
     /// stochastic mode), rounding to F bits, the overflow mode.
     pub fn q(&mut self, raw: Value, frac: u32, bits: u32) -> Fx {
         let shift = i64::from(self.spec.frac) - i64::from(frac);
-        let inline = if shift >= 0 { i64::from(bits) + shift <= 126 } else { -shift <= 120 };
-        if !inline {
+        if shift < -120 {
             let f = self.c128(i128::from(frac));
             let (x, y) = (Fx::of(false, raw, 127, false), Fx::integer(f, 7));
             return self.slow(SlowOp::Requantize, &x, &y, Some(false));
         }
         let rand = (self.spec.rounding == Rounding::Stochastic).then(|| self.draw());
-        let y = if shift >= 0 {
-            self.shl(raw, shift as u32)
+        let (y, fits) = if shift >= 0 {
+            let y = self.shl(raw, shift as u32);
+            // Beyond i128 only when the bound does not rule it out.
+            let fits = (i64::from(bits) + shift > 126).then(|| {
+                let back = self.sar(y, shift as u32);
+                self.b.ins().icmp(IntCC::Equal, back, raw)
+            });
+            (y, fits)
         } else {
-            self.round(raw, (-shift) as u32, self.spec.rounding, rand)
+            (self.round(raw, (-shift) as u32, self.spec.rounding, rand), None)
         };
-        let v = self.fit(y, raw, frac);
+        let v = self.fit(y, raw, frac, fits);
         self.fix(v)
+    }
+
+    /// `x << k` for a constant k, faulting (`TooWide`) when it leaves `i128` (`shl_checked`).
+    pub fn checked_shl(&mut self, x: Value, k: u32) -> Value {
+        let y = self.shl(x, k);
+        let back = self.sar(y, k);
+        let bad = self.b.ins().icmp(IntCC::NotEqual, back, x);
+        self.fault_if(bad, FaultKind::TooWide, x, 0);
+        y
+    }
+
+    /// `a + b` (or `a − b`), faulting (`TooWide`) when it leaves `i128`.
+    pub fn checked_add(&mut self, a: Value, b: Value, sub: bool) -> Value {
+        let r = if sub { self.b.ins().isub(a, b) } else { self.b.ins().iadd(a, b) };
+        // Signed overflow: the operands' signs (b's flipped for `−`) agree and r's differs.
+        let ar = self.b.ins().bxor(a, r);
+        let other = if sub { self.b.ins().bxor(a, b) } else { self.b.ins().bxor(b, r) };
+        let both = self.b.ins().band(ar, other);
+        let zero = self.c128(0);
+        let bad = self.b.ins().icmp(IntCC::SignedLessThan, both, zero);
+        self.fault_if(bad, FaultKind::TooWide, a, 0);
+        r
     }
 
     /// `Quant::to_fix`: a value brought into a `fix` slot.

@@ -406,6 +406,12 @@ fn aligned(g: &mut FxGen<'_, '_>, x: Fx) -> Option<(Value, u32)> {
     (x.bits + f <= 126).then(|| (g.shl(x.v, f), x.bits + f))
 }
 
+/// A value aligned to F fractional bits, faulting (`TooWide`) as `Exact`'s alignment does
+/// when an integer does not fit shifted.
+fn aligned_checked(g: &mut FxGen<'_, '_>, x: Fx) -> (Value, u32) {
+    aligned(g, x).unwrap_or_else(|| (g.checked_shl(x.v, g.spec.frac), 127))
+}
+
 /// `Quant::bin` for every operator but `>>`.
 fn bin(g: &mut FxGen<'_, '_>, op: BinOp, x: Fx, y: Fx) -> Result<Fx, Unsupported> {
     if x.dynk.is_some() || y.dynk.is_some() {
@@ -418,20 +424,24 @@ fn bin(g: &mut FxGen<'_, '_>, op: BinOp, x: Fx, y: Fx) -> Result<Fx, Unsupported
             let add = |g: &mut FxGen<'_, '_>, a: Value, b: Value| {
                 if op == BinOp::Add { g.b.ins().iadd(a, b) } else { g.b.ins().isub(a, b) }
             };
+            let sub = op == BinOp::Sub;
             if both_int {
                 let bits = x.bits.max(y.bits) + 1;
                 if bits > 126 {
-                    return Ok(slow(g, true));
+                    let v = g.checked_add(x.v, y.v, sub);
+                    return Ok(Fx::integer(v, 127));
                 }
                 let v = add(g, x.v, y.v);
                 return Ok(Fx::integer(v, bits));
             }
-            match (aligned(g, x), aligned(g, y)) {
-                (Some((a, ba)), Some((b, bb))) if ba.max(bb) < 126 => {
-                    let v = add(g, a, b);
-                    g.q(v, g.spec.frac, ba.max(bb) + 1)
-                }
-                _ => slow(g, false),
+            let ((a, ba), (b, bb)) = (aligned_checked(g, x), aligned_checked(g, y));
+            let bits = ba.max(bb) + 1;
+            if bits > 126 {
+                let v = g.checked_add(a, b, sub);
+                g.q(v, g.spec.frac, 127)
+            } else {
+                let v = add(g, a, b);
+                g.q(v, g.spec.frac, bits)
             }
         }
         BinOp::Mul => {
