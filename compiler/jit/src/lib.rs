@@ -5,12 +5,16 @@
 //! interpreter computes: the same f64 operations in the same order, the same helper functions
 //! for everything transcendental, the same Philox draws.
 //!
-//! A model the JIT cannot compile (a fixed-point model, more than
-//! [`solver::MAX_SUBSTEPS`] substeps, an IR construct it does not know) keeps the interpreter's
-//! code; [`attach`] reports which engine runs each population and why.
+//! Fixed-point models (a `precision` member) compile through [`fixed`] into kernels
+//! bit-identical to the fixed-point interpreter.
+//!
+//! A model the JIT cannot compile (more than [`solver::MAX_SUBSTEPS`] substeps, an IR
+//! construct it does not know) keeps the interpreter's code; [`attach`] reports which engine
+//! runs each population and why.
 
 pub mod abi;
 pub mod expr;
+pub mod fixed;
 pub mod kernel;
 pub mod native;
 pub mod sc;
@@ -72,7 +76,7 @@ impl CompiledModel for Compiled {
     }
 }
 
-fn new_module() -> Result<JITModule, Unsupported> {
+pub(crate) fn new_module() -> Result<JITModule, Unsupported> {
     let builder = JITBuilder::with_flags(&[("opt_level", "speed")], default_libcall_names())
         .map_err(|e| Unsupported(format!("no native code generator: {e}")))?;
     Ok(JITModule::new(builder))
@@ -136,7 +140,7 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
 pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
     let started = Instant::now();
     let mut vector_models = Vec::new();
-    let populations: Vec<PopEngine> = native::install(net, sim, |model, known| {
+    let mut populations: Vec<PopEngine> = native::install(net, sim, |model, known| {
         let c = compile_model(net, model, known)?;
         vector_models.push((model, known.clone(), c.vector));
         Ok(c)
@@ -144,6 +148,10 @@ pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
     .into_iter()
     .map(|why| why.map_or(PopEngine::Jit, PopEngine::Interp))
     .collect();
+    for (pi, why) in fixed::install(net, sim) {
+        populations[pi] = why.map_or(PopEngine::Jit, PopEngine::Interp);
+    }
+    // Fixed-point kernels are scalar (their models never reach `vector_models`).
     let vector = (0..net.populations.len())
         .map(|pi| {
             let k = known(net, sim, pi);

@@ -4,9 +4,11 @@ pub mod connect;
 pub mod eval;
 pub mod expm;
 pub mod fixed_eval;
+pub mod fx_kernel;
 pub mod peer;
 pub mod sc;
 pub mod sim;
 pub mod solver;
 
+pub use fx_kernel::{FxFailure, FxKernel, FxView};
 pub use sim::{PopKernel, PopView, RunError, Sample, Simulation, Spike, StepObserver};

@@ -5,6 +5,7 @@
 use super::connect::{Csr, build_projection};
 use super::eval::{Draws, Frame, eval, round_half_even};
 use super::fixed_eval::{FEffects, FFrame, FVal, Fault, Phase, Quant, feval, fexec, holds};
+use super::fx_kernel::{FxFailure, FxKernel, FxView};
 use super::peer;
 use super::solver::{Element, ExactCache, System, advance};
 use crate::fixed::{Exact, FixError, requantize, requantize_f64};
@@ -222,6 +223,8 @@ pub struct Simulation<'n> {
     pub fired: Vec<bool>,
     /// Per population: a compiled kernel replacing the interpreter's per-population code.
     kernels: Vec<Option<Box<dyn PopKernel + 'n>>>,
+    /// Per population: a compiled kernel replacing the fixed-point interpreter's code.
+    fx_kernels: Vec<Option<Box<dyn FxKernel + 'n>>>,
     /// Whether steps 3–5 run population by population through
     /// [`PopKernel::integrate_and_conditions`] (every population has a kernel and no
     /// integration can fail, so this is the same as integrating all, then all conditions).
@@ -327,6 +330,49 @@ fn fx_grid(fx: &FixedModel, x: f64) -> Result<i128, Fault> {
     requantize_f64(x, fx.spec.format(), fx.spec.rounding, fx.spec.overflow, 0)
         .map(|v| v.raw())
         .map_err(|e| if e == FixError::Overflow { Fault::Overflow(x) } else { Fault::TooWide })
+}
+
+/// The raw arrays of fixed-point population `pi` for its kernel.
+fn fx_view(pi: usize, size: usize, st: &mut PopState) -> FxView<'_> {
+    let f = st.fx.as_mut().expect("fixed-point storage");
+    FxView {
+        pop: pi,
+        size,
+        params: &f.params,
+        states: &mut f.states,
+        inputs: &f.inputs,
+        port_sum: &mut f.port_sum,
+        port_hit: &mut st.port_hit,
+        refractory_until: &mut st.refractory_until,
+        held: &mut st.held,
+        last_cond: &mut st.last_cond,
+        spiked: &mut st.spiked,
+        entity_base: st.entity_base,
+        hit: &st.hit,
+    }
+}
+
+/// The run error of a fixed-point kernel's failure, as the interpreter reports it.
+fn fx_failure(net: &Network, pi: usize, fx: &FixedModel, st: &PopState, t_step: u64, e: FxFailure) -> RunError {
+    let p = &net.populations[pi];
+    match e.fault {
+        Some(fault) => fx_error(&p.name, e.element, t_step, &fault),
+        None => {
+            let f = st.fx.as_ref().expect("fixed-point storage");
+            let at = e.element as usize * st.ns;
+            RunError::Invariant {
+                pop: p.name.clone(),
+                neuron: e.element,
+                step: t_step,
+                states: net.models[p.model]
+                    .states
+                    .iter()
+                    .cloned()
+                    .zip(f.states[at..at + st.ns].iter().enumerate().map(|(k, &r)| fx_si(fx, k, r)))
+                    .collect(),
+            }
+        }
+    }
 }
 
 fn fx_error(pop: &str, neuron: u64, step: u64, fault: &Fault) -> RunError {
@@ -571,6 +617,7 @@ impl<'n> Simulation<'n> {
             sc: super::sc::ScState::new(net.seed),
             outputs: Vec::new(),
             kernels: net.populations.iter().map(|_| None).collect(),
+            fx_kernels: net.populations.iter().map(|_| None).collect(),
             fused: false,
             fired: vec![false; net.projections.len()],
         }
@@ -582,6 +629,17 @@ impl<'n> Simulation<'n> {
         let net = self.net;
         self.fused = self.kernels.iter().all(Option::is_some)
             && net.populations.iter().all(|p| net.models[p.model].invariants.is_empty());
+    }
+
+    /// Replaces the fixed-point interpreter's update of population `pop` (a model with a
+    /// `precision` member) by `kernel`.
+    pub fn set_fx_kernel(&mut self, pop: usize, kernel: Box<dyn FxKernel + 'n>) {
+        self.fx_kernels[pop] = Some(kernel);
+    }
+
+    /// Whether population `pop` runs a compiled fixed-point kernel.
+    pub fn has_fx_kernel(&self, pop: usize) -> bool {
+        self.fx_kernels[pop].is_some()
     }
 
     /// Steps 3–5 population by population, each in one pass of its kernel.
@@ -611,6 +669,12 @@ impl<'n> Simulation<'n> {
     /// The f64 parameters of population `pop`, element-major (empty for a fixed-point one).
     pub fn params(&self, pop: usize) -> &[f64] {
         if self.pops[pop].fx.is_some() { &[] } else { &self.pops[pop].params }
+    }
+
+    /// The raw parameters of fixed-point population `pop`, element-major (`None` for an f64
+    /// population).
+    pub fn raw_params(&self, pop: usize) -> Option<&[i128]> {
+        self.pops[pop].fx.as_ref().map(|f| f.params.as_slice())
     }
 
     /// Whether population `pop` runs a compiled kernel rather than the interpreter's code.
@@ -712,7 +776,14 @@ impl<'n> Simulation<'n> {
             for (pi, p) in net.populations.iter().enumerate() {
                 let m = &net.models[p.model];
                 if let Some(fx) = &m.fixed {
-                    fx_integrate(net, pi, m, fx, &mut self.pops[pi], t_step)?;
+                    let st = &mut self.pops[pi];
+                    match self.fx_kernels[pi].as_mut() {
+                        Some(k) => {
+                            let r = k.integrate(&mut fx_view(pi, p.size as usize, st), t_step);
+                            r.map_err(|e| fx_failure(net, pi, fx, st, t_step, e))?
+                        }
+                        None => fx_integrate(net, pi, m, fx, st, t_step)?,
+                    }
                     continue;
                 }
                 if let Some(k) = self.kernels[pi].as_mut() {
@@ -802,7 +873,13 @@ impl<'n> Simulation<'n> {
                 let m = &net.models[p.model];
                 let st = &mut self.pops[pi];
                 if let Some(fx) = &m.fixed {
-                    fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?;
+                    match self.fx_kernels[pi].as_mut() {
+                        Some(k) => {
+                            let r = k.conditions(&mut fx_view(pi, p.size as usize, st), t_step, &mut self.spikes);
+                            r.map_err(|e| fx_failure(net, pi, fx, st, t_step, e))?
+                        }
+                        None => fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?,
+                    }
                     continue;
                 }
                 if let Some(k) = self.kernels[pi].as_mut() {
@@ -987,7 +1064,13 @@ impl<'n> Simulation<'n> {
             let st = &mut self.pops[pi];
             st.take_hits();
             if let Some(fx) = &m.fixed {
-                fx_handlers(net, pi, m, fx, st, t_step)?;
+                match self.fx_kernels[pi].as_mut() {
+                    Some(k) => {
+                        let r = k.handlers(&mut fx_view(pi, p.size as usize, st), t_step);
+                        r.map_err(|e| fx_failure(net, pi, fx, st, t_step, e))?
+                    }
+                    None => fx_handlers(net, pi, m, fx, st, t_step)?,
+                }
             } else if let Some(k) = self.kernels[pi].as_mut().filter(|_| !m.handlers.is_empty()) {
                 k.handlers(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
             } else if !m.handlers.is_empty() {
