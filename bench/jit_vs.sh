@@ -74,6 +74,7 @@ echo "brian2 cpp_standalone (1 thread): wall $BW s, simulation $BS s, $BN spikes
 echo "ratios (higher = SCN-JIT faster): jit vs interp  wall $(ratio "${WALL[interp]}" "${WALL[jit]}")x  sim $(ratio "${SIM[interp]}" "${SIM[jit]}")x"
 echo "                                  jit vs llvm    wall $(ratio "${WALL[llvm]}" "${WALL[jit]}")x  sim $(ratio "${SIM[llvm]}" "${SIM[jit]}")x"
 echo "                                  jit vs brian2  wall $(ratio "$BW" "${WALL[jit]}")x  sim $(ratio "$BS" "${SIM[jit]}")x"
+echo "                                  llvm vs brian2 wall $(ratio "$BW" "${WALL[llvm]}")x  sim $(ratio "$BS" "${SIM[llvm]}")x"
 
 FRAMES=8
 echo "== SC dense layer 256x256, L = 1024, $FRAMES frames =="
