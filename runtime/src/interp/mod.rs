@@ -4,6 +4,7 @@ pub mod connect;
 pub mod eval;
 pub mod expm;
 pub mod fixed_eval;
+mod pathway;
 pub mod peer;
 pub mod sc;
 pub mod sim;

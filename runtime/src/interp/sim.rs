@@ -5,6 +5,7 @@
 use super::connect::{Csr, build_projection};
 use super::eval::{Draws, Frame, eval, round_half_even};
 use super::fixed_eval::{FEffects, FFrame, FVal, Fault, Phase, Quant, feval, fexec, holds};
+use super::pathway::{Arrived, Hits, PortSums, Ring, add_weights};
 use super::peer;
 use super::solver::{Element, ExactCache, System, advance};
 use crate::fixed::{Exact, FixError, requantize, requantize_f64};
@@ -106,24 +107,9 @@ struct PopState {
     inputs_dirty: bool,
     /// Raw fixed-point storage of a population whose model has a `precision` member.
     fx: Option<FxPop>,
-    /// One bit per element: a spike port of it was hit this step.
-    hit_bits: Vec<u64>,
-    /// The elements of `hit_bits`, ascending, while the port handlers run.
-    hit: Vec<u32>,
-}
-
-impl PopState {
-    /// Moves the elements marked in `hit_bits` into `hit`, ascending, and clears the marks.
-    fn take_hits(&mut self) {
-        self.hit.clear();
-        for (w, word) in self.hit_bits.iter_mut().enumerate() {
-            let mut bits = std::mem::take(word);
-            while bits != 0 {
-                self.hit.push((64 * w) as u32 + bits.trailing_zeros());
-                bits &= bits - 1;
-            }
-        }
-    }
+    /// The elements with a spike port hit this step (listed, ascending, while the port
+    /// handlers run).
+    hits: Hits,
 }
 
 /// Parameters, states and port sums of a fixed-point population, as raw integers
@@ -140,7 +126,8 @@ struct FxPop {
 
 struct ProjState {
     csr: Csr,
-    ring: Vec<Vec<u32>>,
+    /// The spikes in transit.
+    ring: Ring,
     syn_states: Vec<f64>,
     syn_params: Vec<f64>,
     syn_exact: Vec<ExactCache>,
@@ -149,8 +136,6 @@ struct ProjState {
     fx_weight: Vec<i128>,
     /// The weight of every connection when all are the same bits (then not loaded per spike).
     uniform_weight: Option<f64>,
-    /// The delay of every connection when all are the same (then not loaded per connection).
-    uniform_delay: Option<u32>,
 }
 
 /// The one value every element of `values` has (bit for bit), if any.
@@ -192,6 +177,13 @@ pub struct Simulation<'n> {
     /// [`PopKernel::integrate_and_conditions`] (every population has a kernel and no
     /// integration can fail, so this is the same as integrating all, then all conditions).
     fused: bool,
+    /// Per population, the range of `spikes` it emitted in the step being run.
+    emitted: Vec<std::ops::Range<usize>>,
+    /// What arrives along the projection being delivered (a buffer reused every step).
+    arrived: Arrived,
+    /// Whether every projection queues connections and delivers them one by one through the
+    /// general path (see [`Simulation::use_reference_delivery`]).
+    reference_delivery: bool,
 }
 
 /// The arrays of one f64 population that a per-population kernel reads and writes: element
@@ -274,7 +266,7 @@ fn view<'a>(pi: usize, size: usize, st: &'a mut PopState, locals: &'a mut [f64])
         spiked: &mut st.spiked,
         entity_base: st.entity_base,
         locals,
-        hit: &st.hit,
+        hit: st.hits.list(),
     }
 }
 
@@ -386,8 +378,7 @@ impl<'n> Simulation<'n> {
                 spiked: vec![false; n],
                 inputs_dirty: true,
                 fx: None,
-                hit_bits: vec![0; n.div_ceil(64)],
-                hit: Vec::new(),
+                hits: Hits::new(n),
             };
             if let Some(fx) = &m.fixed {
                 let defaults = m
@@ -458,7 +449,6 @@ impl<'n> Simulation<'n> {
         let mut projs = Vec::new();
         for (k, pr) in net.projections.iter().enumerate() {
             let csr = build_projection(net, k, pr);
-            let max_delay = csr.delay.iter().copied().max().unwrap_or(0) as usize;
             let (syn_states, syn_params) = match pr.synapse {
                 Some(s) => init_synapses(net, &net.models[s], &csr, k, &pr.synapse_params),
                 None => (Vec::new(), Vec::new()),
@@ -489,11 +479,10 @@ impl<'n> Simulation<'n> {
             }
             projs.push(ProjState {
                 uniform_weight: uniform(&csr.weight, f64::to_bits),
-                uniform_delay: uniform(&csr.delay, u64::from),
+                ring: Ring::new(&csr, uniform(&csr.delay, u64::from)),
                 fx_weight,
                 syn_exact,
                 csr,
-                ring: vec![Vec::new(); max_delay + 1],
                 syn_states,
                 syn_params,
                 poisson_entity,
@@ -537,6 +526,22 @@ impl<'n> Simulation<'n> {
             kernels: net.populations.iter().map(|_| None).collect(),
             fused: false,
             fired: vec![false; net.projections.len()],
+            emitted: vec![0..0; net.populations.len()],
+            arrived: Arrived::default(),
+            reference_delivery: false,
+        }
+    }
+
+    /// Delivers every spike the general way from now on: each projection queues single
+    /// connections in its delay ring, sorts what arrives, and runs each connection through the
+    /// same code as synapse models and fixed-point targets. The results are the same bits as
+    /// the default delivery (which keeps whole rows in flight when a projection has one delay
+    /// and adds plain weights in one tight loop); differential tests compare the two.
+    pub fn use_reference_delivery(&mut self) {
+        self.reference_delivery = true;
+        for ps in &mut self.projs {
+            let ring = std::mem::replace(&mut ps.ring, Ring::Connections { slots: Vec::new() });
+            ps.ring = ring.into_connections(&ps.csr);
         }
     }
 
@@ -553,12 +558,14 @@ impl<'n> Simulation<'n> {
         for (pi, p) in self.net.populations.iter().enumerate() {
             let k = self.kernels[pi].as_mut().expect("every population has a kernel");
             let st = &mut self.pops[pi];
+            let first = self.spikes.len();
             let failed = k.integrate_and_conditions(
                 &mut view(pi, p.size as usize, st, &mut self.locals),
                 t_step,
                 t,
                 &mut self.spikes,
             );
+            self.emitted[pi] = first..self.spikes.len();
             if let Err(i) = failed {
                 let m = &self.net.models[p.model];
                 let at = i as usize * st.ns;
@@ -669,8 +676,7 @@ impl<'n> Simulation<'n> {
             }
         }
         // 3–5. Integration (draws are pure functions of their coordinates, step 2).
-        // (the spikes of this step are appended from step 5 on).
-        let first_spike = self.spikes.len();
+        // (the spikes of this step are appended from step 5 on, population by population).
         if self.fused {
             self.integrate_and_conditions(t_step, t)?;
         } else {
@@ -766,12 +772,15 @@ impl<'n> Simulation<'n> {
             for (pi, p) in net.populations.iter().enumerate() {
                 let m = &net.models[p.model];
                 let st = &mut self.pops[pi];
+                let first = self.spikes.len();
                 if let Some(fx) = &m.fixed {
                     fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?;
+                    self.emitted[pi] = first..self.spikes.len();
                     continue;
                 }
                 if let Some(k) = self.kernels[pi].as_mut() {
                     k.conditions(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t, &mut self.spikes);
+                    self.emitted[pi] = first..self.spikes.len();
                     continue;
                 }
                 for i in 0..p.size as usize {
@@ -820,6 +829,7 @@ impl<'n> Simulation<'n> {
                         }
                     }
                 }
+                self.emitted[pi] = first..self.spikes.len();
             }
         }
         // Poisson and replayed sources fire here too; then 6. the pre pathway.
@@ -827,15 +837,18 @@ impl<'n> Simulation<'n> {
             let ps = &mut self.projs[k];
             let fired = &mut self.fired[k];
             *fired = false;
-            let slots = ps.ring.len() as u64;
+            let mut schedule = |i: usize| {
+                *fired = true;
+                ps.ring.schedule(&ps.csr, i, t_step);
+            };
             match &pr.source {
                 Source::Population(src) => {
-                    // The spikes of a population are appended in index order, a neuron's
-                    // together, so this visits each spiking neuron once, in index order.
+                    // A neuron's spikes of one step are appended together, so this visits
+                    // each spiking neuron once (in index order, as populations emit).
                     let mut last = None;
-                    for sp in self.spikes[first_spike..].iter().filter(|sp| sp.pop == *src) {
+                    for sp in &self.spikes[self.emitted[*src].clone()] {
                         if last != Some(sp.neuron) {
-                            schedule(ps, sp.neuron as usize, t_step, slots, fired);
+                            schedule(sp.neuron as usize);
                             last = Some(sp.neuron);
                         }
                     }
@@ -850,14 +863,14 @@ impl<'n> Simulation<'n> {
                             .stream(&net.sc, frame, *stream, i)
                             .map_err(|message| RunError::Stream { step: t_step, message })?;
                         if b.get(bit) == Some(true) {
-                            schedule(ps, i, t_step, slots, fired);
+                            schedule(i);
                         }
                     }
                 }
                 Source::Replay { spikes, .. } => {
                     let from = spikes.partition_point(|&(s, _)| s < t_step);
                     for &(_, i) in spikes[from..].iter().take_while(|&&(s, _)| s == t_step) {
-                        schedule(ps, i as usize, t_step, slots, fired);
+                        schedule(i as usize);
                     }
                 }
                 Source::Poisson { rate, n, window } => {
@@ -866,7 +879,7 @@ impl<'n> Simulation<'n> {
                         for i in 0..*n as usize {
                             let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
-                                schedule(ps, i, t_step, slots, fired);
+                                schedule(i);
                             }
                         }
                     }
@@ -876,7 +889,7 @@ impl<'n> Simulation<'n> {
                         for (i, &p) in p.iter().enumerate() {
                             let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
-                                schedule(ps, i, t_step, slots, fired);
+                                schedule(i);
                             }
                         }
                     }
@@ -885,9 +898,25 @@ impl<'n> Simulation<'n> {
         }
         for (k, pr) in net.projections.iter().enumerate() {
             let ps = &mut self.projs[k];
-            let slot = (t_step % ps.ring.len() as u64) as usize;
-            let mut arriving = std::mem::take(&mut ps.ring[slot]);
-            arriving.sort_unstable();
+            let arrived = &mut self.arrived;
+            ps.ring.take(&ps.csr, t_step, arrived);
+            if arrived.is_empty() {
+                continue;
+            }
+            let tgt_fixed = &net.models[net.populations[pr.target].model].fixed;
+            if pr.synapse.is_none() && tgt_fixed.is_none() && !self.reference_delivery {
+                let tgt = &mut self.pops[pr.target];
+                let to = PortSums {
+                    port: pr.port as usize,
+                    ni: tgt.ni,
+                    sum: &mut tgt.port_sum,
+                    hit: &mut tgt.port_hit,
+                    hits: &mut tgt.hits,
+                };
+                add_weights(&ps.csr, ps.uniform_weight, arrived, to);
+                continue;
+            }
+            let arriving = arrived.connections(&ps.csr);
             // What the synapse reads (`pre.x`, `post.v`, network values), per arriving spike,
             // before the target's port sums are touched.
             let peer: Vec<Vec<f64>> = if pr.synapse_inputs.is_empty() {
@@ -900,7 +929,6 @@ impl<'n> Simulation<'n> {
                     .collect()
             };
             let tgt = &mut self.pops[pr.target];
-            let tgt_fixed = &net.models[net.populations[pr.target].model].fixed;
             for (a, &c) in arriving.iter().enumerate() {
                 let c = c as usize;
                 let j = ps.csr.target[c] as usize;
@@ -913,7 +941,7 @@ impl<'n> Simulation<'n> {
                 };
                 let slot = j * tgt.ni + pr.port as usize;
                 tgt.port_hit[slot] = true;
-                tgt.hit_bits[j / 64] |= 1 << (j % 64);
+                tgt.hits.mark(j);
                 if let (Some(fx), Some(f)) = (tgt_fixed, tgt.fx.as_mut()) {
                     // Weights are summed in the port's format: exact sums, the overflow mode
                     // after each addition, no rounding (so no draws).
@@ -944,21 +972,19 @@ impl<'n> Simulation<'n> {
                 }
                 tgt.port_sum[slot] += w;
             }
-            arriving.clear();
-            ps.ring[slot] = arriving;
         }
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
-            st.take_hits();
+            st.hits.take();
             if let Some(fx) = &m.fixed {
                 fx_handlers(net, pi, m, fx, st, t_step)?;
             } else if let Some(k) = self.kernels[pi].as_mut().filter(|_| !m.handlers.is_empty()) {
                 k.handlers(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
             } else if !m.handlers.is_empty() {
                 // Only an element with a hit port has anything to handle.
-                let hits = std::mem::take(&mut st.hit);
-                for &i in &hits {
+                let hits = std::mem::take(&mut st.hits);
+                for &i in hits.list() {
                     let i = i as usize;
                     for h in &m.handlers {
                         let slot = i * st.ni + h.port as usize;
@@ -979,9 +1005,9 @@ impl<'n> Simulation<'n> {
                         exec(&h.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
                     }
                 }
-                st.hit = hits;
+                st.hits = hits;
             }
-            st.hit.clear();
+            st.hits.clear();
         }
         // 7. The post pathway.
         for (k, pr) in net.projections.iter().enumerate() {
@@ -1100,26 +1126,6 @@ impl<'n> Simulation<'n> {
     /// Number of connections of each projection.
     pub fn connection_counts(&self) -> Vec<usize> {
         self.projs.iter().map(|p| p.csr.target.len()).collect()
-    }
-}
-
-fn schedule(ps: &mut ProjState, source: usize, t_step: u64, slots: u64, fired: &mut bool) {
-    *fired = true;
-    let (from, to) = (ps.csr.offsets[source] as usize, ps.csr.offsets[source + 1] as usize);
-    // Every delay is below `slots`, so (t + d) mod slots needs one division per source, not
-    // one per connection.
-    let now = (t_step % slots) as usize;
-    let slots = slots as usize;
-    if let Some(d) = ps.uniform_delay {
-        let at = now + d as usize;
-        let at = if at >= slots { at - slots } else { at };
-        ps.ring[at].extend(from as u32..to as u32);
-        return;
-    }
-    for c in from..to {
-        let at = now + ps.csr.delay[c] as usize;
-        let at = if at >= slots { at - slots } else { at };
-        ps.ring[at].push(c as u32);
     }
 }
 
@@ -1292,8 +1298,7 @@ fn run_synapse(
         spiked: vec![false],
         inputs_dirty: false,
         fx: None,
-        hit_bits: Vec::new(),
-        hit: Vec::new(),
+        hits: Hits::default(),
     };
     let mut locals = vec![0.0; m.locals.max(1) as usize];
     let mut fx = Effects::default();
