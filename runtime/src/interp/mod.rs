@@ -9,5 +9,6 @@ pub mod peer;
 pub mod sc;
 pub mod sim;
 pub mod solver;
+mod synapse_run;
 
 pub use sim::{PopKernel, PopView, RunError, Sample, Simulation, Spike, StepObserver};

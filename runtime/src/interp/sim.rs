@@ -8,6 +8,7 @@ use super::fixed_eval::{FEffects, FFrame, FVal, Fault, Phase, Quant, feval, fexe
 use super::pathway::{Arrived, Hits, PortSums, Ring, add_weights};
 use super::peer;
 use super::solver::{Element, ExactCache, System, advance};
+use super::synapse_run::{SynapseRun, constant_inputs};
 use crate::fixed::{Exact, FixError, requantize, requantize_f64};
 use crate::ir::{AssignOp, Expr, FixedModel, Model, Network, Source, Stmt, Trigger};
 use crate::random::{DrawCoord, Purpose, uniform_f64};
@@ -184,6 +185,8 @@ pub struct Simulation<'n> {
     /// Whether every projection queues connections and delivers them one by one through the
     /// general path (see [`Simulation::use_reference_delivery`]).
     reference_delivery: bool,
+    /// Per projection: a compiled kernel advancing its synapse ODEs.
+    synapse_runs: Vec<Option<SynapseRun<'n>>>,
 }
 
 /// The arrays of one f64 population that a per-population kernel reads and writes: element
@@ -529,7 +532,36 @@ impl<'n> Simulation<'n> {
             emitted: vec![0..0; net.populations.len()],
             arrived: Arrived::default(),
             reference_delivery: false,
+            synapse_runs: net.projections.iter().map(|_| None).collect(),
         }
+    }
+
+    /// The parameters of projection `proj`'s synapses, connection-major (empty without a
+    /// synapse model).
+    pub fn synapse_params(&self, proj: usize) -> &[f64] {
+        &self.projs[proj].syn_params
+    }
+
+    /// The inputs of projection `proj`'s synapse model, per input slot, when a compiled
+    /// integration kernel of that model may advance its synapse ODEs (see
+    /// [`Simulation::set_synapse_kernel`]): the model has ODEs, no `next`, no invariants, and
+    /// every input is a constant. `None` otherwise.
+    pub fn synapse_kernel_inputs(&self, proj: usize) -> Option<Vec<f64>> {
+        let pr = &self.net.projections[proj];
+        constant_inputs(&self.net.models[pr.synapse?], &pr.synapse_inputs)
+    }
+
+    /// Advances projection `proj`'s synapse ODEs with `kernel`'s integration (compiled for its
+    /// synapse model and [`Simulation::synapse_kernel_inputs`]) instead of the interpreter's
+    /// solver; the connections are its elements. Returns false, and keeps the interpreter,
+    /// when the projection's synapses cannot run on a kernel.
+    pub fn set_synapse_kernel(&mut self, proj: usize, kernel: Box<dyn PopKernel + 'n>) -> bool {
+        let Some(inputs) = self.synapse_kernel_inputs(proj) else { return false };
+        let pr = &self.net.projections[proj];
+        let conditions = pr.synapse.map_or(0, |s| self.net.models[s].conditions.len());
+        let n = self.projs[proj].csr.target.len();
+        self.synapse_runs[proj] = Some(SynapseRun::new(kernel, n, &inputs, conditions));
+        true
     }
 
     /// Delivers every spike the general way from now on: each projection queues single
@@ -1013,7 +1045,8 @@ impl<'n> Simulation<'n> {
         for (k, pr) in net.projections.iter().enumerate() {
             let Some(s) = pr.synapse else { continue };
             let m = &net.models[s];
-            if m.on_post.is_empty() {
+            // Only a target that emitted a spike this step is `spiked`.
+            if m.on_post.is_empty() || self.emitted[pr.target].is_empty() {
                 continue;
             }
             let ps = &mut self.projs[k];
@@ -1033,6 +1066,11 @@ impl<'n> Simulation<'n> {
                 continue;
             }
             let ps = &mut self.projs[k];
+            if let Some(run) = self.synapse_runs[k].as_mut() {
+                let entity_base = (1 << 48) | ((k as u64) << 36);
+                run.advance(k, &ps.syn_params, &mut ps.syn_states, entity_base, &mut self.locals, t_step, t);
+                continue;
+            }
             let (np, ns) = (m.params.len(), m.states.len());
             let sys = System {
                 odes: &m.odes,
