@@ -63,24 +63,16 @@ impl Ring {
         }
     }
 
-    /// Queues the spike source `source` fired at step `t_step`.
-    pub(super) fn schedule(&mut self, csr: &Csr, source: usize, t_step: u64) {
+    /// Where the spikes fired at step `t_step` go.
+    pub(super) fn sink<'a>(&'a mut self, csr: &'a Csr, t_step: u64) -> Sink<'a> {
         match self {
             Ring::Rows { delay, slots } => {
                 let at = ((t_step % slots.len() as u64) as usize + *delay) % slots.len();
-                slots[at].push(source as u32);
+                Sink::Rows(&mut slots[at])
             }
             Ring::Connections { slots } => {
-                // Every delay is below the slot count, so (t + d) mod slots needs one division
-                // per source, not one per connection.
-                let n = slots.len();
-                let now = (t_step % n as u64) as usize;
-                let (from, to) = (csr.offsets[source] as usize, csr.offsets[source + 1] as usize);
-                for (c, &d) in csr.delay[from..to].iter().enumerate() {
-                    let at = now + d as usize;
-                    let at = if at >= n { at - n } else { at };
-                    slots[at].push((from + c) as u32);
-                }
+                let now = (t_step % slots.len() as u64) as usize;
+                Sink::Connections { slots, csr, now }
             }
         }
     }
@@ -105,6 +97,40 @@ impl Ring {
                 std::mem::swap(&mut out.connections, &mut slots[at]);
                 out.connections.sort_unstable();
                 out.rows = false;
+            }
+        }
+    }
+}
+
+/// Where the spikes fired in one step go: the slot arithmetic is done once per step.
+pub(super) enum Sink<'a> {
+    /// The slot the rows of this step's sources arrive in.
+    Rows(&'a mut Vec<u32>),
+    /// Every slot, for connections of different delays.
+    Connections {
+        /// The slots.
+        slots: &'a mut [Vec<u32>],
+        /// The projection's connections.
+        csr: &'a Csr,
+        /// The slot of this step.
+        now: usize,
+    },
+}
+
+impl Sink<'_> {
+    /// Queues a spike of source `source`.
+    pub(super) fn schedule(&mut self, source: usize) {
+        match self {
+            Sink::Rows(slot) => slot.push(source as u32),
+            Sink::Connections { slots, csr, now } => {
+                // Every delay is below the slot count, so (t + d) mod slots needs no division.
+                let n = slots.len();
+                let (from, to) = (csr.offsets[source] as usize, csr.offsets[source + 1] as usize);
+                for (c, &d) in csr.delay[from..to].iter().enumerate() {
+                    let at = *now + d as usize;
+                    let at = if at >= n { at - n } else { at };
+                    slots[at].push((from + c) as u32);
+                }
             }
         }
     }
@@ -281,8 +307,9 @@ mod tests {
     fn rows_arrive_after_the_delay_in_connection_order() {
         let csr = csr([2; 5]);
         let mut ring = Ring::new(&csr, Some(2));
-        ring.schedule(&csr, 0, 5);
-        ring.schedule(&csr, 2, 5);
+        let mut sink = ring.sink(&csr, 5);
+        sink.schedule(0);
+        sink.schedule(2);
         assert!(arrivals(&mut ring, &csr, 6).is_empty());
         let mut out = Arrived::default();
         ring.take(&csr, 7, &mut out);
@@ -295,8 +322,9 @@ mod tests {
     fn repeated_or_unordered_sources_are_sorted_by_connection() {
         let csr = csr([0; 5]);
         let mut ring = Ring::new(&csr, Some(0));
+        let mut sink = ring.sink(&csr, 3);
         for s in [2, 0, 2] {
-            ring.schedule(&csr, s, 3);
+            sink.schedule(s);
         }
         let mut out = Arrived::default();
         ring.take(&csr, 3, &mut out);
@@ -308,8 +336,9 @@ mod tests {
     fn mixed_delays_queue_connections() {
         let csr = csr([0, 1, 1, 0, 1]);
         let mut ring = Ring::new(&csr, None);
-        ring.schedule(&csr, 2, 0);
-        ring.schedule(&csr, 0, 0);
+        let mut sink = ring.sink(&csr, 0);
+        sink.schedule(2);
+        sink.schedule(0);
         assert_eq!(arrivals(&mut ring, &csr, 0), [0, 3]);
         assert_eq!(arrivals(&mut ring, &csr, 1), [1, 2, 4]);
     }
@@ -320,8 +349,8 @@ mod tests {
         let mut rows = Ring::new(&csr, Some(1));
         let mut conns = Ring::Connections { slots: vec![Vec::new(); 2] };
         for s in [2, 0] {
-            rows.schedule(&csr, s, 4);
-            conns.schedule(&csr, s, 4);
+            rows.sink(&csr, 4).schedule(s);
+            conns.sink(&csr, 4).schedule(s);
         }
         let mut rows = rows.into_connections(&csr);
         assert!(matches!(rows, Ring::Connections { .. }));
@@ -341,8 +370,9 @@ mod tests {
             let mut by_rows = (vec![0.0; 8], vec![false; 8], Hits::new(4));
             let mut by_list = (vec![0.0; 8], vec![false; 8], Hits::new(4));
             let mut ring = Ring::new(&csr, Some(0));
-            ring.schedule(&csr, 0, 0);
-            ring.schedule(&csr, 2, 0);
+            let mut sink = ring.sink(&csr, 0);
+            sink.schedule(0);
+            sink.schedule(2);
             let mut out = Arrived::default();
             ring.take(&csr, 0, &mut out);
             add_weights(&csr, uniform, &out, port_1(&mut by_rows));

@@ -867,11 +867,13 @@ impl<'n> Simulation<'n> {
         // Poisson and replayed sources fire here too; then 6. the pre pathway.
         for (k, pr) in net.projections.iter().enumerate() {
             let ps = &mut self.projs[k];
+            let poisson_entity = ps.poisson_entity;
+            let mut sink = ps.ring.sink(&ps.csr, t_step);
             let fired = &mut self.fired[k];
             *fired = false;
             let mut schedule = |i: usize| {
                 *fired = true;
-                ps.ring.schedule(&ps.csr, i, t_step);
+                sink.schedule(i);
             };
             match &pr.source {
                 Source::Population(src) => {
@@ -909,7 +911,7 @@ impl<'n> Simulation<'n> {
                     if window.contains(t_step) {
                         let p = rate * net.dt;
                         for i in 0..*n as usize {
-                            let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
+                            let c = DrawCoord::new(net.seed, Purpose::Stimuli, poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
                                 schedule(i);
                             }
@@ -919,7 +921,7 @@ impl<'n> Simulation<'n> {
                 Source::Rate { p, window } => {
                     if window.contains(t_step) {
                         for (i, &p) in p.iter().enumerate() {
-                            let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
+                            let c = DrawCoord::new(net.seed, Purpose::Stimuli, poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
                                 schedule(i);
                             }
