@@ -1083,10 +1083,11 @@ impl<'n> Simulation<'n> {
                 exact_static: exact_static(m),
                 noisy: m.odes.iter().any(|(_, e)| super::solver::has_noise(e)),
             };
+            let mut inputs = Vec::with_capacity(pr.synapse_inputs.len());
             for c in 0..ps.csr.target.len() {
                 let draws = synapse_draws(net.seed, k, c, t_step);
                 let pops = &self.pops;
-                let inputs = peer::inputs(pr, &ps.csr, c, |p, i, s| state_of(pops, p, i, s));
+                peer::inputs_into(pr, &ps.csr, c, |p, i, s| state_of(pops, p, i, s), &mut inputs);
                 let el = Element {
                     params: &ps.syn_params[c * np..(c + 1) * np],
                     inputs: &inputs,
@@ -1353,8 +1354,7 @@ fn on_pre(m: &Model, ps: &mut ProjState, c: usize, inputs: &[f64], draws: Draws,
             m.states.iter().position(|s| s == "w").map_or(ps.csr.weight[c], |w| ps.syn_states[c * m.states.len() + w]);
         return w;
     }
-    let body = m.on_pre.clone();
-    run_synapse(m, ps, c, &body, inputs, draws, t, dt).unwrap_or(0.0)
+    run_synapse(m, ps, c, &m.on_pre, inputs, draws, t, dt).unwrap_or(0.0)
 }
 
 /// Step 3 and 4 for a fixed-point population: every `next` from the same pre-update state,
