@@ -1,5 +1,6 @@
 //! SCN's Cranelift JIT: compiles each f64 neuron model of a network into native kernels
-//! (integration with invariants, conditions, both in one pass, port handlers) and installs them into
+//! (integration with invariants, conditions, both in one pass, port handlers), and the ODEs of
+//! its synapse models into integration kernels over the connections, and installs them into
 //! the reference interpreter's [`Simulation`], which keeps running everything else (inputs,
 //! spike propagation, plasticity, monitors, streams). The kernels compute exactly what the
 //! interpreter computes: the same f64 operations in the same order, the same helper functions
@@ -59,6 +60,8 @@ pub struct Attached {
     /// Per population, whether its integration and conditions run as vector code
     /// ([`expr::LANES`] elements per instruction).
     pub vector: Vec<bool>,
+    /// The number of projections whose synapse ODEs native kernels advance.
+    pub synapse_projections: usize,
     /// Seconds spent generating and compiling code.
     pub compile_s: f64,
 }
@@ -88,13 +91,7 @@ pub fn known(net: &Network, sim: &Simulation<'_>, pop: usize) -> Known {
     let p = &net.populations[pop];
     let m = &net.models[p.model];
     let np = m.params.len();
-    let values = sim.params(pop);
-    let params = (0..np)
-        .map(|k| {
-            let first = values.get(k).copied()?;
-            values.iter().skip(k).step_by(np).all(|v| v.to_bits() == first.to_bits()).then_some(first)
-        })
-        .collect();
+    let params = same_across(sim.params(pop), np);
     let inputs = m
         .inputs
         .iter()
@@ -105,6 +102,17 @@ pub fn known(net: &Network, sim: &Simulation<'_>, pop: usize) -> Known {
         })
         .collect();
     Known { params, inputs, size: p.size }
+}
+
+/// Per slot of `np` element-major values: its value when every element has the same, bit for
+/// bit (none when there are no elements).
+pub fn same_across(values: &[f64], np: usize) -> Vec<Option<f64>> {
+    (0..np)
+        .map(|k| {
+            let first = values.get(k).copied()?;
+            values.iter().skip(k).step_by(np).all(|v| v.to_bits() == first.to_bits()).then_some(first)
+        })
+        .collect()
 }
 
 /// Compiles the kernels of model `index` of `net` for populations with `known` values.
@@ -159,5 +167,6 @@ pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
             populations[pi] == PopEngine::Jit && vector_models.iter().any(|(m, kk, v)| *m == model && kk.same(&k) && *v)
         })
         .collect();
-    Attached { populations, vector, compile_s: started.elapsed().as_secs_f64() }
+    let synapse_projections = native::install_synapses(net, sim, |model, known| compile_model(net, model, known));
+    Attached { populations, vector, synapse_projections, compile_s: started.elapsed().as_secs_f64() }
 }

@@ -1,6 +1,7 @@
 //! A population run by natively compiled kernels, whichever backend compiled them (Cranelift
 //! here, LLVM in `scn-llvm`): the kernel calls behind the runtime's [`PopKernel`], and the
-//! installation loop that compiles each model once per set of known values.
+//! installation loops that compile each model once per set of known values (for populations,
+//! and for the synapse ODEs of projections, whose connections a kernel runs as its elements).
 
 use crate::abi::{KernelArgs, PopMemory};
 use crate::expr::{Known, Unsupported};
@@ -119,4 +120,45 @@ pub fn install<'n, C: CompiledModel + 'static>(
         }
     }
     populations
+}
+
+/// Compiles (with `compile`, once per synapse model and set of known values) the synapse model
+/// of every projection whose synapse ODEs a kernel may advance, and installs the kernels into
+/// `sim`; returns the number of projections that run on them.
+pub fn install_synapses<'n, C: CompiledModel + 'static>(
+    net: &'n Network,
+    sim: &mut Simulation<'n>,
+    mut compile: impl FnMut(usize, &Known) -> Result<C, Unsupported>,
+) -> usize {
+    let mut compiled: Vec<(usize, Known, Option<Rc<C>>)> = Vec::new();
+    let mut installed = 0;
+    for (k, pr) in net.projections.iter().enumerate() {
+        let (Some(model), Some(inputs)) = (pr.synapse, sim.synapse_kernel_inputs(k)) else { continue };
+        let m = &net.models[model];
+        let known = Known {
+            params: crate::same_across(sim.synapse_params(k), m.params.len()),
+            inputs: inputs.into_iter().map(Some).collect(),
+            size: sim.connection_counts()[k] as u64,
+        };
+        let at = match compiled.iter().position(|(s, kk, _)| *s == model && kk.same(&known)) {
+            Some(at) => at,
+            None => {
+                let code = compile(model, &known).ok().map(Rc::new);
+                compiled.push((model, known, code));
+                compiled.len() - 1
+            }
+        };
+        let Some(code) = &compiled[at].2 else { continue };
+        let n = if m.solver == Solver::Exact { m.odes.len() } else { 0 };
+        let size = sim.connection_counts()[k];
+        let mem = PopMemory {
+            exact: vec![0.0; size * 3 * n * n],
+            exact_valid: vec![0; if n > 0 { size } else { 0 }],
+            seed: net.seed,
+        };
+        if sim.set_synapse_kernel(k, Box::new(NativePop { code: code.clone(), mem })) {
+            installed += 1;
+        }
+    }
+    installed
 }

@@ -13,18 +13,24 @@ pub fn source_of(csr: &Csr, c: usize) -> usize {
 /// element, slot)` reads a neuron state as it is now (after this step's integration, resets
 /// and handlers when the synapse code runs in the pre or post pathway).
 pub fn inputs(pr: &Projection, csr: &Csr, c: usize, state: impl Fn(usize, usize, u16) -> f64) -> Vec<f64> {
-    pr.synapse_inputs
-        .iter()
-        .map(|input| match *input {
-            SynapseInput::Const(v) => v,
-            SynapseInput::Post(slot) => state(pr.target, csr.target[c] as usize, slot),
-            SynapseInput::Pre(slot) => match pr.source {
-                Source::Population(src) => state(src, source_of(csr, c), slot),
-                // The lowering refuses `pre.x` on stimuli (E0706).
-                _ => f64::NAN,
-            },
-        })
-        .collect()
+    let mut out = Vec::with_capacity(pr.synapse_inputs.len());
+    inputs_into(pr, csr, c, state, &mut out);
+    out
+}
+
+/// [`inputs`], written into `out` (cleared first), so that a loop over connections reuses one
+/// buffer.
+pub fn inputs_into(pr: &Projection, csr: &Csr, c: usize, state: impl Fn(usize, usize, u16) -> f64, out: &mut Vec<f64>) {
+    out.clear();
+    out.extend(pr.synapse_inputs.iter().map(|input| match *input {
+        SynapseInput::Const(v) => v,
+        SynapseInput::Post(slot) => state(pr.target, csr.target[c] as usize, slot),
+        SynapseInput::Pre(slot) => match pr.source {
+            Source::Population(src) => state(src, source_of(csr, c), slot),
+            // The lowering refuses `pre.x` on stimuli (E0706).
+            _ => f64::NAN,
+        },
+    }));
 }
 
 #[cfg(test)]

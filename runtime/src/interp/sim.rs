@@ -6,8 +6,10 @@ use super::connect::{Csr, build_projection};
 use super::eval::{Draws, Frame, eval, round_half_even};
 use super::fixed_eval::{FEffects, FFrame, FVal, Fault, Phase, Quant, feval, fexec, holds};
 use super::fx_kernel::{FxFailure, FxKernel, FxView};
+use super::pathway::{Arrived, Hits, PortSums, Ring, add_weights};
 use super::peer;
 use super::solver::{Element, ExactCache, System, advance};
+use super::synapse_run::{SynapseRun, constant_inputs};
 use crate::fixed::{Exact, FixError, requantize, requantize_f64};
 use crate::ir::{AssignOp, Expr, FixedModel, Model, Network, Source, Stmt, Trigger};
 use crate::random::{DrawCoord, Purpose, uniform_f64};
@@ -111,10 +113,9 @@ struct PopState {
     inputs_dirty: bool,
     /// Raw fixed-point storage of a population whose model has a `precision` member.
     fx: Option<FxPop>,
-    /// One bit per element: a spike port of it was hit this step.
-    hit_bits: Vec<u64>,
-    /// The elements of `hit_bits`, ascending, while the port handlers run.
-    hit: Vec<u32>,
+    /// The elements with a spike port hit this step (listed, ascending, while the port
+    /// handlers run).
+    hits: Hits,
 }
 
 impl PopState {
@@ -147,18 +148,6 @@ impl PopState {
             f(&self.states_of(i))
         }
     }
-
-    /// Moves the elements marked in `hit_bits` into `hit`, ascending, and clears the marks.
-    fn take_hits(&mut self) {
-        self.hit.clear();
-        for (w, word) in self.hit_bits.iter_mut().enumerate() {
-            let mut bits = std::mem::take(word);
-            while bits != 0 {
-                self.hit.push((64 * w) as u32 + bits.trailing_zeros());
-                bits &= bits - 1;
-            }
-        }
-    }
 }
 
 /// Parameters, states and port sums of a fixed-point population, as raw integers
@@ -175,7 +164,10 @@ struct FxPop {
 
 struct ProjState {
     csr: Csr,
-    ring: Vec<Vec<u32>>,
+    /// The spikes in transit.
+    ring: Ring,
+    /// Synapse states, slot-major as a population's (state `k` of connection `c` at
+    /// `k·connections + c`), so that a population kernel can advance them.
     syn_states: Vec<f64>,
     syn_params: Vec<f64>,
     syn_exact: Vec<ExactCache>,
@@ -184,8 +176,26 @@ struct ProjState {
     fx_weight: Vec<i128>,
     /// The weight of every connection when all are the same bits (then not loaded per spike).
     uniform_weight: Option<f64>,
-    /// The delay of every connection when all are the same (then not loaded per connection).
-    uniform_delay: Option<u32>,
+}
+
+impl ProjState {
+    /// State `k` of connection `c`.
+    fn syn_state(&self, c: usize, k: usize) -> f64 {
+        self.syn_states[k * self.csr.target.len() + c]
+    }
+
+    /// Connection `c`'s `ns` synapse states, in slot order.
+    fn syn_states_of(&self, c: usize, ns: usize) -> Vec<f64> {
+        (0..ns).map(|k| self.syn_state(c, k)).collect()
+    }
+
+    /// Writes `states` as connection `c`'s synapse states.
+    fn set_syn_states(&mut self, c: usize, states: &[f64]) {
+        let n = self.csr.target.len();
+        for (k, x) in states.iter().enumerate() {
+            self.syn_states[k * n + c] = *x;
+        }
+    }
 }
 
 /// The one value every element of `values` has (bit for bit), if any.
@@ -229,6 +239,15 @@ pub struct Simulation<'n> {
     /// [`PopKernel::integrate_and_conditions`] (every population has a kernel and no
     /// integration can fail, so this is the same as integrating all, then all conditions).
     fused: bool,
+    /// Per population, the range of `spikes` it emitted in the step being run.
+    emitted: Vec<std::ops::Range<usize>>,
+    /// What arrives along the projection being delivered (a buffer reused every step).
+    arrived: Arrived,
+    /// Whether every projection queues connections and delivers them one by one through the
+    /// general path (see [`Simulation::use_reference_delivery`]).
+    reference_delivery: bool,
+    /// Per projection: a compiled kernel advancing its synapse ODEs.
+    synapse_runs: Vec<Option<SynapseRun<'n>>>,
 }
 
 /// The arrays of one f64 population that a per-population kernel reads and writes: element
@@ -312,7 +331,7 @@ fn view<'a>(pi: usize, size: usize, st: &'a mut PopState, locals: &'a mut [f64])
         spiked: &mut st.spiked,
         entity_base: st.entity_base,
         locals,
-        hit: &st.hit,
+        hit: st.hits.list(),
     }
 }
 
@@ -348,7 +367,7 @@ fn fx_view(pi: usize, size: usize, st: &mut PopState) -> FxView<'_> {
         last_cond: &mut st.last_cond,
         spiked: &mut st.spiked,
         entity_base: st.entity_base,
-        hit: &st.hit,
+        hit: st.hits.list(),
     }
 }
 
@@ -468,8 +487,7 @@ impl<'n> Simulation<'n> {
                 spiked: vec![false; n],
                 inputs_dirty: true,
                 fx: None,
-                hit_bits: vec![0; n.div_ceil(64)],
-                hit: Vec::new(),
+                hits: Hits::new(n),
             };
             if let Some(fx) = &m.fixed {
                 let defaults = m
@@ -540,7 +558,6 @@ impl<'n> Simulation<'n> {
         let mut projs = Vec::new();
         for (k, pr) in net.projections.iter().enumerate() {
             let csr = build_projection(net, k, pr);
-            let max_delay = csr.delay.iter().copied().max().unwrap_or(0) as usize;
             let (syn_states, syn_params) = match pr.synapse {
                 Some(s) => init_synapses(net, &net.models[s], &csr, k, &pr.synapse_params),
                 None => (Vec::new(), Vec::new()),
@@ -571,11 +588,10 @@ impl<'n> Simulation<'n> {
             }
             projs.push(ProjState {
                 uniform_weight: uniform(&csr.weight, f64::to_bits),
-                uniform_delay: uniform(&csr.delay, u64::from),
+                ring: Ring::new(&csr, uniform(&csr.delay, u64::from)),
                 fx_weight,
                 syn_exact,
                 csr,
-                ring: vec![Vec::new(); max_delay + 1],
                 syn_states,
                 syn_params,
                 poisson_entity,
@@ -620,6 +636,51 @@ impl<'n> Simulation<'n> {
             fx_kernels: net.populations.iter().map(|_| None).collect(),
             fused: false,
             fired: vec![false; net.projections.len()],
+            emitted: vec![0..0; net.populations.len()],
+            arrived: Arrived::default(),
+            reference_delivery: false,
+            synapse_runs: net.projections.iter().map(|_| None).collect(),
+        }
+    }
+
+    /// The parameters of projection `proj`'s synapses, connection-major (empty without a
+    /// synapse model).
+    pub fn synapse_params(&self, proj: usize) -> &[f64] {
+        &self.projs[proj].syn_params
+    }
+
+    /// The inputs of projection `proj`'s synapse model, per input slot, when a compiled
+    /// integration kernel of that model may advance its synapse ODEs (see
+    /// [`Simulation::set_synapse_kernel`]): the model has ODEs, no `next`, no invariants, and
+    /// every input is a constant. `None` otherwise.
+    pub fn synapse_kernel_inputs(&self, proj: usize) -> Option<Vec<f64>> {
+        let pr = &self.net.projections[proj];
+        constant_inputs(&self.net.models[pr.synapse?], &pr.synapse_inputs)
+    }
+
+    /// Advances projection `proj`'s synapse ODEs with `kernel`'s integration (compiled for its
+    /// synapse model and [`Simulation::synapse_kernel_inputs`]) instead of the interpreter's
+    /// solver; the connections are its elements. Returns false, and keeps the interpreter,
+    /// when the projection's synapses cannot run on a kernel.
+    pub fn set_synapse_kernel(&mut self, proj: usize, kernel: Box<dyn PopKernel + 'n>) -> bool {
+        let Some(inputs) = self.synapse_kernel_inputs(proj) else { return false };
+        let pr = &self.net.projections[proj];
+        let conditions = pr.synapse.map_or(0, |s| self.net.models[s].conditions.len());
+        let n = self.projs[proj].csr.target.len();
+        self.synapse_runs[proj] = Some(SynapseRun::new(kernel, n, &inputs, conditions));
+        true
+    }
+
+    /// Delivers every spike the general way from now on: each projection queues single
+    /// connections in its delay ring, sorts what arrives, and runs each connection through the
+    /// same code as synapse models and fixed-point targets. The results are the same bits as
+    /// the default delivery (which keeps whole rows in flight when a projection has one delay
+    /// and adds plain weights in one tight loop); differential tests compare the two.
+    pub fn use_reference_delivery(&mut self) {
+        self.reference_delivery = true;
+        for ps in &mut self.projs {
+            let ring = std::mem::replace(&mut ps.ring, Ring::Connections { slots: Vec::new() });
+            ps.ring = ring.into_connections(&ps.csr);
         }
     }
 
@@ -647,12 +708,14 @@ impl<'n> Simulation<'n> {
         for (pi, p) in self.net.populations.iter().enumerate() {
             let k = self.kernels[pi].as_mut().expect("every population has a kernel");
             let st = &mut self.pops[pi];
+            let first = self.spikes.len();
             let failed = k.integrate_and_conditions(
                 &mut view(pi, p.size as usize, st, &mut self.locals),
                 t_step,
                 t,
                 &mut self.spikes,
             );
+            self.emitted[pi] = first..self.spikes.len();
             if let Err(i) = failed {
                 let m = &self.net.models[p.model];
                 return Err(RunError::Invariant {
@@ -768,8 +831,7 @@ impl<'n> Simulation<'n> {
             }
         }
         // 3–5. Integration (draws are pure functions of their coordinates, step 2).
-        // (the spikes of this step are appended from step 5 on).
-        let first_spike = self.spikes.len();
+        // (the spikes of this step are appended from step 5 on, population by population).
         if self.fused {
             self.integrate_and_conditions(t_step, t)?;
         } else {
@@ -872,6 +934,7 @@ impl<'n> Simulation<'n> {
             for (pi, p) in net.populations.iter().enumerate() {
                 let m = &net.models[p.model];
                 let st = &mut self.pops[pi];
+                let first = self.spikes.len();
                 if let Some(fx) = &m.fixed {
                     match self.fx_kernels[pi].as_mut() {
                         Some(k) => {
@@ -880,10 +943,12 @@ impl<'n> Simulation<'n> {
                         }
                         None => fx_conditions(net, pi, m, fx, st, &mut self.spikes, t_step)?,
                     }
+                    self.emitted[pi] = first..self.spikes.len();
                     continue;
                 }
                 if let Some(k) = self.kernels[pi].as_mut() {
                     k.conditions(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t, &mut self.spikes);
+                    self.emitted[pi] = first..self.spikes.len();
                     continue;
                 }
                 for i in 0..p.size as usize {
@@ -932,22 +997,28 @@ impl<'n> Simulation<'n> {
                         }
                     }
                 }
+                self.emitted[pi] = first..self.spikes.len();
             }
         }
         // Poisson and replayed sources fire here too; then 6. the pre pathway.
         for (k, pr) in net.projections.iter().enumerate() {
             let ps = &mut self.projs[k];
+            let poisson_entity = ps.poisson_entity;
+            let mut sink = ps.ring.sink(&ps.csr, t_step);
             let fired = &mut self.fired[k];
             *fired = false;
-            let slots = ps.ring.len() as u64;
+            let mut schedule = |i: usize| {
+                *fired = true;
+                sink.schedule(i);
+            };
             match &pr.source {
                 Source::Population(src) => {
-                    // The spikes of a population are appended in index order, a neuron's
-                    // together, so this visits each spiking neuron once, in index order.
+                    // A neuron's spikes of one step are appended together, so this visits
+                    // each spiking neuron once (in index order, as populations emit).
                     let mut last = None;
-                    for sp in self.spikes[first_spike..].iter().filter(|sp| sp.pop == *src) {
+                    for sp in &self.spikes[self.emitted[*src].clone()] {
                         if last != Some(sp.neuron) {
-                            schedule(ps, sp.neuron as usize, t_step, slots, fired);
+                            schedule(sp.neuron as usize);
                             last = Some(sp.neuron);
                         }
                     }
@@ -962,23 +1033,23 @@ impl<'n> Simulation<'n> {
                             .stream(&net.sc, frame, *stream, i)
                             .map_err(|message| RunError::Stream { step: t_step, message })?;
                         if b.get(bit) == Some(true) {
-                            schedule(ps, i, t_step, slots, fired);
+                            schedule(i);
                         }
                     }
                 }
                 Source::Replay { spikes, .. } => {
                     let from = spikes.partition_point(|&(s, _)| s < t_step);
                     for &(_, i) in spikes[from..].iter().take_while(|&&(s, _)| s == t_step) {
-                        schedule(ps, i as usize, t_step, slots, fired);
+                        schedule(i as usize);
                     }
                 }
                 Source::Poisson { rate, n, window } => {
                     if window.contains(t_step) {
                         let p = rate * net.dt;
                         for i in 0..*n as usize {
-                            let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
+                            let c = DrawCoord::new(net.seed, Purpose::Stimuli, poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
-                                schedule(ps, i, t_step, slots, fired);
+                                schedule(i);
                             }
                         }
                     }
@@ -986,9 +1057,9 @@ impl<'n> Simulation<'n> {
                 Source::Rate { p, window } => {
                     if window.contains(t_step) {
                         for (i, &p) in p.iter().enumerate() {
-                            let c = DrawCoord::new(net.seed, Purpose::Stimuli, ps.poisson_entity + i as u64, t_step, 0);
+                            let c = DrawCoord::new(net.seed, Purpose::Stimuli, poisson_entity + i as u64, t_step, 0);
                             if uniform_f64(&c) < p {
-                                schedule(ps, i, t_step, slots, fired);
+                                schedule(i);
                             }
                         }
                     }
@@ -997,9 +1068,25 @@ impl<'n> Simulation<'n> {
         }
         for (k, pr) in net.projections.iter().enumerate() {
             let ps = &mut self.projs[k];
-            let slot = (t_step % ps.ring.len() as u64) as usize;
-            let mut arriving = std::mem::take(&mut ps.ring[slot]);
-            arriving.sort_unstable();
+            let arrived = &mut self.arrived;
+            ps.ring.take(&ps.csr, t_step, arrived);
+            if arrived.is_empty() {
+                continue;
+            }
+            let tgt_fixed = &net.models[net.populations[pr.target].model].fixed;
+            if pr.synapse.is_none() && tgt_fixed.is_none() && !self.reference_delivery {
+                let tgt = &mut self.pops[pr.target];
+                let to = PortSums {
+                    port: pr.port as usize,
+                    ni: tgt.ni,
+                    sum: &mut tgt.port_sum,
+                    hit: &mut tgt.port_hit,
+                    hits: &mut tgt.hits,
+                };
+                add_weights(&ps.csr, ps.uniform_weight, arrived, to);
+                continue;
+            }
+            let arriving = arrived.connections(&ps.csr);
             // What the synapse reads (`pre.x`, `post.v`, network values), per arriving spike,
             // before the target's port sums are touched.
             let peer: Vec<Vec<f64>> = if pr.synapse_inputs.is_empty() {
@@ -1012,7 +1099,6 @@ impl<'n> Simulation<'n> {
                     .collect()
             };
             let tgt = &mut self.pops[pr.target];
-            let tgt_fixed = &net.models[net.populations[pr.target].model].fixed;
             for (a, &c) in arriving.iter().enumerate() {
                 let c = c as usize;
                 let j = ps.csr.target[c] as usize;
@@ -1025,7 +1111,7 @@ impl<'n> Simulation<'n> {
                 };
                 let slot = j * tgt.ni + pr.port as usize;
                 tgt.port_hit[slot] = true;
-                tgt.hit_bits[j / 64] |= 1 << (j % 64);
+                tgt.hits.mark(j);
                 if let (Some(fx), Some(f)) = (tgt_fixed, tgt.fx.as_mut()) {
                     // Weights are summed in the port's format: exact sums, the overflow mode
                     // after each addition, no rounding (so no draws).
@@ -1056,13 +1142,11 @@ impl<'n> Simulation<'n> {
                 }
                 tgt.port_sum[slot] += w;
             }
-            arriving.clear();
-            ps.ring[slot] = arriving;
         }
         for (pi, p) in net.populations.iter().enumerate() {
             let m = &net.models[p.model];
             let st = &mut self.pops[pi];
-            st.take_hits();
+            st.hits.take();
             if let Some(fx) = &m.fixed {
                 match self.fx_kernels[pi].as_mut() {
                     Some(k) => {
@@ -1075,8 +1159,8 @@ impl<'n> Simulation<'n> {
                 k.handlers(&mut view(pi, p.size as usize, st, &mut self.locals), t_step, t);
             } else if !m.handlers.is_empty() {
                 // Only an element with a hit port has anything to handle.
-                let hits = std::mem::take(&mut st.hit);
-                for &i in &hits {
+                let hits = std::mem::take(&mut st.hits);
+                for &i in hits.list() {
                     let i = i as usize;
                     for h in &m.handlers {
                         let slot = i * st.ni + h.port as usize;
@@ -1097,15 +1181,16 @@ impl<'n> Simulation<'n> {
                         exec(&h.body, st, i, &mut self.locals, t, net.dt, draws, &mut effects);
                     }
                 }
-                st.hit = hits;
+                st.hits = hits;
             }
-            st.hit.clear();
+            st.hits.clear();
         }
         // 7. The post pathway.
         for (k, pr) in net.projections.iter().enumerate() {
             let Some(s) = pr.synapse else { continue };
             let m = &net.models[s];
-            if m.on_post.is_empty() {
+            // Only a target that emitted a spike this step is `spiked`.
+            if m.on_post.is_empty() || self.emitted[pr.target].is_empty() {
                 continue;
             }
             let ps = &mut self.projs[k];
@@ -1125,6 +1210,11 @@ impl<'n> Simulation<'n> {
                 continue;
             }
             let ps = &mut self.projs[k];
+            if let Some(run) = self.synapse_runs[k].as_mut() {
+                let entity_base = (1 << 48) | ((k as u64) << 36);
+                run.advance(k, &ps.syn_params, &mut ps.syn_states, entity_base, &mut self.locals, t_step, t);
+                continue;
+            }
             let (np, ns) = (m.params.len(), m.states.len());
             let sys = System {
                 odes: &m.odes,
@@ -1135,10 +1225,12 @@ impl<'n> Simulation<'n> {
                 exact_static: exact_static(m),
                 noisy: m.odes.iter().any(|(_, e)| super::solver::has_noise(e)),
             };
+            let mut inputs = Vec::with_capacity(pr.synapse_inputs.len());
+            let mut states = vec![0.0; ns];
             for c in 0..ps.csr.target.len() {
                 let draws = synapse_draws(net.seed, k, c, t_step);
                 let pops = &self.pops;
-                let inputs = peer::inputs(pr, &ps.csr, c, |p, i, s| state_of(pops, p, i, s));
+                peer::inputs_into(pr, &ps.csr, c, |p, i, s| state_of(pops, p, i, s), &mut inputs);
                 let el = Element {
                     params: &ps.syn_params[c * np..(c + 1) * np],
                     inputs: &inputs,
@@ -1146,7 +1238,11 @@ impl<'n> Simulation<'n> {
                     index: c as u64,
                     draws,
                 };
-                advance(&sys, &el, &mut ps.syn_states[c * ns..(c + 1) * ns], 0, net.dt, &mut ps.syn_exact[c]);
+                for (k, x) in states.iter_mut().enumerate() {
+                    *x = ps.syn_state(c, k);
+                }
+                advance(&sys, &el, &mut states, 0, net.dt, &mut ps.syn_exact[c]);
+                ps.set_syn_states(c, &states);
             }
         }
         // Outputs are valid at the end of each frame.
@@ -1168,14 +1264,13 @@ impl<'n> Simulation<'n> {
                     continue;
                 }
                 let ps = &self.projs[sm.proj];
-                let ns = self.net.projections[sm.proj].synapse.map_or(0, |s| self.net.models[s].states.len());
                 let to = sm.to.min(ps.csr.target.len() as u64);
                 for c in sm.from..to {
                     self.samples.push(Sample {
                         step,
                         monitor: k,
                         neuron: c,
-                        value: ps.syn_states[c as usize * ns + sm.state as usize],
+                        value: ps.syn_state(c as usize, sm.state as usize),
                     });
                 }
                 continue;
@@ -1218,26 +1313,6 @@ impl<'n> Simulation<'n> {
     /// Number of connections of each projection.
     pub fn connection_counts(&self) -> Vec<usize> {
         self.projs.iter().map(|p| p.csr.target.len()).collect()
-    }
-}
-
-fn schedule(ps: &mut ProjState, source: usize, t_step: u64, slots: u64, fired: &mut bool) {
-    *fired = true;
-    let (from, to) = (ps.csr.offsets[source] as usize, ps.csr.offsets[source + 1] as usize);
-    // Every delay is below `slots`, so (t + d) mod slots needs one division per source, not
-    // one per connection.
-    let now = (t_step % slots) as usize;
-    let slots = slots as usize;
-    if let Some(d) = ps.uniform_delay {
-        let at = now + d as usize;
-        let at = if at >= slots { at - slots } else { at };
-        ps.ring[at].extend(from as u32..to as u32);
-        return;
-    }
-    for c in from..to {
-        let at = now + ps.csr.delay[c] as usize;
-        let at = if at >= slots { at - slots } else { at };
-        ps.ring[at].push(c as u32);
     }
 }
 
@@ -1369,7 +1444,9 @@ fn init_synapses(net: &Network, m: &Model, csr: &Csr, k: usize, overrides: &[(u1
             states[c * ns + w] = csr.weight[c];
         }
     }
-    (states, params)
+    // Slot-major, as the simulation keeps them.
+    let slot_major = (0..ns).flat_map(|k| (0..n).map(move |c| (c, k))).map(|(c, k)| states[c * ns + k]).collect();
+    (slot_major, params)
 }
 
 /// The draws of connection `c` of projection `k` in a step (its ODE noise and handler draws).
@@ -1402,7 +1479,7 @@ fn run_synapse(
         ns,
         ni: inputs.len(),
         params: ps.syn_params[c * np..(c + 1) * np].to_vec(),
-        states: ps.syn_states[c * ns..(c + 1) * ns].to_vec(),
+        states: ps.syn_states_of(c, ns),
         inputs: inputs.to_vec(),
         port_sum: Vec::new(),
         port_hit: Vec::new(),
@@ -1414,24 +1491,21 @@ fn run_synapse(
         spiked: vec![false],
         inputs_dirty: false,
         fx: None,
-        hit_bits: Vec::new(),
-        hit: Vec::new(),
+        hits: Hits::default(),
     };
     let mut locals = vec![0.0; m.locals.max(1) as usize];
     let mut fx = Effects::default();
     exec(body, &mut st, 0, &mut locals, t, dt, draws, &mut fx);
-    ps.syn_states[c * ns..(c + 1) * ns].copy_from_slice(&st.states);
+    ps.set_syn_states(c, &st.states);
     fx.delivered
 }
 
 fn on_pre(m: &Model, ps: &mut ProjState, c: usize, inputs: &[f64], draws: Draws, t: f64, dt: f64) -> f64 {
     if m.on_pre.is_empty() {
-        let w =
-            m.states.iter().position(|s| s == "w").map_or(ps.csr.weight[c], |w| ps.syn_states[c * m.states.len() + w]);
+        let w = m.states.iter().position(|s| s == "w").map_or(ps.csr.weight[c], |w| ps.syn_state(c, w));
         return w;
     }
-    let body = m.on_pre.clone();
-    run_synapse(m, ps, c, &body, inputs, draws, t, dt).unwrap_or(0.0)
+    run_synapse(m, ps, c, &m.on_pre, inputs, draws, t, dt).unwrap_or(0.0)
 }
 
 /// Step 3 and 4 for a fixed-point population: every `next` from the same pre-update state,
