@@ -56,6 +56,8 @@ impl PopEngine {
 pub struct Attached {
     /// Per population, the engine that runs it.
     pub populations: Vec<PopEngine>,
+    /// The number of projections whose synapse ODEs native kernels advance.
+    pub synapse_projections: usize,
     /// Seconds spent generating, optimising and compiling code.
     pub compile_s: f64,
 }
@@ -160,5 +162,9 @@ pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
     .into_iter()
     .map(|why| why.map_or(PopEngine::Llvm, PopEngine::Interp))
     .collect();
-    Attached { populations, compile_s: started.elapsed().as_secs_f64() }
+    // Synapse ODEs on the synapse model's kernels, where they compute what the interpreter does.
+    let synapse_projections = scn_jit::native::install_synapses(net, sim, |model, known| {
+        compile_model(net, model, known).map_err(|Unsupported(why)| scn_jit::expr::Unsupported(why))
+    });
+    Attached { populations, synapse_projections, compile_s: started.elapsed().as_secs_f64() }
 }
