@@ -696,6 +696,19 @@ impl Gen<'_, '_> {
         self.div(V::K(1.0), d)
     }
 
+    /// What `x op= v` stores (`x = v` for a plain assignment).
+    fn assigned(&mut self, op: AssignOp, x: V, v: V) -> Result<V, Unsupported> {
+        Ok(match op {
+            AssignOp::Set => v,
+            AssignOp::Add => self.add(x, v),
+            AssignOp::Sub => self.sub(x, v),
+            AssignOp::Mul => self.mul(x, v),
+            AssignOp::Div => self.div(x, v),
+            #[allow(unreachable_patterns)]
+            other => return Err(Unsupported(format!("assignment {other:?}"))),
+        })
+    }
+
     /// `local = v` where `when` (an i8 truth value) holds; the old value stays otherwise.
     pub fn set_local_when(&mut self, when: Value, local: u16, v: V) {
         let off = 8 * i32::from(local);
@@ -716,15 +729,7 @@ impl Gen<'_, '_> {
                     let v = self.expr(value, &env)?;
                     let off = self.state_off(usize::from(*state))?;
                     let x = V::R(self.b.ins().load(types::F64, flags(), self.states, off));
-                    let r = match op {
-                        AssignOp::Set => v,
-                        AssignOp::Add => self.add(x, v),
-                        AssignOp::Sub => self.sub(x, v),
-                        AssignOp::Mul => self.mul(x, v),
-                        AssignOp::Div => self.div(x, v),
-                        #[allow(unreachable_patterns)]
-                        other => return Err(Unsupported(format!("assignment {other:?}"))),
-                    };
+                    let r = self.assigned(*op, x, v)?;
                     let r = self.select(C::R(when), r, x);
                     let r = self.val(r);
                     self.b.ins().store(flags(), r, self.states, off);
@@ -753,15 +758,7 @@ impl Gen<'_, '_> {
                     let v = self.expr(value, &env)?;
                     let off = self.state_off(usize::from(*state))?;
                     let x = V::R(self.b.ins().load(types::F64, flags(), self.states, off));
-                    let r = match op {
-                        AssignOp::Set => v,
-                        AssignOp::Add => self.add(x, v),
-                        AssignOp::Sub => self.sub(x, v),
-                        AssignOp::Mul => self.mul(x, v),
-                        AssignOp::Div => self.div(x, v),
-                        #[allow(unreachable_patterns)]
-                        other => return Err(Unsupported(format!("assignment {other:?}"))),
-                    };
+                    let r = self.assigned(*op, x, v)?;
                     let r = self.val(r);
                     self.b.ins().store(flags(), r, self.states, off);
                 }

@@ -331,6 +331,48 @@ fn clampable(m: &Model) -> i64 {
     m.conditions.iter().fold(0, |acc, c| acc | walk(&c.body))
 }
 
+/// The states after integration and `next` (DESIGN §3 steps 3–4) from `old`, and which slots
+/// they wrote: a state some `refractory ... clamp` names keeps its old value where `held(s)`
+/// holds (an i8 truth value for scalar code, a lane mask for vector code).
+fn advance_held(
+    g: &mut Gen<'_, '_>,
+    info: &ModelInfo<'_>,
+    old: &[V],
+    held: &mut dyn FnMut(&mut Gen<'_, '_>, u16) -> C,
+) -> Result<(Vec<V>, Vec<bool>), Unsupported> {
+    let m = info.model;
+    let mut cur = old.to_vec();
+    let mut written = vec![false; old.len()];
+    // Only a state some `refractory ... clamp` names can be held.
+    let clampable = clampable(m);
+    if !m.odes.is_empty() {
+        cur = solver::advance(g, info, old)?;
+        for (s, _) in &m.odes {
+            let s = *s;
+            if clampable & bit(s) != 0 {
+                let h = held(g, s);
+                cur[s as usize] = g.select(h, old[s as usize], cur[s as usize]);
+            }
+            written[s as usize] = true;
+        }
+    }
+    if !m.nexts.is_empty() {
+        let env = Env { states: States::Values(old), dt: info.dt, noise_scale: 1.0 };
+        let new = m.nexts.iter().map(|(_, e)| g.expr(e, &env)).collect::<Result<Vec<_>, _>>()?;
+        for ((s, _), v) in m.nexts.iter().zip(new) {
+            let s = *s;
+            cur[s as usize] = if clampable & bit(s) != 0 {
+                let h = held(g, s);
+                g.select(h, cur[s as usize], v)
+            } else {
+                v
+            };
+            written[s as usize] = true;
+        }
+    }
+    Ok((cur, written))
+}
+
 /// Whether `held` has the bit of slot `s` (an i8 condition).
 fn is_held(g: &mut Gen<'_, '_>, held: Value, s: u16) -> Value {
     let m = g.b.ins().band_imm_s(held, bit(s));
@@ -360,35 +402,7 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
             Ok(V::R(g.b.ins().load(types::F64, flags(), g.states, off)))
         })
         .collect::<Result<_, Unsupported>>()?;
-    let mut cur = old.clone();
-    let mut written = vec![false; old.len()];
-    // Only a state some `refractory ... clamp` names can be held.
-    let clampable = clampable(m);
-    if !m.odes.is_empty() {
-        cur = solver::advance(g, info, &old)?;
-        for (s, _) in &m.odes {
-            let s = *s;
-            if clampable & bit(s) != 0 {
-                let h = is_held(g, held, s);
-                cur[s as usize] = g.select(C::R(h), old[s as usize], cur[s as usize]);
-            }
-            written[s as usize] = true;
-        }
-    }
-    if !m.nexts.is_empty() {
-        let env = Env { states: States::Values(&old), dt: info.dt, noise_scale: 1.0 };
-        let new = m.nexts.iter().map(|(_, e)| g.expr(e, &env)).collect::<Result<Vec<_>, _>>()?;
-        for ((s, _), v) in m.nexts.iter().zip(new) {
-            let s = *s;
-            cur[s as usize] = if clampable & bit(s) != 0 {
-                let h = is_held(g, held, s);
-                g.select(C::R(h), cur[s as usize], v)
-            } else {
-                v
-            };
-            written[s as usize] = true;
-        }
-    }
+    let (cur, written) = advance_held(g, info, &old, &mut |g, s| C::R(is_held(g, held, s)))?;
     for (k, v) in cur.iter().enumerate() {
         if written[k] {
             let v = g.val(*v);
@@ -531,40 +545,13 @@ fn step_pair(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupporte
             Ok(g.load_slot(g.states, off, stride))
         })
         .collect::<Result<_, Unsupported>>()?;
-    let mut cur = old.clone();
-    let mut written = vec![false; ns];
-    let clampable = clampable(m);
-    let held_mask = |g: &mut Gen<'_, '_>, s: u16| {
+    let mut held_mask = |g: &mut Gen<'_, '_>, s: u16| {
         let b = g.b.ins().iconst(types::I64, bit(s));
         let b = g.b.ins().splat(types::I64X2, b);
         let h = g.b.ins().band(held, b);
         C::R(g.b.ins().icmp(IntCC::Equal, h, b))
     };
-    if !m.odes.is_empty() {
-        cur = solver::advance(g, info, &old)?;
-        for (s, _) in &m.odes {
-            let s = *s;
-            if clampable & bit(s) != 0 {
-                let h = held_mask(g, s);
-                cur[s as usize] = g.select(h, old[s as usize], cur[s as usize]);
-            }
-            written[s as usize] = true;
-        }
-    }
-    if !m.nexts.is_empty() {
-        let env = Env { states: States::Values(&old), dt: info.dt, noise_scale: 1.0 };
-        let new = m.nexts.iter().map(|(_, e)| g.expr(e, &env)).collect::<Result<Vec<_>, _>>()?;
-        for ((s, _), v) in m.nexts.iter().zip(new) {
-            let s = *s;
-            cur[s as usize] = if clampable & bit(s) != 0 {
-                let h = held_mask(g, s);
-                g.select(h, cur[s as usize], v)
-            } else {
-                v
-            };
-            written[s as usize] = true;
-        }
-    }
+    let (cur, written) = advance_held(g, info, &old, &mut held_mask)?;
     for (k, v) in cur.iter().enumerate() {
         if written[k] {
             let off = g.state_off(k)?;

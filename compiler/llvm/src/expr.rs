@@ -610,6 +610,19 @@ impl<'ctx> Gen<'_, 'ctx> {
         self.div(V::K(1.0), d)
     }
 
+    /// What `x op= v` stores (`x = v` for a plain assignment).
+    fn assigned(&self, op: AssignOp, x: V<'ctx>, v: V<'ctx>) -> Result<V<'ctx>, Unsupported> {
+        Ok(match op {
+            AssignOp::Set => v,
+            AssignOp::Add => self.add(x, v)?,
+            AssignOp::Sub => self.sub(x, v)?,
+            AssignOp::Mul => self.mul(x, v)?,
+            AssignOp::Div => self.div(x, v)?,
+            #[allow(unreachable_patterns)]
+            other => return Err(Unsupported(format!("assignment {other:?}"))),
+        })
+    }
+
     /// `local = v` where `when` (an i1) holds; the old value stays otherwise.
     pub fn set_local_when(&self, when: IntValue<'ctx>, local: u16, v: V<'ctx>) -> Result<(), Unsupported> {
         let old = V::R(self.load_f64(self.locals, usize::from(local))?);
@@ -628,15 +641,7 @@ impl<'ctx> Gen<'_, 'ctx> {
                     let v = self.expr(value, &env)?;
                     let k = *state as usize;
                     let x = V::R(self.load_state(k)?);
-                    let r = match op {
-                        AssignOp::Set => v,
-                        AssignOp::Add => self.add(x, v)?,
-                        AssignOp::Sub => self.sub(x, v)?,
-                        AssignOp::Mul => self.mul(x, v)?,
-                        AssignOp::Div => self.div(x, v)?,
-                        #[allow(unreachable_patterns)]
-                        other => return Err(Unsupported(format!("assignment {other:?}"))),
-                    };
+                    let r = self.assigned(*op, x, v)?;
                     let r = self.select(C::R(when), r, x)?;
                     self.store_state(k, self.val(r))?;
                 }
@@ -661,15 +666,7 @@ impl<'ctx> Gen<'_, 'ctx> {
                     let v = self.expr(value, &env)?;
                     let k = *state as usize;
                     let x = V::R(self.load_state(k)?);
-                    let r = match op {
-                        AssignOp::Set => v,
-                        AssignOp::Add => self.add(x, v)?,
-                        AssignOp::Sub => self.sub(x, v)?,
-                        AssignOp::Mul => self.mul(x, v)?,
-                        AssignOp::Div => self.div(x, v)?,
-                        #[allow(unreachable_patterns)]
-                        other => return Err(Unsupported(format!("assignment {other:?}"))),
-                    };
+                    let r = self.assigned(*op, x, v)?;
                     self.store_state(k, self.val(r))?;
                 }
                 Stmt::Let { local, value } => {
