@@ -177,11 +177,14 @@ fn define(
         };
         let lp = Loop { iv, size, over, hit, entity_base, fail };
         if let Some(v) = vector {
-            lp.emit(&mut g, LANES, v.pair)?;
+            // Two vector steps per iteration (more independent work between loop branches,
+            // about 5 % faster on CUBA), then one for a pair left over.
+            lp.emit(&mut g, LANES, 2, v.pair)?;
+            lp.emit(&mut g, LANES, 1, v.pair)?;
             let end = g.b.use_var(iv);
             lp.scan_marked(&mut g, end, v.marked)?;
         }
-        lp.emit(&mut g, 1, per_element)?;
+        lp.emit(&mut g, 1, 1, per_element)?;
         let ok = g.b.ins().iconst(types::I64, -1);
         g.b.ins().return_(&[ok]);
         b.switch_to_block(fail);
@@ -274,9 +277,11 @@ impl Loop {
         Ok(())
     }
 
-    /// `while k + width <= size { body(element k…k+width-1); k += width }`, continuing from
-    /// the counter's current value; the builder is left after the loop.
-    fn emit(&self, g: &mut Gen<'_, '_>, width: u8, body: Body<'_>) -> Result<(), Unsupported> {
+    /// `while k + lanes·unroll <= size { body(elements k…); body(the next lanes elements); …;
+    /// k += lanes·unroll }`, continuing from the counter's current value; the builder is left
+    /// after the loop.
+    fn emit(&self, g: &mut Gen<'_, '_>, lanes: u8, unroll: u8, body: Body<'_>) -> Result<(), Unsupported> {
+        let width = lanes * unroll;
         let (header, blk, after) = (g.b.create_block(), g.b.create_block(), g.b.create_block());
         g.b.ins().jump(header, &[]);
         g.b.switch_to_block(header);
@@ -293,9 +298,14 @@ impl Loop {
                 g.b.ins().uload32(flags(), at, 0)
             }
         };
-        g.entity = g.b.ins().iadd(self.entity_base, g.i);
-        g.lanes = width;
-        body(g, self.fail)?;
+        for u in 0..unroll {
+            if u > 0 {
+                g.i = g.b.ins().iadd_imm_s(k, i64::from(u * lanes));
+            }
+            g.entity = g.b.ins().iadd(self.entity_base, g.i);
+            g.lanes = lanes;
+            body(g, self.fail)?;
+        }
         let next = g.b.ins().iadd_imm_s(k, i64::from(width));
         g.b.def_var(self.iv, next);
         g.b.ins().jump(header, &[]);
