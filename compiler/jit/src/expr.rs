@@ -709,41 +709,6 @@ impl Gen<'_, '_> {
         })
     }
 
-    /// `local = v` where `when` (an i8 truth value) holds; the old value stays otherwise.
-    pub fn set_local_when(&mut self, when: Value, local: u16, v: V) {
-        let off = 8 * i32::from(local);
-        let old = V::R(self.b.ins().load(types::F64, flags(), self.locals, off));
-        let r = self.select(C::R(when), v, old);
-        let r = self.val(r);
-        self.b.ins().store(flags(), r, self.locals, off);
-    }
-
-    /// Runs a body of assignments and `let`s where `when` holds, without branching: every
-    /// value is computed (expressions are pure) and each store keeps the old value where
-    /// `when` does not hold, so the slots end as the interpreter leaves them either way.
-    pub fn stmts_when(&mut self, when: Value, body: &[Stmt]) -> Result<(), Unsupported> {
-        let env = Env { states: States::Memory, dt: self.net_dt, noise_scale: 1.0 };
-        for s in body {
-            match s {
-                Stmt::Assign { state, op, value } => {
-                    let v = self.expr(value, &env)?;
-                    let off = self.state_off(usize::from(*state))?;
-                    let x = V::R(self.b.ins().load(types::F64, flags(), self.states, off));
-                    let r = self.assigned(*op, x, v)?;
-                    let r = self.select(C::R(when), r, x);
-                    let r = self.val(r);
-                    self.b.ins().store(flags(), r, self.states, off);
-                }
-                Stmt::Let { local, value } => {
-                    let v = self.expr(value, &env)?;
-                    self.set_local_when(when, *local, v);
-                }
-                other => return Err(Unsupported(format!("statement {other:?} in a branch-free body"))),
-            }
-        }
-        Ok(())
-    }
-
     /// Runs a handler or condition body as the interpreter's `exec`: states in memory,
     /// `emit`/`refractory` recorded in `fx`.
     pub fn stmts(&mut self, body: &[Stmt], fx: &Effects) -> Result<(), Unsupported> {

@@ -619,19 +619,6 @@ fn handlers_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Uns
         let hit = g.elem_addr(Field::PortHit, ni, h.port as usize, 1);
         let sum = g.elem_addr(Field::PortSum, ni, h.port as usize, 8);
         let was_hit = g.b.ins().load(types::I8, flags(), hit, 0);
-        if h.body.iter().all(|s| matches!(s, Stmt::Assign { .. } | Stmt::Let { .. })) {
-            // Without a branch, which would mispredict as often as ports are hit at random:
-            // the body's stores keep the old value where the port was not hit. An unhit port's
-            // sum is already +0 and its flag clear, so both are reset unconditionally.
-            let w = g.b.ins().load(types::F64, flags(), sum, 0);
-            let z = g.b.ins().f64const(0.0);
-            g.b.ins().store(flags(), z, sum, 0);
-            let z8 = g.b.ins().iconst(types::I8, 0);
-            g.b.ins().store(flags(), z8, hit, 0);
-            g.set_local_when(was_hit, h.local, V::R(w));
-            g.stmts_when(was_hit, &h.body)?;
-            continue;
-        }
         let (body, after) = (g.b.create_block(), g.b.create_block());
         g.b.ins().brif(was_hit, body, &[], after, &[]);
         g.b.switch_to_block(body);

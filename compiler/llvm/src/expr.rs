@@ -623,38 +623,6 @@ impl<'ctx> Gen<'_, 'ctx> {
         })
     }
 
-    /// `local = v` where `when` (an i1) holds; the old value stays otherwise.
-    pub fn set_local_when(&self, when: IntValue<'ctx>, local: u16, v: V<'ctx>) -> Result<(), Unsupported> {
-        let old = V::R(self.load_f64(self.locals, usize::from(local))?);
-        let r = self.select(C::R(when), v, old)?;
-        self.store_f64(self.locals, usize::from(local), self.val(r))
-    }
-
-    /// Runs a body of assignments and `let`s where `when` holds, without branching: every
-    /// value is computed (expressions are pure) and each store keeps the old value where
-    /// `when` does not hold (the Cranelift JIT's `stmts_when`).
-    pub fn stmts_when(&self, when: IntValue<'ctx>, body: &[Stmt]) -> Result<(), Unsupported> {
-        let env = Env { states: States::Memory, dt: self.net_dt, noise_scale: 1.0 };
-        for s in body {
-            match s {
-                Stmt::Assign { state, op, value } => {
-                    let v = self.expr(value, &env)?;
-                    let k = *state as usize;
-                    let x = V::R(self.load_state(k)?);
-                    let r = self.assigned(*op, x, v)?;
-                    let r = self.select(C::R(when), r, x)?;
-                    self.store_state(k, self.val(r))?;
-                }
-                Stmt::Let { local, value } => {
-                    let v = self.expr(value, &env)?;
-                    self.set_local_when(when, *local, v)?;
-                }
-                other => return Err(Unsupported(format!("statement {other:?} in a branch-free body"))),
-            }
-        }
-        Ok(())
-    }
-
     /// Runs a handler or condition body as the interpreter's `exec`: states in memory,
     /// `emit`/`refractory` recorded in `fx`.
     pub fn stmts(&self, body: &[Stmt], fx: &Effects<'ctx>) -> Result<(), Unsupported> {

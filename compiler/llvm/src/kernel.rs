@@ -12,7 +12,7 @@ use inkwell::module::{Linkage, Module};
 use inkwell::values::{FunctionValue, IntValue};
 use scn_jit::abi::Field;
 use scn_jit::expr::Known;
-use scn_runtime::ir::{CmpOp, Model, Stmt, Trigger};
+use scn_runtime::ir::{CmpOp, Model, Trigger};
 
 pub use scn_jit::kernel::ModelInfo;
 
@@ -450,16 +450,6 @@ fn handlers_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Uns
         let sum = g.elem_addr(Field::PortSum, ni, h.port as usize, 8)?;
         let was_hit = g.load_int(i8t, hit)?;
         let was_hit = g.b.build_int_compare(IntPredicate::NE, was_hit, g.i8c(0), "was_hit")?;
-        if h.body.iter().all(|s| matches!(s, Stmt::Assign { .. } | Stmt::Let { .. })) {
-            // Branch-free, as the Cranelift JIT's: stores keep the old value where the port was
-            // not hit; an unhit port's sum is already +0 and its flag clear.
-            let w = g.load_f64(sum, 0)?;
-            g.store_f64(sum, 0, g.f64c(0.0))?;
-            g.b.build_store(hit, g.i8c(0))?;
-            g.set_local_when(was_hit, h.local, V::R(w))?;
-            g.stmts_when(was_hit, &h.body)?;
-            continue;
-        }
         let (body, after) = (g.block("handler"), g.block("handler_after"));
         g.b.build_conditional_branch(was_hit, body, after)?;
         g.b.position_at_end(body);
