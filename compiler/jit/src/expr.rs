@@ -247,7 +247,7 @@ impl Gen<'_, '_> {
 
     /// An `f64` slot of the element-major array at `base` (the slot's address for lane 0),
     /// `stride` bytes apart per element.
-    pub fn load_slot(&mut self, base: Value, off: i32, stride: i32) -> V {
+    fn load_slot(&mut self, base: Value, off: i32, stride: i32) -> V {
         if !self.vector() {
             return V::R(self.b.ins().load(types::F64, flags(), base, off));
         }
@@ -257,17 +257,20 @@ impl Gen<'_, '_> {
         V::R(self.from_lanes(FV, |g, l| g.b.ins().load(types::F64, flags(), base, off + i32::from(l) * stride)))
     }
 
-    /// Stores `v` into an `f64` slot (lane by lane for a vector).
-    pub fn store_slot(&mut self, v: V, base: Value, off: i32, stride: i32) {
+    /// State slot `k` of the element (of [`Gen::lanes`] consecutive elements: one vector load,
+    /// states being slot-major).
+    pub fn load_state(&mut self, k: usize) -> Result<V, Unsupported> {
+        let off = self.state_off(k)?;
+        Ok(self.load_slot(self.states, off, self.strides[1]))
+    }
+
+    /// Stores `v` into state slot `k` of the element (of the lanes' elements).
+    pub fn store_state(&mut self, k: usize, v: V) -> Result<(), Unsupported> {
+        let off = self.state_off(k)?;
         let v = self.val(v);
-        if self.vector() && stride == 8 {
-            self.b.ins().store(vector_flags(), v, base, off);
-            return;
-        }
-        for l in 0..self.lanes {
-            let x = self.lane(v, l);
-            self.b.ins().store(flags(), x, base, off + i32::from(l) * stride);
-        }
+        let mem = if self.vector() { vector_flags() } else { flags() };
+        self.b.ins().store(mem, v, self.states, off);
+        Ok(())
     }
 
     /// The truth value as an i8.
@@ -480,10 +483,7 @@ impl Gen<'_, '_> {
                 None => self.load_slot(self.params, 8 * i32::from(*k), self.strides[0]),
             },
             Expr::State(k) => match env.states {
-                States::Memory => {
-                    let off = self.state_off(usize::from(*k))?;
-                    self.load_slot(self.states, off, self.strides[1])
-                }
+                States::Memory => self.load_state(usize::from(*k))?,
                 States::Values(v) => *v.get(*k as usize).ok_or_else(|| Unsupported(format!("state slot {k}")))?,
             },
             Expr::Input(k) => match self.known.inputs.get(*k as usize).copied().flatten() {
@@ -721,11 +721,9 @@ impl Gen<'_, '_> {
             match s {
                 Stmt::Assign { state, op, value } => {
                     let v = self.expr(value, &env)?;
-                    let off = self.state_off(usize::from(*state))?;
-                    let x = V::R(self.b.ins().load(types::F64, flags(), self.states, off));
+                    let x = self.load_state(usize::from(*state))?;
                     let r = self.assigned(*op, x, v)?;
-                    let r = self.val(r);
-                    self.b.ins().store(flags(), r, self.states, off);
+                    self.store_state(usize::from(*state), r)?;
                 }
                 Stmt::Let { local, value } => {
                     let v = self.expr(value, &env)?;

@@ -406,18 +406,11 @@ fn integrate_element(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>, fail: Block) -> 
     let refractory = g.b.ins().icmp(IntCC::UnsignedLessThan, g.step, until);
     let zero = g.b.ins().iconst(types::I64, 0);
     let held = g.b.ins().select(refractory, held, zero);
-    let old: Vec<V> = (0..m.states.len())
-        .map(|k| {
-            let off = g.state_off(k)?;
-            Ok(V::R(g.b.ins().load(types::F64, flags(), g.states, off)))
-        })
-        .collect::<Result<_, Unsupported>>()?;
+    let old: Vec<V> = (0..m.states.len()).map(|k| g.load_state(k)).collect::<Result<_, _>>()?;
     let (cur, written) = advance_held(g, info, &old, &mut |g, s| C::R(is_held(g, held, s)))?;
     for (k, v) in cur.iter().enumerate() {
         if written[k] {
-            let v = g.val(*v);
-            let off = g.state_off(k)?;
-            g.b.ins().store(flags(), v, g.states, off);
+            g.store_state(k, *v)?;
         }
     }
     if !m.invariants.is_empty() {
@@ -547,14 +540,7 @@ fn step_pair(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupporte
     let refractory = g.b.ins().icmp(IntCC::SignedGreaterThan, until, now);
     let held = g.b.ins().load(types::I64X2, vector_flags(), held_addr, 0);
     let held = g.b.ins().band(held, refractory);
-    let ns = m.states.len();
-    let stride = g.strides[1];
-    let old: Vec<V> = (0..ns)
-        .map(|k| {
-            let off = g.state_off(k)?;
-            Ok(g.load_slot(g.states, off, stride))
-        })
-        .collect::<Result<_, Unsupported>>()?;
+    let old: Vec<V> = (0..m.states.len()).map(|k| g.load_state(k)).collect::<Result<_, _>>()?;
     let mut held_mask = |g: &mut Gen<'_, '_>, s: u16| {
         let b = g.b.ins().iconst(types::I64, bit(s));
         let b = g.b.ins().splat(types::I64X2, b);
@@ -564,8 +550,7 @@ fn step_pair(g: &mut Gen<'_, '_>, info: &ModelInfo<'_>) -> Result<(), Unsupporte
     let (cur, written) = advance_held(g, info, &old, &mut held_mask)?;
     for (k, v) in cur.iter().enumerate() {
         if written[k] {
-            let off = g.state_off(k)?;
-            g.store_slot(*v, g.states, off, stride);
+            g.store_state(k, *v)?;
         }
     }
     let spiked = g.elem_addr(Field::Spiked, 1, 0, 1);

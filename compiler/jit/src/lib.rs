@@ -147,26 +147,14 @@ fn compile_model(net: &Network, index: usize, known: &Known) -> Result<Compiled,
 /// `sim` for every population of that model; the other populations keep the interpreter.
 pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
     let started = Instant::now();
-    let mut vector_models = Vec::new();
-    let mut populations: Vec<PopEngine> = native::install(net, sim, |model, known| {
-        let c = compile_model(net, model, known)?;
-        vector_models.push((model, known.clone(), c.vector));
-        Ok(c)
-    })
-    .into_iter()
-    .map(|why| why.map_or(PopEngine::Jit, PopEngine::Interp))
-    .collect();
+    let installed = native::install(net, sim, |model, known| compile_model(net, model, known));
+    // Fixed-point kernels (installed below, for populations `install` left) are scalar.
+    let vector = installed.iter().map(|code| matches!(code, Ok(c) if c.vector)).collect();
+    let mut populations: Vec<PopEngine> =
+        installed.into_iter().map(|code| code.map_or_else(PopEngine::Interp, |_| PopEngine::Jit)).collect();
     for (pi, why) in fixed::install(net, sim) {
         populations[pi] = why.map_or(PopEngine::Jit, PopEngine::Interp);
     }
-    // Fixed-point kernels are scalar (their models never reach `vector_models`).
-    let vector = (0..net.populations.len())
-        .map(|pi| {
-            let k = known(net, sim, pi);
-            let model = net.populations[pi].model;
-            populations[pi] == PopEngine::Jit && vector_models.iter().any(|(m, kk, v)| *m == model && kk.same(&k) && *v)
-        })
-        .collect();
     let synapse_projections = native::install_synapses(net, sim, |model, known| compile_model(net, model, known));
     Attached { populations, vector, synapse_projections, compile_s: started.elapsed().as_secs_f64() }
 }

@@ -84,13 +84,13 @@ impl<C: CompiledModel> PopKernel for NativePop<C> {
 }
 
 /// Compiles (with `compile`, once per model and set of known values) every population's model
-/// and installs the kernels into `sim`; returns per population `None` when its kernels run it,
+/// and installs the kernels into `sim`; returns per population the compiled code that runs it,
 /// or why the interpreter keeps it.
 pub fn install<'n, C: CompiledModel + 'static>(
     net: &'n Network,
     sim: &mut Simulation<'n>,
     mut compile: impl FnMut(usize, &Known) -> Result<C, Unsupported>,
-) -> Vec<Option<String>> {
+) -> Vec<Result<Rc<C>, String>> {
     let mut compiled: Vec<(usize, Known, Result<Rc<C>, Unsupported>)> = Vec::new();
     let mut populations = Vec::new();
     for (pi, p) in net.populations.iter().enumerate() {
@@ -114,9 +114,9 @@ pub fn install<'n, C: CompiledModel + 'static>(
                     seed: net.seed,
                 };
                 sim.set_kernel(pi, Box::new(NativePop { code: code.clone(), mem }));
-                populations.push(None);
+                populations.push(Ok(code.clone()));
             }
-            Err(Unsupported(why)) => populations.push(Some(why.clone())),
+            Err(Unsupported(why)) => populations.push(Err(why.clone())),
         }
     }
     populations

@@ -160,7 +160,7 @@ pub fn attach<'n>(net: &'n Network, sim: &mut Simulation<'n>) -> Attached {
         compile_model(net, model, known).map_err(|Unsupported(why)| scn_jit::expr::Unsupported(why))
     })
     .into_iter()
-    .map(|why| why.map_or(PopEngine::Llvm, PopEngine::Interp))
+    .map(|code| code.map_or_else(PopEngine::Interp, |_| PopEngine::Llvm))
     .collect();
     // Synapse ODEs on the synapse model's kernels, where they compute what the interpreter does.
     let synapse_projections = scn_jit::native::install_synapses(net, sim, |model, known| {

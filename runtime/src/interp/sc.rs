@@ -295,9 +295,10 @@ impl ScState {
         })
     }
 
-    /// An `encode` stream. The register of an LFSR source is kept beside the stream element
-    /// when the `encode` is the whole value of stream element `element` (its site and binder
-    /// values are then that element's alone), else by site and binder values.
+    /// An `encode` stream. When the `encode` is the whole value of stream element `element`
+    /// and its source an LFSR, the source is that element's position on the register cycle
+    /// ([`ScState::element_source`]); any other LFSR register is kept by site and binder
+    /// values and advanced frame by frame.
     fn encode_stream(
         &mut self,
         net: &ScNetwork,
